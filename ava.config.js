@@ -1,0 +1,9 @@
+// Unit tests: pure logic on Node, no QEMU. TypeScript runs through tsx.
+export default {
+  files: ['builder/**/*.test.ts', 'init/**/*.test.ts', 'targets/**/*.test.ts'],
+  extensions: { ts: 'module' },
+  nodeArguments: ['--import=tsx'],
+  timeout: '2m',
+  // tsx's loader hook registers per process; worker threads would not see it.
+  workerThreads: false,
+};

@@ -1,0 +1,141 @@
+/**
+ * The init's native C module (init/native/imago-native.c), registered as `imago:native`.
+ * It supplies what QuickJS's `os` module lacks and PID 1 needs. Calls are thin:
+ * unless noted they return 0 (or a non-negative result) on success and `-errno`
+ * on failure, like QuickJS's own `os` functions; `strerror` turns that into text.
+ */
+declare module 'imago:native' {
+  /** Mount flags from <sys/mount.h>. */
+  export const MS_RDONLY: number;
+  export const MS_NOSUID: number;
+  export const MS_NODEV: number;
+  export const MS_NOEXEC: number;
+  export const MS_REMOUNT: number;
+  export const MS_BIND: number;
+  export const MS_MOVE: number;
+  export const MS_REC: number;
+  export const MS_PRIVATE: number;
+  export const MS_RELATIME: number;
+  /** umount2 flags. */
+  export const MNT_DETACH: number;
+  /** reboot(2) commands. */
+  export const RB_AUTOBOOT: number;
+  export const RB_HALT_SYSTEM: number;
+  export const RB_POWER_OFF: number;
+  /** Signal numbers of this architecture (they differ on MIPS). */
+  export const SIGHUP: number;
+  export const SIGINT: number;
+  export const SIGQUIT: number;
+  export const SIGKILL: number;
+  export const SIGUSR1: number;
+  export const SIGUSR2: number;
+  export const SIGPIPE: number;
+  export const SIGTERM: number;
+  export const SIGCHLD: number;
+  export const SIGCONT: number;
+  export const SIGSTOP: number;
+  export const SIGPWR: number;
+  /** errno values the init checks for. */
+  export const EAGAIN: number;
+  export const EINTR: number;
+  export const ECHILD: number;
+  export const EEXIST: number;
+  export const ENOENT: number;
+  export const EINPROGRESS: number;
+  export const EBUSY: number;
+
+  export function strerror(errnum: number): string;
+  export function getpid(): number;
+  /** CLOCK_MONOTONIC in milliseconds (fractional). */
+  export function monotonicMs(): number;
+  /** CLOCK_REALTIME in milliseconds since the epoch. */
+  export function realtimeMs(): number;
+
+  export function mount(source: string, target: string, fstype: string, flags: number, data: string): number;
+  export function umount2(target: string, flags: number): number;
+  export function reboot(command: number): number;
+  export function sync(): void;
+  export function sethostname(name: string): number;
+  export function setsid(): number;
+  /** prctl(PR_SET_CHILD_SUBREAPER, on). */
+  export function setChildSubreaper(on: boolean): number;
+  export function chroot(path: string): number;
+  export function umask(mask: number): number;
+  export function chmod(path: string, mode: number): number;
+  export function chown(path: string, uid: number, gid: number): number;
+  /** mknod with a type in `mode` (S_IFCHR 0o020000, S_IFBLK 0o060000, S_IFIFO 0o010000). */
+  export function mknod(path: string, mode: number, major: number, minor: number): number;
+  export function mkdir(path: string, mode: number): number;
+  export function symlink(target: string, path: string): number;
+  export function unlink(path: string): number;
+  export function rename(from: string, to: string): number;
+  export function fsync(fd: number): number;
+  /** finit_module on the file at `path` with module parameters. */
+  export function finitModule(path: string, params: string): number;
+  /** statfs(path).f_type, or -errno. */
+  export function statfsType(path: string): number;
+  /** Replaces the process image (no fork); returns -errno only when exec failed. */
+  export function execv(path: string, args: string[]): number;
+
+  /**
+   * Blocks `signals` and returns a non-blocking, close-on-exec signalfd for them,
+   * so a signal wakes the event loop through a file handler and is never delayed.
+   */
+  export function signalfd(signals: number[]): number;
+  /** Reads one pending signal from a signalfd: the signal number, or -EAGAIN when none. */
+  export function readSignal(fd: number): number;
+
+  export interface SpawnOptions {
+    /** Program path; searched in PATH (from `env`) when it has no slash. */
+    file: string;
+    /** argv, including argv[0]. */
+    args: string[];
+    /** The complete environment as `KEY=value` strings. */
+    env: string[];
+    cwd?: string;
+    /** File descriptors to become 0, 1 and 2 in the child; -1 means /dev/null. */
+    stdin?: number;
+    stdout?: number;
+    stderr?: number;
+    /** Start a new session (and process group). */
+    setsid?: boolean;
+    /** Privileges to drop to, applied as setgroups, setgid, setuid in that order. */
+    uid?: number;
+    gid?: number;
+    groups?: number[];
+    umask?: number;
+  }
+  /**
+   * fork + exec with the child's signal mask and dispositions reset, every other
+   * descriptor closed, and privileges dropped in the right order. Returns the pid,
+   * or -errno when fork failed. A failed exec in the child exits 127 after writing
+   * `imago: exec <file>: <error>` to its stderr.
+   */
+  export function spawn(options: SpawnOptions): number;
+
+  /** Sets or clears O_NONBLOCK. */
+  export function setNonblock(fd: number, on: boolean): number;
+  export function setCloexec(fd: number, on: boolean): number;
+  /** A pipe whose two ends are close-on-exec: [readFd, writeFd], or -errno. */
+  export function pipe(): [number, number] | number;
+  /** read(2) into a new ArrayBuffer of at most `max` bytes; -errno on error, empty at EOF. */
+  export function read(fd: number, max: number): ArrayBuffer | number;
+  /** write(2) of a string (UTF-8) or bytes; returns bytes written or -errno. */
+  export function write(fd: number, data: string | ArrayBuffer): number;
+  export function close(fd: number): number;
+
+  /** A non-blocking TCP connect to an IPv4/IPv6 literal; the fd (connect in progress) or -errno. */
+  export function tcpConnect(address: string, port: number): number;
+  /** A non-blocking listening TCP socket on an address literal ('0.0.0.0', '::'); fd or -errno. */
+  export function tcpListen(address: string, port: number, backlog: number): number;
+  /** A non-blocking listening Unix stream socket at `path` (an old socket file is replaced). */
+  export function unixListen(path: string, backlog: number): number;
+  /** A non-blocking connect to a Unix stream socket: fd or -errno. */
+  export function unixConnect(path: string): number;
+  /** accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC: the new fd, or -EAGAIN when none is pending. */
+  export function accept(fd: number): number;
+  /** getsockopt(SO_ERROR): 0 once a non-blocking connect succeeded, else the errno (positive). */
+  export function socketError(fd: number): number;
+  /** Brings a network interface up or down (SIOCSIFFLAGS); for `lo` before any tool runs. */
+  export function setInterfaceUp(name: string, up: boolean): number;
+}
