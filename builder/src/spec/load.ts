@@ -1,0 +1,50 @@
+/**
+ * Reads a spec file from disk and validates it, including the checks that need
+ * the file system (source files exist, relative to the spec).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseSpec } from './parse.ts';
+import type { Spec } from './schema.ts';
+import type { SpecProblem } from './problem.ts';
+
+export interface LoadedSpec {
+  spec?: Spec;
+  problems: SpecProblem[];
+  /** The spec's path as given, used in messages. */
+  file: string;
+  /** The folder relative `source:` paths start from. */
+  dir: string;
+  /** The spec's bytes, hashed into the manifest. */
+  text: string;
+}
+
+/** Loads and validates a spec file; never throws for a bad spec, only returns problems. */
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  const dir = dirname(resolve(file));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    return { file, dir, text: '', problems: [{ file, line: 0, column: 0, path: '', message: `cannot read spec: ${reason}` }] };
+  }
+  const { spec, problems, locate } = parseSpec(text, file);
+  if (!spec) return { file, dir, text, problems };
+  const missing = await missingSources(spec, dir);
+  const located = missing.map((index) =>
+    locate({ path: ['files', index, 'source'], message: `file "${spec.files![index]!.source}" not found (relative to ${dir})` }),
+  );
+  return located.length === 0 ? { spec, file, dir, text, problems } : { file, dir, text, problems: located };
+}
+
+/** Indexes of `files` entries whose `source` is not a readable regular file. */
+async function missingSources(spec: Spec, dir: string): Promise<number[]> {
+  const missing: number[] = [];
+  for (const [index, file] of (spec.files ?? []).entries()) {
+    if (!file.source) continue;
+    const info = await stat(resolve(dir, file.source)).catch(() => undefined);
+    if (!info?.isFile()) missing.push(index);
+  }
+  return missing;
+}

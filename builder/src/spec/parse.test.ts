@@ -1,0 +1,151 @@
+import test from 'ava';
+import { parseSpec } from './parse.ts';
+import { renderProblem } from './problem.ts';
+
+const valid = `version: 1
+name: demo
+arch: [x86_64]
+hostname: demo-box
+kernel:
+  cmdline: quiet
+  modules: [virtio_blk]
+packages: [strace]
+files:
+  - path: /etc/motd
+    contents: "hello\\n"
+    mode: 0600
+  - path: /opt/data
+    directory: true
+    owner: nobody
+network:
+  interfaces:
+    - name: eth0
+      dhcp: true
+onboot:
+  - name: prepare
+    command: mkdir -p /run/app
+services:
+  - name: db
+    command: [/bin/db, --port, "5432"]
+    env: { LEVEL: 3 }
+  - name: app
+    command: [/bin/app]
+    depends_on: [db]
+    restart: on-failure
+    user: "1000:1000"
+`;
+
+test('a valid spec parses into resolved types', (t) => {
+  const { spec, problems } = parseSpec(valid, 'demo.yml');
+  t.deepEqual(problems.map(renderProblem), []);
+  t.truthy(spec);
+  t.is(spec!.files![0]!.mode, 0o600, 'a YAML 0600 literal means octal, as in chmod');
+  t.deepEqual(spec!.onboot![0]!.command, ['/bin/sh', '-c', 'mkdir -p /run/app']);
+  t.deepEqual(spec!.services![0]!.env, { LEVEL: '3' });
+});
+
+/** Each malformed spec with every message it must produce, exactly. */
+const invalidCases: { name: string; yaml: string; messages: string[] }[] = [
+  {
+    name: 'restart policy not in the enum',
+    yaml: 'version: 1\nname: x\nservices:\n  - name: a\n    command: [/a]\n  - name: b\n    command: [/b]\n  - name: c\n    command: [/c]\n    restart: sometimes\n',
+    messages: ['bad.yml:10:14: services[2].restart: expected one of always|on-failure|never, got "sometimes"'],
+  },
+  {
+    name: 'missing required fields',
+    yaml: 'version: 1\nservices:\n  - command: [/a]\n',
+    messages: ['bad.yml:1:1: name: required field is missing', 'bad.yml:3:5: services[0].name: required field is missing'],
+  },
+  {
+    name: 'unknown field with a typo hint',
+    yaml: 'version: 1\nname: x\nservices:\n  - name: a\n    comand: [/a]\n',
+    messages: [
+      'bad.yml:4:5: services[0].command: required field is missing',
+      'bad.yml:5:5: services[0].comand: unknown field "comand". Did you mean "command"?',
+    ],
+  },
+  {
+    name: 'wrong version',
+    yaml: 'version: 2\nname: x\n',
+    messages: ['bad.yml:1:10: version: expected 1, got 2'],
+  },
+  {
+    name: 'unknown architecture',
+    yaml: 'version: 1\nname: x\narch: [x86_64, sparc]\n',
+    messages: ['bad.yml:3:16: arch[1]: expected x86_64, got "sparc"'],
+  },
+  {
+    name: 'dependency on an unknown service',
+    yaml: 'version: 1\nname: x\nservices:\n  - name: a\n    command: /a\n    depends_on: [db]\n',
+    messages: ['bad.yml:6:18: services[0].depends_on[0]: unknown service "db", expected one of a'],
+  },
+  {
+    name: 'dependency cycle',
+    yaml: 'version: 1\nname: x\nservices:\n  - name: a\n    command: /a\n    depends_on: [b]\n  - name: b\n    command: /b\n    depends_on: [a]\n',
+    messages: ['bad.yml:6:17: services[0].depends_on: dependency cycle: a -> b -> a'],
+  },
+  {
+    name: 'duplicate service names',
+    yaml: 'version: 1\nname: x\nservices:\n  - name: a\n    command: /a\n  - name: a\n    command: /b\n',
+    messages: ['bad.yml:6:11: services[1].name: duplicate name "a", already used by services[0]'],
+  },
+  {
+    name: 'file with two kinds',
+    yaml: 'version: 1\nname: x\nfiles:\n  - path: /etc/a\n    contents: hi\n    symlink: /b\n',
+    messages: ['bad.yml:4:5: files[0]: expected exactly one of contents, source, directory, symlink, got contents and symlink'],
+  },
+  {
+    name: 'relative file path and bad mode',
+    yaml: 'version: 1\nname: x\nfiles:\n  - path: etc/a\n    contents: hi\n    mode: "0999"\n',
+    messages: [
+      'bad.yml:4:11: files[0].path: expected an absolute path starting with "/", got "etc/a"',
+      'bad.yml:6:11: files[0].mode: expected an octal mode such as "0644", got "0999"',
+    ],
+  },
+  {
+    name: 'static address without prefix, and dhcp with address',
+    yaml: 'version: 1\nname: x\nnetwork:\n  interfaces:\n    - name: eth0\n      address: 10.0.0.5\n    - name: eth1\n      dhcp: true\n      address: 10.0.1.5/24\n',
+    messages: [
+      'bad.yml:6:16: network.interfaces[0].address: expected an IPv4 address with prefix length, such as 192.168.1.10/24, got "10.0.0.5"',
+    ],
+  },
+  {
+    name: 'dhcp together with a static address',
+    yaml: 'version: 1\nname: x\nnetwork:\n  interfaces:\n    - name: eth1\n      dhcp: true\n      address: 10.0.1.5/24\n',
+    messages: ['bad.yml:5:7: network.interfaces[0]: expected either dhcp: true or an address, got both'],
+  },
+  {
+    name: 'wrong types',
+    yaml: 'version: 1\nname: x\npackages: strace\nservices:\n  - name: a\n    command: 42\n',
+    messages: [
+      'bad.yml:3:11: packages: expected a list, got "strace"',
+      'bad.yml:6:14: services[0].command: expected a list of arguments or a command string, got 42',
+    ],
+  },
+  {
+    name: 'invalid YAML',
+    yaml: 'version: 1\nname: [x\n',
+    messages: ['bad.yml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  },
+  {
+    name: 'not a mapping',
+    yaml: '- a\n- b\n',
+    messages: ['bad.yml:1:1: expected a mapping with version, name and the other fields, got a list'],
+  },
+  {
+    name: 'bad names',
+    yaml: 'version: 1\nname: My Image\nhostname: -bad\n',
+    messages: [
+      'bad.yml:2:7: name: expected a name of lowercase letters, digits, ".", "_" or "-" (at most 63), got "My Image"',
+      'bad.yml:3:11: hostname: expected a host name of letters, digits and "-", got "-bad"',
+    ],
+  },
+];
+
+for (const { name, yaml, messages } of invalidCases) {
+  test(`invalid spec: ${name}`, (t) => {
+    const { spec, problems } = parseSpec(yaml, 'bad.yml');
+    t.is(spec, undefined);
+    t.deepEqual(problems.map(renderProblem), messages);
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Parses spec text into a validated Spec, or into every problem found, each
+ * located at its YAML node. Pure: no file system access (see load.ts).
+ *
+ *   const { spec, problems } = parseSpec(text, 'images/minimal.yml');
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { specSchema, type Spec } from './schema.ts';
+import { formatIssue } from './format-issue.ts';
+import { fieldsAt } from './schema-fields.ts';
+import { checkRules } from './rules.ts';
+import { formatPath, type SpecProblem, type UnlocatedProblem } from './problem.ts';
+
+export interface ParseResult {
+  /** The spec, when there were no problems. */
+  spec?: Spec;
+  problems: SpecProblem[];
+  /** Locates further problems (found by checks that need I/O) at their YAML nodes. */
+  locate: (problem: UnlocatedProblem) => SpecProblem;
+}
+
+/**
+ * YAML 1.2 reads `mode: 0644` as the decimal number 644. Users mean octal, as in
+ * chmod, so a `mode` scalar written with a leading zero is kept as its source text.
+ */
+function keepOctalModes(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== 'mode' || !isScalar(pair.value)) return;
+      const source = pair.value.srcToken && 'source' in pair.value.srcToken ? pair.value.srcToken.source : undefined;
+      if (typeof source === 'string' && /^0[0-7]+$/.test(source)) pair.value.value = source;
+    },
+  });
+}
+
+/** Finds the node at a path, or the deepest existing ancestor; `atKey` gives the mapping key instead. */
+function nodeAt(doc: Document, path: readonly (string | number)[], atKey: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  let found = node as Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const part = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === part);
+      if (!pair) break;
+      const last = i === path.length - 1;
+      if (last && atKey) return pair.key as Node;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part];
+      if (node === undefined) break;
+    } else break;
+    found = node as Node;
+  }
+  return found;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current = data;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+/**
+ * Parses and validates a spec. Returns every problem (YAML syntax, schema, cross-field
+ * rules), sorted by position; `spec` is set only when there are none.
+ */
+export function parseSpec(text: string, file: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false });
+  const position = (offset: number) => lineCounter.linePos(offset);
+  const locate = (problem: UnlocatedProblem): SpecProblem => {
+    const node = nodeAt(doc, problem.path, problem.atKey ?? false);
+    const { line, col } = position(node?.range?.[0] ?? 0);
+    return { file, line, column: col, path: formatPath(problem.path), message: problem.message };
+  };
+
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((error) => {
+      const { line, col } = position(error.pos[0]);
+      return { file, line, column: col, path: '', message: `invalid YAML: ${error.message.split('\n')[0]}` };
+    });
+    return { problems, locate };
+  }
+  keepOctalModes(doc);
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : JSON.stringify(data);
+    return { problems: [{ file, line: 1, column: 1, path: '', message: `expected a mapping with version, name and the other fields, got ${got}` }], locate };
+  }
+
+  const result = specSchema.safeParse(data);
+  const unlocated = result.success
+    ? checkRules(result.data)
+    : result.error.issues.flatMap((issue) =>
+        formatIssue(issue, (path) => valueAt(data, path), (path) => fieldsAt(specSchema, path)),
+      );
+  const problems = unlocated.map(locate).sort((a, b) => a.line - b.line || a.column - b.column);
+  return problems.length === 0 && result.success ? { spec: result.data, problems, locate } : { problems, locate };
+}

@@ -1,0 +1,33 @@
+/** A problem found in a spec, located at a YAML node: `FILE:LINE:COL: path: message`. */
+export interface SpecProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** The spec path in the dotted/indexed form users read, e.g. `services[2].restart`; '' for the whole spec. */
+  path: string;
+  message: string;
+}
+
+/** A problem before it is located: the path as keys and indexes. */
+export interface UnlocatedProblem {
+  path: (string | number)[];
+  message: string;
+  /** Point at the mapping key rather than the value (e.g. for an unknown field). */
+  atKey?: boolean;
+}
+
+/** `services[2].restart` from `['services', 2, 'restart']`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/** One line per problem, the way compilers print them, so editors can jump to the place. */
+export function renderProblem(problem: SpecProblem): string {
+  const where = `${problem.file}:${problem.line}:${problem.column}`;
+  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
+}

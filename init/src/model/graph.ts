@@ -1,0 +1,59 @@
+/**
+ * The service dependency graph. Pure and free of QuickJS imports, so the builder
+ * uses the very same code to reject a bad spec that the init uses to order starts
+ * and stops.
+ *
+ *   const order = startOrder([{ name: 'app', dependsOn: ['db'] }, { name: 'db', dependsOn: [] }]);
+ *   // order.ok === true, order.order = ['db', 'app']; stop in reverse.
+ */
+
+export interface GraphNode {
+  name: string;
+  dependsOn: readonly string[];
+}
+
+export type OrderResult =
+  | { ok: true; order: string[] }
+  | { ok: false; cycle: string[] };
+
+/**
+ * Orders nodes so every node comes after its dependencies; among nodes that are
+ * free to go, declaration order is kept, so the order is stable and predictable.
+ * Unknown dependency names are ignored here (the spec rules report them).
+ * Returns the cycle, e.g. ['a', 'b', 'a'], when there is one.
+ */
+export function startOrder(nodes: readonly GraphNode[]): OrderResult {
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: string[] = [];
+  const stack: string[] = [];
+
+  const visit = (name: string): string[] | undefined => {
+    const seen = state.get(name);
+    if (seen === 'done') return undefined;
+    if (seen === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    const node = byName.get(name);
+    if (!node) return undefined;
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dependency of node.dependsOn) {
+      const cycle = visit(dependency);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    order.push(name);
+    return undefined;
+  };
+
+  for (const node of nodes) {
+    const cycle = visit(node.name);
+    if (cycle) return { ok: false, cycle };
+  }
+  return { ok: true, order };
+}
+
+/** The names that depend on `name` directly, in declaration order. */
+export function dependantsOf(nodes: readonly GraphNode[], name: string): string[] {
+  return nodes.filter((node) => node.dependsOn.includes(name)).map((node) => node.name);
+}
