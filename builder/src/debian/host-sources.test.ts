@@ -1,0 +1,115 @@
+import test from 'ava';
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { debianOnly, isDebianSuite, parseDeb822Sources, parseOneLineSources, readHostSources } from './host-sources.ts';
+
+// Fixture hosts use the reserved .example domain: the project never names a real mirror.
+const deb822 = `Types: deb
+# a comment inside the stanza
+URIs: http://mirror.example/debian
+Suites: bookworm bookworm-updates
+Components: main contrib
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb deb-src
+URIs: http://mirror.example/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://mirror.example/disabled
+Suites: bookworm
+Components: main
+Enabled: no
+
+Types: deb
+URIs: http://vendor.example/apt
+Suites: nodistro
+Components: main
+Architectures: amd64
+Signed-By:
+ -----BEGIN PGP PUBLIC KEY BLOCK-----
+ .
+ -----END PGP PUBLIC KEY BLOCK-----
+`;
+
+test('parseDeb822Sources reads stanzas, comments and continuation lines, drops disabled ones', (t) => {
+  const entries = parseDeb822Sources(deb822);
+  t.deepEqual(entries, [
+    {
+      types: ['deb'],
+      uris: ['http://mirror.example/debian'],
+      suites: ['bookworm', 'bookworm-updates'],
+      components: ['main', 'contrib'],
+      signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg',
+    },
+    {
+      types: ['deb', 'deb-src'],
+      uris: ['http://mirror.example/debian-security'],
+      suites: ['bookworm-security'],
+      components: ['main'],
+      signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg',
+    },
+    // The inline key block is not a keyring path, so it is left out.
+    { types: ['deb'], uris: ['http://vendor.example/apt'], suites: ['nodistro'], components: ['main'], architectures: ['amd64'] },
+  ]);
+});
+
+test('parseOneLineSources reads options, ignores comments and junk', (t) => {
+  const text = `# main archive
+deb [arch=amd64,arm64 signed-by=/k.gpg] http://mirror.example/debian bookworm main non-free-firmware
+deb-src http://mirror.example/debian bookworm main # trailing comment
+#deb http://mirror.example/debian sid main
+not a source line
+deb http://mirror.example/debian-security bookworm-security/updates main
+`;
+  t.deepEqual(parseOneLineSources(text), [
+    {
+      types: ['deb'],
+      uris: ['http://mirror.example/debian'],
+      suites: ['bookworm'],
+      components: ['main', 'non-free-firmware'],
+      signedBy: '/k.gpg',
+      architectures: ['amd64', 'arm64'],
+    },
+    { types: ['deb-src'], uris: ['http://mirror.example/debian'], suites: ['bookworm'], components: ['main'] },
+    { types: ['deb'], uris: ['http://mirror.example/debian-security'], suites: ['bookworm-security/updates'], components: ['main'] },
+  ]);
+});
+
+const suiteCases: [string, boolean][] = [
+  ['bookworm', true],
+  ['bookworm-updates', true],
+  ['bookworm-security', true],
+  ['bullseye/updates', true],
+  ['trixie', true],
+  ['sid', true],
+  ['nodistro', false],
+  ['jammy', false],
+  ['cloud-sdk-bookworm', false],
+];
+for (const [suite, expected] of suiteCases) {
+  test(`isDebianSuite(${suite}) is ${expected}`, (t) => t.is(isDebianSuite(suite), expected));
+}
+
+test('debianOnly drops third-party entries', (t) => {
+  const entries = parseOneLineSources(
+    'deb http://vendor.example/apt cloud-sdk-bookworm main\ndeb http://mirror.example/debian bookworm main\n',
+  );
+  t.deepEqual(debianOnly(entries).map((e) => e.uris[0]), ['http://mirror.example/debian']);
+});
+
+test('readHostSources reads only *.list and *.sources files', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'imago-sources-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'etc/apt/sources.list.d'), { recursive: true });
+  await writeFile(join(root, 'etc/apt/sources.list'), 'deb http://mirror.example/a bookworm main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/b.sources'), 'Types: deb\nURIs: http://mirror.example/b\nSuites: bookworm\nComponents: main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/c.list'), 'deb http://mirror.example/c trixie main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/d.list.disabled'), 'deb http://mirror.example/d bookworm main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/e.list'), 'deb http://vendor.example/e nodistro main\n');
+  const entries = await readHostSources(root);
+  t.deepEqual(entries.map((e) => e.uris[0]), ['http://mirror.example/a', 'http://mirror.example/b', 'http://mirror.example/c']);
+});
