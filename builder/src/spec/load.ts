@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseSpec } from './parse.ts';
 import type { Spec } from './schema.ts';
-import type { SpecProblem } from './problem.ts';
+import type { SpecProblem, UnlocatedProblem } from './problem.ts';
 
 export interface LoadedSpec {
   spec?: Spec;
@@ -17,6 +17,8 @@ export interface LoadedSpec {
   dir: string;
   /** The spec's bytes, hashed into the manifest. */
   text: string;
+  /** Locates problems found later in the build (e.g. unknown users) at their YAML nodes. */
+  locate: (problem: UnlocatedProblem) => SpecProblem;
 }
 
 /** Loads and validates a spec file; never throws for a bad spec, only returns problems. */
@@ -27,15 +29,16 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    return { file, dir, text: '', problems: [{ file, line: 0, column: 0, path: '', message: `cannot read spec: ${reason}` }] };
+    const problem = { file, line: 0, column: 0, path: '', message: `cannot read spec: ${reason}` };
+    return { file, dir, text: '', problems: [problem], locate: () => problem };
   }
   const { spec, problems, locate } = parseSpec(text, file);
-  if (!spec) return { file, dir, text, problems };
+  if (!spec) return { file, dir, text, problems, locate };
   const missing = await missingSources(spec, dir);
   const located = missing.map((index) =>
     locate({ path: ['files', index, 'source'], message: `file "${spec.files![index]!.source}" not found (relative to ${dir})` }),
   );
-  return located.length === 0 ? { spec, file, dir, text, problems } : { file, dir, text, problems: located };
+  return located.length === 0 ? { spec, file, dir, text, problems, locate } : { file, dir, text, problems: located, locate };
 }
 
 /** Indexes of `files` entries whose `source` is not a readable regular file. */

@@ -1,0 +1,35 @@
+/**
+ * The image manifest: every input with its version and sha256, and every output.
+ * Nothing in it depends on when or where the build ran, so two builds of the same
+ * spec and inputs write the same bytes.
+ */
+import { sha256 } from '../io/cache.ts';
+
+export interface FileDigest {
+  sha256: string;
+  size: number;
+}
+
+export interface Manifest {
+  manifestVersion: 1;
+  name: string;
+  arch: string;
+  sourceDateEpoch: number;
+  spec: { file: string; sha256: string };
+  kernel: { package: string; version: string; release: string; sha256: string };
+  modules: string[];
+  quickjs: { sourcePackage: string; version: string };
+  init: FileDigest;
+  packages: { name: string; version: string; architecture: string; sha256: string }[];
+  compression: string;
+  outputs: Record<string, FileDigest>;
+}
+
+export function digest(data: Uint8Array | string): FileDigest {
+  return { sha256: sha256(data), size: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
+}
+
+/** Serialises with stable key order (as built) and a trailing newline. */
+export function renderManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

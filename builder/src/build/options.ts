@@ -1,0 +1,30 @@
+/**
+ * How to build, kept apart from what to build (the spec). Frozen once made, so
+ * no step can change it under another.
+ */
+import type { Compression } from '../archive/compress.ts';
+import { silentProgress, type Progress } from '../progress.ts';
+
+export interface BuildOptions {
+  /** Architectures to build; overrides the spec's `arch`. */
+  readonly arch?: readonly string[];
+  /** Output folder; each architecture goes into `<outDir>/<arch>/`. */
+  readonly outDir: string;
+  /** Timestamp for every file in the image (SOURCE_DATE_EPOCH, default 0). */
+  readonly sourceDateEpoch: number;
+  readonly compression: Compression;
+  readonly progress: Progress;
+}
+
+/** Fills in defaults from the environment and freezes the result. */
+export function buildOptions(given: Partial<BuildOptions> = {}, env: NodeJS.ProcessEnv = process.env): BuildOptions {
+  const epoch = given.sourceDateEpoch ?? (env.SOURCE_DATE_EPOCH ? Number(env.SOURCE_DATE_EPOCH) : 0);
+  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`SOURCE_DATE_EPOCH must be a whole number of seconds, got ${JSON.stringify(env.SOURCE_DATE_EPOCH)}`);
+  return Object.freeze({
+    arch: given.arch,
+    outDir: given.outDir ?? 'out',
+    sourceDateEpoch: epoch,
+    compression: given.compression ?? 'gzip',
+    progress: given.progress ?? silentProgress,
+  });
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * The `imago` command. The only place that prints results and sets the exit
+ * code: commands throw, and this file turns errors into messages.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { compressions } from '../archive/compress.ts';
+import { BuildError, SpecError } from '../errors.ts';
+import { CommandError } from '../io/exec.ts';
+import { targetNames } from '../../../targets/index.ts';
+import { buildCommand } from './commands/build.ts';
+import { runCommand } from './commands/run.ts';
+import { schemaCommand } from './commands/schema.ts';
+import { validateCommand } from './commands/validate.ts';
+
+/** Parses `HOST:GUEST` port forwards. */
+function parseForward(value: string, previous: string[] = []): string[] {
+  if (!/^\d{1,5}:\d{1,5}$/.test(value)) throw new InvalidArgumentError(`expected HOST:GUEST ports such as 8080:80, got "${value}"`);
+  return [...previous, value];
+}
+
+const program = new Command('imago')
+  .description('Build immutable, all-in-memory Linux images from a YAML spec, and boot them in QEMU.')
+  .showHelpAfterError()
+  .configureHelp({ sortSubcommands: false });
+
+program
+  .command('build')
+  .description('Build the images a spec describes into OUT/<arch>/{kernel,initrd.img,cmdline,manifest.json}.')
+  .argument('<spec>', 'the image spec (YAML)')
+  .option('-o, --out <dir>', 'output folder', 'out')
+  .addOption(new Option('-a, --arch <arch...>', `architectures to build (overrides the spec's arch)`).choices(targetNames))
+  .addOption(new Option('--compression <method>', 'initramfs compression').choices(compressions).default('gzip'))
+  .addHelpText('after', '\nSOURCE_DATE_EPOCH sets the timestamp of every file (default 0). Downloads and compiled\nparts are cached in $XDG_CACHE_HOME/imago (or $IMAGO_CACHE).')
+  .action(buildCommand);
+
+program
+  .command('validate')
+  .description('Check a spec and print every problem as FILE:LINE:COL: path: message.')
+  .argument('<spec...>', 'one or more image specs')
+  .action(validateCommand);
+
+program
+  .command('schema')
+  .description('Print the JSON Schema of the spec format (for editors and CI).')
+  .action(schemaCommand);
+
+program
+  .command('run')
+  .description('Boot an image in QEMU with its serial console on this terminal (Ctrl-A X quits). A spec is built first.')
+  .argument('<image>', 'a built image folder (out/x86_64) or a spec (images/minimal.yml)')
+  .option('-o, --out <dir>', 'output folder when building a spec', 'out')
+  .addOption(new Option('-a, --arch <arch>', 'architecture to boot when given a spec').choices(targetNames))
+  .option('-f, --forward <host:guest>', 'forward a host TCP port to the guest (repeatable)', parseForward)
+  .option('-m, --memory <MiB>', 'guest memory in MiB', (v) => Number.parseInt(v, 10))
+  .option('--append <args>', 'extra kernel command line for this boot (e.g. imago.debug)')
+  .action(runCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}
+
+/** Prints an error the way a user can act on it and returns the exit code. */
+function report(error: unknown): number {
+  if (error instanceof SpecError) {
+    process.stderr.write(`${error.message}\n${error.problems.length} problem(s); nothing was written.\n`);
+    return 2;
+  }
+  if (error instanceof BuildError || error instanceof CommandError) {
+    process.stderr.write(`imago: error: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`imago: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 70;
+}

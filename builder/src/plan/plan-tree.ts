@@ -1,0 +1,60 @@
+/**
+ * The whole root filesystem of one image, planned from the spec and the loaded
+ * inputs. Synchronous and pure: every byte it needs arrives in `PlanInputs`
+ * (see build/load-inputs.ts), so it is tested without downloads or compilers.
+ *
+ * Layers, later ones winning: base layout, Debian packages, BusyBox applet
+ * links, imago's own files (init, its config, kernel modules), the spec's files.
+ */
+import { addBusyboxLinks } from '../debian/busybox.ts';
+import type { Spec } from '../spec/schema.ts';
+import type { UnlocatedProblem } from '../spec/problem.ts';
+import { bytes, Tree, type Entry } from '../tree/tree.ts';
+import { configPath } from '../../../init/src/config.ts';
+import { addBaseLayout } from './base-layout.ts';
+import { buildInitConfig } from './init-config.ts';
+import { addSpecFiles } from './spec-files.ts';
+import { udhcpcScript, udhcpcScriptPath } from './udhcpc-script.ts';
+import { UserDatabase } from './users.ts';
+
+export interface ModuleFile {
+  name: string;
+  /** Image path without a leading slash, e.g. `lib/modules/<release>/kernel/.../virtio_net.ko`. */
+  path: string;
+  data: Uint8Array;
+}
+
+export interface PlanInputs {
+  /** The unpacked contents of every Debian package, merged in package-name order. */
+  packageEntries: readonly Entry[];
+  /** The static init executable for the target. */
+  init: Uint8Array;
+  /** Kernel modules in load order (dependencies first). */
+  modules: readonly ModuleFile[];
+  /** Bytes of the spec's `source:` files by index into `spec.files`. */
+  sources: ReadonlyMap<number, Uint8Array>;
+}
+
+export interface PlannedTree {
+  tree: Tree;
+  /** Problems that need the image's contents to be found (unknown users). */
+  problems: UnlocatedProblem[];
+}
+
+export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
+  const tree = new Tree();
+  addBaseLayout(tree, spec.name);
+  for (const entry of inputs.packageEntries) tree.add(entry);
+  addBusyboxLinks(tree, '/bin/busybox');
+
+  tree.add({ path: '/init', kind: 'file', mode: 0o755, data: inputs.init });
+  tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
+  for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
+
+  const users = new UserDatabase(tree);
+  const problems = addSpecFiles(tree, spec, inputs.sources, users);
+  const modules = inputs.modules.map((module) => ({ name: module.name, path: `/${module.path}` }));
+  const { config, problems: configProblems } = buildInitConfig(spec, new UserDatabase(tree), modules);
+  tree.add({ path: configPath, kind: 'file', mode: 0o644, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
+  return { tree, problems: [...problems, ...configProblems] };
+}

@@ -1,0 +1,70 @@
+/**
+ * The end of the system: stop services in reverse dependency order, end every
+ * other process (TERM, a grace period, KILL), sync, unmount, then reboot(2).
+ */
+import * as native from 'imago:native';
+import type { Logger } from '../logs/logger.ts';
+import type { Supervisor } from '../supervisor/supervisor.ts';
+import type { Sys } from '../sys/sys.ts';
+
+export type ShutdownKind = 'halt' | 'poweroff' | 'reboot';
+
+const verbs: Record<ShutdownKind, string> = { halt: 'halting', poweroff: 'powering off', reboot: 'rebooting' };
+
+export function sleep(sys: Sys, ms: number): Promise<void> {
+  return new Promise((resolve) => sys.setTimeout(resolve, ms));
+}
+
+/** Sends `signal` to every process but us; resolves when none is left or after `graceMs`. */
+async function endEveryProcess(sys: Sys, supervisor: Supervisor, graceMs: number): Promise<void> {
+  // Only PID 1 may signal "everyone": as a host process this would hit the user's session.
+  if (native.getpid() === 1) sys.kill(-1, native.SIGTERM);
+  const deadline = sys.now() + graceMs;
+  while (sys.now() < deadline) {
+    supervisor.reapAll();
+    if (countOtherProcesses(sys) === 0) return;
+    await sleep(sys, 50);
+  }
+  if (native.getpid() === 1) sys.kill(-1, native.SIGKILL);
+  await sleep(sys, 50);
+  supervisor.reapAll();
+}
+
+/** Processes other than PID 1 and kernel threads, counted from /proc. */
+function countOtherProcesses(sys: Sys): number {
+  let count = 0;
+  for (const name of sys.listDir('/proc')) {
+    if (!/^\d+$/.test(name) || name === '1') continue;
+    // Kernel threads have an empty cmdline.
+    const cmdline = sys.readText(`/proc/${name}/cmdline`);
+    if (cmdline) count++;
+  }
+  return count;
+}
+
+/** Unmounts everything but the root and the kernel's own trees, deepest first. */
+function unmountAll(sys: Sys, log: Logger): void {
+  const mounts = (sys.readText('/proc/mounts') ?? '')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((target) => target && target !== '/' && !/^\/(proc|sys|dev)(\/|$)/.test(target));
+  for (const target of mounts.reverse()) {
+    const result = native.umount2(target, native.MNT_DETACH);
+    if (result < 0) log.warn(`unable to unmount ${target}: ${native.strerror(-result)}`);
+  }
+}
+
+export async function shutdown(sys: Sys, log: Logger, supervisor: Supervisor, kind: ShutdownKind): Promise<never> {
+  log.info(`shutting down (${kind})`);
+  await supervisor.stopAll();
+  log.info('all services stopped');
+  await endEveryProcess(sys, supervisor, 2000);
+  log.closeFiles();
+  native.sync();
+  unmountAll(sys, log);
+  native.sync();
+  log.info(verbs[kind]);
+  const command = kind === 'halt' ? native.RB_HALT_SYSTEM : kind === 'poweroff' ? native.RB_POWER_OFF : native.RB_AUTOBOOT;
+  const result = native.reboot(command);
+  throw new Error(`unable to ${kind}: ${native.strerror(-result)}`);
+}

@@ -1,0 +1,120 @@
+/**
+ * The real Sys: QuickJS's `os` and `std` modules plus our native module. This is
+ * the only file (with boot/) that imports them.
+ */
+import * as os from 'os';
+import * as std from 'std';
+import * as native from 'imago:native';
+import { encodeUtf8 } from '../logs/utf8.ts';
+import { decodeWaitStatus } from './signals.ts';
+import { SysError, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
+
+/** Throws a SysError when a native call returned -errno; passes other results through. */
+export function check(result: number, verb: string, object: string): number {
+  if (result < 0) throw new SysError(verb, object, -result, native.strerror(-result));
+  return result;
+}
+
+function toBuffer(data: string | Uint8Array): ArrayBuffer {
+  const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+export const quickjsSys: Sys = {
+  now: () => native.monotonicMs(),
+  wallClock: () => native.realtimeMs(),
+  setTimeout: (callback, ms) => ({ id: os.setTimeout(callback, ms) }),
+  clearTimeout: (handle: TimerHandle) => os.clearTimeout(handle.id as ReturnType<typeof os.setTimeout>),
+  onReadable: (fd, callback) => os.setReadHandler(fd, callback),
+
+  spawn(request: SpawnRequest) {
+    const pid = native.spawn({
+      file: request.command[0]!,
+      args: request.command,
+      env: request.env,
+      cwd: request.cwd,
+      stdin: request.stdin ?? -1,
+      stdout: request.stdout ?? -1,
+      stderr: request.stderr ?? -1,
+      setsid: request.setsid ?? true,
+      uid: request.uid,
+      gid: request.gid,
+      groups: request.groups,
+    });
+    return check(pid, 'start', request.command[0]!);
+  },
+  kill(pid, signal) {
+    const result = os.kill(pid, signal);
+    // ESRCH (3 on every Linux architecture): the process is already gone, which is what we wanted.
+    if (typeof result === 'number' && result < 0 && result !== -3) check(result, `send signal ${signal} to`, `pid ${pid}`);
+  },
+  reap() {
+    const [pid, status] = os.waitpid(-1, os.WNOHANG);
+    if (pid <= 0) return undefined;
+    return { pid, status: decodeWaitStatus(status) };
+  },
+  pipe() {
+    const fds = native.pipe();
+    if (typeof fds === 'number') check(fds, 'create', 'a pipe');
+    return fds as [number, number];
+  },
+  read(fd, max) {
+    const result = native.read(fd, max);
+    if (typeof result === 'number') {
+      if (result === -native.EAGAIN || result === -native.EINTR) return undefined;
+      check(result, 'read', `fd ${fd}`);
+      return undefined;
+    }
+    return new Uint8Array(result);
+  },
+  write(fd, data) {
+    let rest = toBuffer(data);
+    // A partial write (a full pipe, a signal) is retried with the remainder.
+    for (;;) {
+      const written = native.write(fd, rest);
+      if (written === -native.EINTR) continue;
+      check(written, 'write', `fd ${fd}`);
+      if (written === 0 || written >= rest.byteLength) return;
+      rest = rest.slice(written);
+    }
+  },
+  close(fd) {
+    native.close(fd);
+  },
+  openAppend(path) {
+    const fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640);
+    check(fd, 'open', path);
+    native.setCloexec(fd, true);
+    return fd;
+  },
+
+  readText(path) {
+    const text = std.loadFile(path);
+    return text === null ? undefined : text;
+  },
+  writeText(path, text, mode = 0o644) {
+    const fd = check(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'open', path);
+    try {
+      quickjsSys.write(fd, text);
+    } finally {
+      native.close(fd);
+    }
+  },
+  mkdirs(path, mode = 0o755) {
+    let current = '';
+    for (const part of path.split('/').filter(Boolean)) {
+      current += `/${part}`;
+      const result = native.mkdir(current, mode);
+      if (result < 0 && result !== -native.EEXIST) check(result, 'create directory', current);
+    }
+  },
+  exists(path) {
+    const [, err] = os.stat(path);
+    return err === 0;
+  },
+  listDir(path) {
+    const [names, err] = os.readdir(path);
+    if (err !== 0) return [];
+    return names.filter((name) => name !== '.' && name !== '..').sort();
+  },
+};

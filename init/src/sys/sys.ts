@@ -1,0 +1,67 @@
+/**
+ * Every effect the init has on the system goes through this interface: the
+ * real one wraps QuickJS's `os`/`std` and our native module (quickjs.ts), and
+ * supervisor tests can swap in a fake. Failures throw SysError with the verb,
+ * the object and the errno text.
+ */
+
+export class SysError extends Error {
+  constructor(
+    readonly verb: string,
+    readonly object: string,
+    readonly errno: number,
+    reason: string,
+  ) {
+    super(`unable to ${verb} ${object}: ${reason}`);
+  }
+}
+
+export interface SpawnRequest {
+  command: string[];
+  env: string[];
+  cwd?: string;
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+  uid?: number;
+  gid?: number;
+  groups?: number[];
+  /** Own session and process group, so stop signals reach the whole group. */
+  setsid?: boolean;
+}
+
+/** How a child ended, decoded from its wait status. */
+export type ExitStatus = { exited: true; code: number } | { exited: false; signal: number };
+
+export interface TimerHandle {
+  readonly id: unknown;
+}
+
+export interface Sys {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Wall-clock milliseconds since the epoch. */
+  wallClock(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  /** Calls `callback` whenever `fd` is readable; null removes it. */
+  onReadable(fd: number, callback: (() => void) | null): void;
+
+  spawn(request: SpawnRequest): number;
+  kill(pid: number, signal: number): void;
+  /** Reaps one exited child without blocking; undefined when none is waiting. */
+  reap(): { pid: number; status: ExitStatus } | undefined;
+  pipe(): [number, number];
+  /** Bytes read; empty at end of file; undefined when nothing is available now. */
+  read(fd: number, max: number): Uint8Array | undefined;
+  write(fd: number, data: string | Uint8Array): void;
+  close(fd: number): void;
+  /** Opens a file for appending (created 0640), close-on-exec. */
+  openAppend(path: string): number;
+
+  readText(path: string): string | undefined;
+  writeText(path: string, text: string, mode?: number): void;
+  mkdirs(path: string, mode?: number): void;
+  exists(path: string): boolean;
+  listDir(path: string): string[];
+}
