@@ -28,6 +28,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** One line per problem, the way compilers print them, so editors can jump to the place. */
 export function renderProblem(problem: SpecProblem): string {
-  const where = `${problem.file}:${problem.line}:${problem.column}`;
+  // Line 0 means the problem is with the file as a whole (e.g. it cannot be read).
+  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
   return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
 }

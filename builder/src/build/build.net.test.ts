@@ -1,0 +1,60 @@
+/**
+ * Whole builds of images/minimal.yml with real downloads and compilers (cached
+ * after the first run): reproducibility, the init binary's form, and that a bad
+ * spec writes nothing.
+ */
+import test from 'ava';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { readCpio } from '../archive/cpio-read.ts';
+import { SpecError } from '../errors.ts';
+import { run } from '../io/exec.ts';
+import { build } from './build.ts';
+import { buildOptions } from './options.ts';
+
+async function buildMinimal(outDir: string) {
+  return build('images/minimal.yml', buildOptions({ outDir, arch: ['x86_64'] }));
+}
+
+test('two builds of the same spec are byte-identical', async (t) => {
+  const [first, second] = [await mkdtemp(join(tmpdir(), 'imago-a-')), await mkdtemp(join(tmpdir(), 'imago-b-'))];
+  await buildMinimal(first);
+  await buildMinimal(second);
+  for (const name of ['initrd.img', 'manifest.json', 'kernel', 'cmdline']) {
+    t.deepEqual(await readFile(join(first, 'x86_64', name)), await readFile(join(second, 'x86_64', name)), `${name} differs`);
+  }
+  const manifest = JSON.parse(await readFile(join(first, 'x86_64', 'manifest.json'), 'utf8'));
+  t.is(manifest.quickjs.version, '2025.04.26-1');
+  t.regex(manifest.kernel.package, /^linux-image-6\.1\.0-\d+-amd64$/);
+  t.true(manifest.packages.some((p: { name: string }) => p.name === 'busybox-static'));
+  t.deepEqual(await readdir(first), ['x86_64'], 'no temporary folders are left behind');
+});
+
+test('the init in the image is a static x86-64 executable of at most 2.5 MB', async (t) => {
+  const outDir = await mkdtemp(join(tmpdir(), 'imago-init-'));
+  await buildMinimal(outDir);
+  const records = readCpio(gunzipSync(await readFile(join(outDir, 'x86_64', 'initrd.img'))));
+  const init = records.find((record) => record.name === 'init')!;
+  t.truthy(init, '/init is in the initramfs');
+  t.is(init.mode & 0o777, 0o755);
+  t.true(init.data.length <= 2.5 * 1024 * 1024, `init is ${init.data.length} bytes`);
+  const path = join(outDir, 'init');
+  await writeFile(path, init.data);
+  const { stdout } = await run('file', ['-b', path]);
+  t.regex(stdout.toString(), /ELF 64-bit LSB executable, x86-64/);
+  t.regex(stdout.toString(), /statically linked/);
+  const names = new Set(records.map((record) => record.name));
+  for (const expected of ['bin/busybox', 'bin/sh', 'etc/imago/init.json', 'dev/console', 'usr/share/imago/udhcpc.script']) t.true(names.has(expected), `${expected} is in the image`);
+});
+
+test('an invalid spec is refused before anything is written', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-bad-'));
+  const spec = join(dir, 'bad.yml');
+  await writeFile(spec, 'version: 1\nname: bad\nservices:\n  - name: a\n    command: /a\n    restart: sometimes\n');
+  const outDir = join(dir, 'out');
+  const error = await t.throwsAsync(build(spec, buildOptions({ outDir })), { instanceOf: SpecError });
+  t.is(error?.message, `${spec}:6:14: services[0].restart: expected one of always|on-failure|never, got "sometimes"`);
+  t.deepEqual(await readdir(dir), ['bad.yml'], 'no output folder was created');
+});

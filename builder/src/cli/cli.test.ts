@@ -1,0 +1,52 @@
+/** The `imago` command as a user runs it: output, exit codes, help. */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function imago(...args: string[]) {
+  const result = spawnSync('bin/imago', args, { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('validate accepts the example specs', (t) => {
+  const result = imago('validate', 'images/minimal.yml');
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, 'images/minimal.yml: ok\n');
+});
+
+test('validate reports every problem and exits non-zero', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const spec = join(dir, 'bad.yml');
+  await writeFile(spec, 'version: 1\nname: x\nhostname: -x\nservices:\n  - name: a\n    command: /a\n    restart: sometimes\n');
+  const result = imago('validate', spec);
+  t.is(result.code, 2);
+  t.is(
+    result.stderr,
+    `${spec}:3:11: hostname: expected a host name of letters, digits and "-", got "-x"\n` +
+      `${spec}:7:14: services[0].restart: expected one of always|on-failure|never, got "sometimes"\n` +
+      '2 problem(s); nothing was written.\n',
+  );
+});
+
+test('a missing spec file is named', (t) => {
+  const result = imago('validate', 'no/such.yml');
+  t.is(result.code, 2);
+  t.regex(result.stderr, /no\/such\.yml: cannot read spec: no such file/);
+});
+
+test('schema prints a JSON Schema generated from the zod schema', (t) => {
+  const result = imago('schema');
+  t.is(result.code, 0);
+  const schema = JSON.parse(result.stdout);
+  t.is(schema.type, 'object');
+  t.deepEqual(schema.required.sort(), ['name', 'version']);
+  t.deepEqual(schema.properties.services.items.properties.restart.enum, ['always', 'on-failure', 'never']);
+});
+
+test('build --help documents the options', (t) => {
+  const result = imago('build', '--help');
+  t.is(result.code, 0);
+  for (const option of ['--out', '--arch', '--compression', 'SOURCE_DATE_EPOCH']) t.true(result.stdout.includes(option), option);
+});
