@@ -43,6 +43,11 @@ declare module 'imago:native' {
   export const ENOENT: number;
   export const EINPROGRESS: number;
   export const EBUSY: number;
+  export const EPIPE: number;
+  export const ESRCH: number;
+  /** open(2) flags missing from QuickJS's os module (their values differ on MIPS). */
+  export const O_NOCTTY: number;
+  export const O_NONBLOCK: number;
 
   export function strerror(errnum: number): string;
   export function getpid(): number;
@@ -74,7 +79,10 @@ declare module 'imago:native' {
   export function finitModule(path: string, params: string): number;
   /** statfs(path).f_type, or -errno. */
   export function statfsType(path: string): number;
-  /** Replaces the process image (no fork); returns -errno only when exec failed. */
+  /**
+   * Replaces the process image (no fork); returns -errno only when exec failed.
+   * The signal mask is cleared for the new program (restored if exec fails).
+   */
   export function execv(path: string, args: string[]): number;
 
   /**
@@ -93,17 +101,26 @@ declare module 'imago:native' {
     /** The complete environment as `KEY=value` strings. */
     env: string[];
     cwd?: string;
-    /** File descriptors to become 0, 1 and 2 in the child; -1 means /dev/null. */
+    /** File descriptors to become 0, 1 and 2 in the child; -1 means /dev/null, omitted inherits ours. */
     stdin?: number;
     stdout?: number;
     stderr?: number;
     /** Start a new session (and process group). */
     setsid?: boolean;
-    /** Privileges to drop to, applied as setgroups, setgid, setuid in that order. */
+    /**
+     * Privileges to drop to, applied as setgroups, setgid, setuid in that order.
+     * Without `groups`, a root parent's supplementary groups are cleared when `uid` or `gid` is set.
+     */
     uid?: number;
     gid?: number;
     groups?: number[];
     umask?: number;
+    /**
+     * A cgroup v2 directory: the child writes itself into `<cgroup>/cgroup.procs`
+     * before exec, so nothing it forks can escape the group. A failure there ends
+     * the child with 127 and a message, like a failed exec.
+     */
+    cgroup?: string;
   }
   /**
    * fork + exec with the child's signal mask and dispositions reset, every other

@@ -1,0 +1,32 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../io/exec.ts';
+
+/** The C name of the bytecode array; init/native/main.c declares it. */
+export const bytecodeSymbol = 'init_bytecode';
+
+/**
+ * Compiles a bundled ES module to QuickJS bytecode with the host `qjsc`, as C
+ * source that defines `init_bytecode` and `init_bytecode_size` (`qjsc -c`: no
+ * main()). The module is named `init.js` whatever its real path, so the
+ * output depends only on the JavaScript. `imago:native` is declared as a C
+ * module so qjsc does not look for a file of that name.
+ *
+ *   const c = await compileBytecode({ qjsc, source: js });
+ *
+ * `stripDebug` drops line numbers from stack traces for a smaller binary.
+ * Throws a CommandError with qjsc's syntax error when compiling fails.
+ */
+export async function compileBytecode(options: { qjsc: string; source: string; stripDebug?: boolean }): Promise<string> {
+  const work = await mkdtemp(join(tmpdir(), 'imago-qjsc-'));
+  try {
+    await writeFile(join(work, 'init.js'), options.source);
+    const args = ['-c', '-m', '-M', 'imago:native,imago_native', '-N', bytecodeSymbol, '-o', 'init_bytecode.c'];
+    if (options.stripDebug) args.push('-s');
+    await run(options.qjsc, [...args, 'init.js'], { cwd: work });
+    return await readFile(join(work, 'init_bytecode.c'), 'utf8');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Target } from '../../../targets/types.ts';
+import type { Progress } from '../progress.ts';
+import { cacheKey, cacheRoot, sha256 } from '../io/cache.ts';
+import { run } from '../io/exec.ts';
+import { repoRoot } from './bundle.ts';
+import { cachedDir } from './cached-dir.ts';
+import { compileAll, compilerVersion } from './compiler.ts';
+import type { RuntimeLibrary } from './runtime-library.ts';
+import { type Optimize, prefixMap, runtimeCflags, targetCompiler } from './runtime-flags.ts';
+
+/** Our C sources: main() and the `imago:native` module. */
+export const nativeDir = join(repoRoot, 'init', 'native');
+const nativeSources = ['main.c', 'imago-native.c'];
+const nativeHeaders = ['imago-native.h'];
+
+export interface LinkInitOptions {
+  target: Target;
+  quickjsDir: string;
+  library: RuntimeLibrary;
+  /** C source of the bytecode, from compileBytecode. */
+  bytecodeC: string;
+  optimize: Optimize;
+  progress: Progress;
+}
+
+/**
+ * Compiles main.c, imago-native.c and the bytecode for `target` and links
+ * them with the QuickJS library into one static, stripped executable. The
+ * result is cached under `<cacheRoot>/runtime/init-<triplet>-<key>/init` by a
+ * key of every input, and is byte-identical for identical inputs (no dates,
+ * no paths: sources and work directory are prefix-mapped, symbols stripped).
+ *
+ *   const binary = await linkInit({ target, quickjsDir, library, bytecodeC, optimize: 'O2', progress });
+ *
+ * Returns the executable's bytes. Throws a CommandError when gcc fails.
+ */
+export async function linkInit(options: LinkInitOptions): Promise<Uint8Array> {
+  const { target, quickjsDir, library, progress } = options;
+  const cc = targetCompiler(target);
+  const cflags = [...runtimeCflags(target, options.optimize), '-Wall', '-Wno-unused-parameter', '-I', quickjsDir, '-I', nativeDir];
+  const ldflags = ['-static', '-Wl,--gc-sections', '-s'];
+  const libs = ['-lm', '-lpthread', '-ldl', ...target.libs];
+  const sourceHashes = await Promise.all(
+    [...nativeSources, ...nativeHeaders].map(async (name) => `${name}:${sha256(await readFile(join(nativeDir, name)))}`),
+  );
+  const key = cacheKey(
+    'init',
+    library.key,
+    sha256(options.bytecodeC),
+    ...sourceHashes,
+    await compilerVersion(cc),
+    ...cflags.filter((flag) => flag !== quickjsDir),
+    ...ldflags,
+    ...libs,
+  );
+  const dir = join(cacheRoot(), 'runtime', `init-${target.triplet}-${key}`);
+  progress.step(`link init (${target.name})`);
+  const { hit } = await cachedDir(dir, async (work) => {
+    await writeFile(join(work, 'init_bytecode.c'), options.bytecodeC);
+    const sources = [...nativeSources.map((name) => join(nativeDir, name)), join(work, 'init_bytecode.c')];
+    const objects = ['main.o', 'imago-native.o', 'init_bytecode.o'].map((name) => join(work, name));
+    const mapped = [...cflags, prefixMap(nativeDir, 'native'), prefixMap(quickjsDir, 'quickjs'), prefixMap(work, 'build')];
+    await compileAll(cc, sources.map((source, i) => ({ source, output: objects[i]!, flags: mapped })), progress);
+    // The library comes after our objects so the linker pulls in what they use.
+    await run(cc, [...ldflags, '-o', join(work, 'init'), ...objects, library.path, ...libs]);
+  });
+  progress.done(hit ? 'cached' : 'linked');
+  return new Uint8Array(await readFile(join(dir, 'init')));
+}
