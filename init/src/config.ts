@@ -19,15 +19,73 @@ export interface ProcessConfig {
   gid: number;
   /** Supplementary groups. */
   groups: number[];
+  umask: number;
 }
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
+export type DependencyCondition = 'started' | 'ready' | 'healthy';
+export type StopSignal = 'TERM' | 'INT' | 'QUIT' | 'HUP' | 'USR1' | 'USR2' | 'KILL';
+
+/** One probe: exactly one of the targets is set, as `kind` says. */
+export interface ProbeConfig {
+  kind: 'tcp' | 'http' | 'command' | 'file';
+  port?: number;
+  /** HTTP request path. */
+  path?: string;
+  /** Expected HTTP status; any 2xx or 3xx when absent. */
+  status?: number;
+  command?: string[];
+  file?: string;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface HealthConfig extends ProbeConfig {
+  /** Consecutive failures that make the service unhealthy. */
+  retries: number;
+  /** Failures this soon after ready do not count. */
+  startPeriodMs: number;
+}
+
+export interface BackoffConfig {
+  initialMs: number;
+  maxMs: number;
+  resetAfterMs: number;
+}
+
+export interface LimitsConfig {
+  memoryBytes?: number;
+  /** CPUs, e.g. 0.5 for half of one. */
+  cpu?: number;
+  pids?: number;
+}
 
 export interface ServiceConfig extends ProcessConfig {
-  dependsOn: string[];
+  type: 'simple' | 'oneshot';
+  dependsOn: { name: string; condition: DependencyCondition }[];
+  ready?: ProbeConfig;
+  health?: HealthConfig;
   restart: RestartPolicy;
-  /** Milliseconds to wait after the stop signal before SIGKILL. */
+  backoff: BackoffConfig;
+  /** Consecutive quick failures after which the service is failed; unlimited when absent. */
+  restartLimit?: number;
+  onFailed: 'stay' | 'reboot';
+  startTimeoutMs: number;
+  /** Milliseconds to wait after the stop signal before killing the service's whole cgroup. */
   stopTimeoutMs: number;
+  stopSignal: StopSignal;
+  limits?: LimitsConfig;
+}
+
+export interface LogsConfig {
+  maxBytes: number;
+  maxAgeMs: number;
+  /** Rotated files kept per log. */
+  keep: number;
+  /** Lines per service kept in memory. */
+  ringLines: number;
+  /** Copy service output to the console. */
+  console: boolean;
 }
 
 export interface InterfaceConfig {
@@ -55,4 +113,5 @@ export interface InitConfig {
   interfaces: InterfaceConfig[];
   onboot: ProcessConfig[];
   services: ServiceConfig[];
+  logs: LogsConfig;
 }

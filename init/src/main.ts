@@ -1,24 +1,29 @@
 /**
- * imago's init. As PID 1 it moves the root onto tmpfs, mounts the system, loads
- * modules, sets the hostname, brings up the network, runs onboot tasks and then
- * supervises services until a shutdown signal arrives. As an ordinary process
- * (`init --config FILE [--log-dir DIR]`) it only supervises, which is how the
- * host integration tests run the real binary.
+ * imago's init, in three roles chosen by how it is run:
  *
- * It never exits as PID 1: every callback is guarded, errors are logged and the
- * init carries on; a fatal boot error leads to the emergency path.
+ *   /init as PID 1      boots the system (boot/), then supervises services until shutdown
+ *   init --config FILE  supervises only, as an ordinary process and child subreaper
+ *                       (how the host integration tests run the real binary);
+ *                       --log-dir DIR, --control SOCKET, --cgroup-root DIR are optional
+ *   imagoctl ...        the control client (the same binary under that name)
+ *
+ * As PID 1 it never exits: every callback is guarded, errors are logged and
+ * the init carries on; a fatal boot error leads to the emergency path.
  */
+import * as os from 'os';
 import * as std from 'std';
 import * as native from 'imago:native';
-import { configPath, configVersion, type InitConfig } from './config.ts';
-import { applyMounts, bootMounts, sealRoot } from './boot/mounts.ts';
+import { configPath, type InitConfig } from './config.ts';
+import { readConfig } from './read-config.ts';
+import { bootSystem } from './boot/boot.ts';
 import { emergency } from './boot/emergency.ts';
-import { loadModules } from './boot/modules.ts';
-import { moveRootToTmpfs, rootAlreadyMoved } from './boot/switch-root.ts';
-import { runSync } from './boot/run-sync.ts';
 import { shutdown, type ShutdownKind } from './boot/shutdown.ts';
-import { Logger } from './logs/logger.ts';
-import { bringUpLoopback, configureStatic } from './net/network.ts';
+import { runCtl } from './control/client.ts';
+import { defaultSocketPath } from './control/protocol.ts';
+import { ControlServer } from './control/server.ts';
+import { captureKmsg } from './logs/kmsg.ts';
+import { defaultLogDir, Logger } from './logs/logger.ts';
+import { Cgroups } from './supervisor/cgroups.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { quickjsSys as sys } from './sys/quickjs.ts';
 
@@ -28,54 +33,9 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function readConfig(path: string): InitConfig {
-  const text = sys.readText(path);
-  if (text === undefined) throw new Error(`unable to read ${path}`);
-  const config = JSON.parse(text) as InitConfig;
-  if (config.version !== configVersion) throw new Error(`${path}: config version ${config.version}, this init reads ${configVersion}`);
-  return config;
-}
-
 function argument(name: string): string | undefined {
   const index = scriptArgs.indexOf(name);
   return index >= 0 ? scriptArgs[index + 1] : undefined;
-}
-
-/** Wakes the loop for each signal through a signalfd, so none waits behind select(). */
-function watchSignals(log: Logger, supervisor: Supervisor): void {
-  const actions = new Map<number, ShutdownKind | 'reap'>([
-    [native.SIGCHLD, 'reap'],
-    [native.SIGUSR1, 'halt'],
-    [native.SIGUSR2, 'poweroff'],
-    [native.SIGTERM, 'reboot'],
-    [native.SIGINT, 'reboot'],
-  ]);
-  // Outside PID 1, TERM and INT mean "stop supervising and exit", like any daemon.
-  if (!isPid1) {
-    actions.set(native.SIGTERM, 'poweroff');
-    actions.set(native.SIGINT, 'poweroff');
-  }
-  const fd = native.signalfd([...actions.keys()]);
-  if (fd < 0) throw new Error(`unable to create a signalfd: ${native.strerror(-fd)}`);
-  let shuttingDown = false;
-  sys.onReadable(fd, () => {
-    for (let signal = native.readSignal(fd); signal > 0; signal = native.readSignal(fd)) {
-      const action = actions.get(signal);
-      if (action === 'reap') {
-        guard(log, () => supervisor.reapAll());
-      } else if (action && !shuttingDown) {
-        shuttingDown = true;
-        if (isPid1) {
-          shutdown(sys, log, supervisor, action).catch((error) => log.warn(describe(error)));
-        } else {
-          supervisor
-            .stopAll()
-            .then(() => std.exit(0))
-            .catch((error) => log.warn(describe(error)));
-        }
-      }
-    }
-  });
 }
 
 function guard(log: Logger, action: () => void): void {
@@ -86,57 +46,96 @@ function guard(log: Logger, action: () => void): void {
   }
 }
 
+/** The signal numbers of this architecture for the names a spec uses. */
+const signals = {
+  TERM: native.SIGTERM,
+  INT: native.SIGINT,
+  QUIT: native.SIGQUIT,
+  HUP: native.SIGHUP,
+  USR1: native.SIGUSR1,
+  USR2: native.SIGUSR2,
+  KILL: native.SIGKILL,
+};
+
+/** Stops everything and ends: as PID 1 with reboot(2), otherwise by exiting. */
+function makeShutdown(log: Logger, supervisor: Supervisor): (kind: ShutdownKind) => void {
+  let shuttingDown = false;
+  return (kind) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (isPid1) {
+      shutdown(sys, log, supervisor, kind).catch((error) => log.warn(describe(error)));
+      return;
+    }
+    log.info(`stopping all services (${kind})`);
+    supervisor
+      .stopAll()
+      .then(() => {
+        log.info('all services stopped');
+        std.exit(0);
+      })
+      .catch((error) => log.warn(describe(error)));
+  };
+}
+
+/** Wakes the loop for each signal through a signalfd, so none waits behind select(). */
+function watchSignals(log: Logger, supervisor: Supervisor, stop: (kind: ShutdownKind) => void): void {
+  // BusyBox init's convention, so BusyBox halt/poweroff/reboot work; outside PID 1, TERM and INT just end supervision.
+  const actions = new Map<number, ShutdownKind | 'reap'>([
+    [native.SIGCHLD, 'reap'],
+    [native.SIGUSR1, 'halt'],
+    [native.SIGUSR2, 'poweroff'],
+    [native.SIGTERM, isPid1 ? 'reboot' : 'poweroff'],
+    [native.SIGINT, isPid1 ? 'reboot' : 'poweroff'],
+  ]);
+  const fd = native.signalfd([...actions.keys()]);
+  if (fd < 0) throw new Error(`unable to create a signalfd: ${native.strerror(-fd)}`);
+  sys.onReadable(fd, () => {
+    for (let signal = native.readSignal(fd); signal > 0; signal = native.readSignal(fd)) {
+      const action = actions.get(signal);
+      if (action === 'reap') guard(log, () => supervisor.reapAll());
+      else if (action) guard(log, () => stop(action));
+    }
+  });
+}
+
+/** A console copy that can never block the init: its own non-blocking descriptor on /dev/console. */
+function openConsole(log: Logger): void {
+  const fd = os.open('/dev/console', os.O_WRONLY | native.O_NOCTTY | native.O_NONBLOCK);
+  if (fd < 0) return log.warn(`unable to open /dev/console: ${native.strerror(-fd)}`);
+  native.setCloexec(fd, true);
+  log.setConsole(fd);
+}
+
+function startKmsgCapture(log: Logger): void {
+  const fd = os.open('/dev/kmsg', os.O_RDONLY | native.O_NONBLOCK);
+  if (fd < 0) return log.warn(`unable to read /dev/kmsg: ${native.strerror(-fd)}`);
+  native.setCloexec(fd, true);
+  captureKmsg(sys, fd, (text) => log.line('kernel', text, { console: false }));
+}
+
 async function runOnboot(config: InitConfig, log: Logger, supervisor: Supervisor): Promise<void> {
   for (const task of config.onboot) {
     log.info(`onboot ${task.name}: running`);
     const status = await supervisor.runTask(task);
-    const ok = status.exited && status.code === 0;
-    if (ok) log.info(`onboot ${task.name}: done`);
+    if (status.exited && status.code === 0) log.info(`onboot ${task.name}: done`);
     else log.warn(`onboot ${task.name} failed (${status.exited ? `exit ${status.code}` : `signal ${status.signal}`}); continuing`);
   }
 }
 
-/** Everything PID 1 does before supervising; returns the config. */
-function bootSystem(log: Logger): InitConfig {
-  if (!rootAlreadyMoved()) {
-    try {
-      moveRootToTmpfs(sys, (command) => runSync(command));
-    } catch (error) {
-      log.warn(`${describe(error)}; staying on the initramfs root`);
-    }
-  }
-  applyMounts(sys, bootMounts, (message) => log.warn(message));
-  if (rootAlreadyMoved()) log.info('root file system moved to tmpfs');
-  log.enableFiles();
-  for (const dir of ['/var/log', '/var/lib', '/var/tmp', '/var/cache', '/run/imago']) sys.mkdirs(dir);
-  const config = readConfig(configPath);
-  log.info(`imago init: booting image ${config.image}`);
-  // Ctrl-Alt-Del then arrives as SIGINT (a clean reboot) instead of an instant reset.
-  native.reboot(0);
-  loadModules(config.modules, (message) => log.info(message));
-  const hostResult = native.sethostname(config.hostname);
-  if (hostResult < 0) log.warn(`unable to set the hostname: ${native.strerror(-hostResult)}`);
-  bringUpLoopback((message) => log.warn(message));
-  configureStatic(sys, config.interfaces, (command) => runSync(command), (message) => log.info(message));
-  try {
-    sealRoot();
-    log.info('root file system is read-only');
-  } catch (error) {
-    log.warn(describe(error));
-  }
-  return config;
-}
-
-async function main(): Promise<void> {
+async function supervise(): Promise<void> {
   const log = new Logger(sys, 1, isPid1 ? 0 : sys.now());
   let config: InitConfig;
   try {
     if (isPid1) {
-      config = bootSystem(log);
+      config = bootSystem(sys, log);
+      openConsole(log);
+      startKmsgCapture(log);
     } else {
       native.setChildSubreaper(true);
-      config = readConfig(argument('--config') ?? configPath);
-      log.enableFiles(argument('--log-dir'));
+      config = readConfig(sys, argument('--config') ?? configPath);
+      log.configure(config.logs);
+      log.enableFiles(argument('--log-dir') ?? defaultLogDir);
     }
   } catch (error) {
     if (!isPid1) {
@@ -147,16 +146,43 @@ async function main(): Promise<void> {
     return;
   }
 
-  const supervisor = new Supervisor(sys, log, config.services, { term: native.SIGTERM, kill: native.SIGKILL });
-  watchSignals(log, supervisor);
+  const cgroupRoot = isPid1 ? '/sys/fs/cgroup' : argument('--cgroup-root');
+  const cgroups = cgroupRoot ? new Cgroups(sys, cgroupRoot, (message) => log.warn(message)) : undefined;
+  let stop: (kind: ShutdownKind) => void = () => {};
+  const supervisor = new Supervisor(sys, log, config.services, { signals, cgroups, onReboot: () => stop('reboot') });
+  stop = makeShutdown(log, supervisor);
+  watchSignals(log, supervisor, stop);
+
+  const bootMs = sys.now();
+  const socket = argument('--control') ?? defaultSocketPath;
+  try {
+    new ControlServer(sys, socket, {
+      status: () => ({ image: config.image, hostname: config.hostname, uptime: Math.round((sys.now() - (isPid1 ? 0 : bootMs)) / 1000), services: supervisor.status(), dropped: log.dropped() }),
+      logs: (service, lines) => (supervisor.has(service) || service === 'init' || service === 'kernel' ? log.recent(service, lines) : undefined),
+      follow: (service, listener) => log.follow(service, listener),
+      control: async (command, service) => {
+        if (!supervisor.has(service)) return false;
+        if (command === 'stop') await supervisor.stop(service);
+        else if (command === 'start') supervisor.start(service);
+        else supervisor.restart(service);
+        return true;
+      },
+      shutdown: (kind) => stop(kind),
+    }, (message) => log.warn(message));
+  } catch (error) {
+    log.warn(`no control socket: ${describe(error)}`);
+  }
+
   await runOnboot(config, log, supervisor);
   let announced = false;
   supervisor.watch(() => {
-    if (announced || !supervisor.allStarted()) return;
+    if (announced || !supervisor.allSettled()) return;
     announced = true;
     log.info(`ready: ${config.services.length} services started`);
   });
   supervisor.startAll();
 }
 
-main().catch((error) => std.err.puts(`init: error: ${describe(error)}\n`));
+const invokedAs = (scriptArgs[0] ?? '').split('/').pop();
+if (invokedAs === 'imagoctl') runCtl(sys, scriptArgs.slice(1));
+else supervise().catch((error) => std.err.puts(`init: error: ${describe(error)}\n`));

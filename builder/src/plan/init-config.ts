@@ -1,16 +1,25 @@
 /**
  * Turns the spec into the init's configuration (/etc/imago/init.json): users
- * resolved to ids, commands to argv, environments completed, DHCP clients added
- * as supervised services. Pure.
+ * resolved to ids, commands to argv, environments completed, defaults filled in,
+ * DHCP clients added as supervised services. Pure.
  */
-import { configVersion, type InitConfig, type InterfaceConfig, type ModuleConfig, type ProcessConfig, type ServiceConfig } from '../../../init/src/config.ts';
+import {
+  configVersion,
+  type HealthConfig,
+  type InitConfig,
+  type InterfaceConfig,
+  type ModuleConfig,
+  type ProbeConfig,
+  type ProcessConfig,
+  type ServiceConfig,
+} from '../../../init/src/config.ts';
 import type { OnbootSpec, ServiceSpec, Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
-import type { UserDatabase } from './users.ts';
+import { logDefaults, serviceDefaults } from './service-defaults.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
+import type { UserDatabase } from './users.ts';
 
 const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const defaultStopTimeoutMs = 5000;
 
 /** When a spec says nothing about the network: eth0 by DHCP, as on most boards and VMs. */
 const defaultInterfaces = [{ name: 'eth0', dhcp: true }];
@@ -25,16 +34,55 @@ export function dhcpServiceName(iface: string): string {
   return `dhcp-${iface.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}`;
 }
 
+type ProbeSpec = NonNullable<ServiceSpec['ready']>;
+
+function probeConfig(probe: ProbeSpec, defaults: { intervalMs: number; timeoutMs: number }): ProbeConfig {
+  const timing = { intervalMs: probe.interval ?? defaults.intervalMs, timeoutMs: probe.timeout ?? defaults.timeoutMs };
+  if (probe.tcp !== undefined) return { kind: 'tcp', port: probe.tcp, ...timing };
+  if (probe.http) return { kind: 'http', port: probe.http.port, path: probe.http.path ?? '/', status: probe.http.status, ...timing };
+  if (probe.command) return { kind: 'command', command: probe.command, ...timing };
+  return { kind: 'file', file: probe.file, ...timing };
+}
+
+function healthConfig(health: NonNullable<ServiceSpec['health']>): HealthConfig {
+  const d = serviceDefaults.health;
+  return { ...probeConfig(health, d), retries: health.retries ?? d.retries, startPeriodMs: health.start_period ?? d.startPeriodMs };
+}
+
+/** A supervised udhcpc for one interface: -f keeps it in the foreground; the script applies each lease. */
+function dhcpService(iface: string, hostname: string): ServiceConfig {
+  return {
+    name: dhcpServiceName(iface),
+    command: ['/bin/busybox', 'udhcpc', '-f', '-i', iface, '-s', udhcpcScriptPath, '-x', `hostname:${hostname}`],
+    env: [`PATH=${defaultPath}`],
+    workdir: '/',
+    uid: 0,
+    gid: 0,
+    groups: [],
+    umask: serviceDefaults.umask,
+    type: 'simple',
+    dependsOn: [],
+    restart: 'always',
+    backoff: serviceDefaults.backoff,
+    onFailed: 'stay',
+    startTimeoutMs: serviceDefaults.startTimeoutMs,
+    stopTimeoutMs: serviceDefaults.stopTimeoutMs,
+    stopSignal: 'TERM',
+  };
+}
+
 export function buildInitConfig(spec: Spec, users: UserDatabase, modules: ModuleConfig[]): InitConfigResult {
   const problems: UnlocatedProblem[] = [];
   const hostname = spec.hostname ?? spec.name;
 
   const processConfig = (item: OnbootSpec | ServiceSpec, path: (string | number)[]): ProcessConfig => {
     let credentials = { uid: 0, gid: 0, groups: [] as number[], home: '/root' };
+    const group = 'group' in item && item.group !== undefined ? item.group : undefined;
+    const owner = group !== undefined ? `${item.user ?? 'root'}:${group}` : item.user;
     try {
-      credentials = users.resolve(item.user);
+      credentials = users.resolve(owner);
     } catch (error) {
-      problems.push({ path: [...path, 'user'], message: (error as Error).message });
+      problems.push({ path: [...path, group !== undefined ? 'group' : 'user'], message: (error as Error).message });
     }
     const env = { PATH: defaultPath, HOME: credentials.home, TERM: 'linux', ...(item.env ?? {}) };
     return {
@@ -45,6 +93,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
       uid: credentials.uid,
       gid: credentials.gid,
       groups: credentials.groups,
+      umask: ('umask' in item ? item.umask : undefined) ?? serviceDefaults.umask,
     };
   };
 
@@ -55,21 +104,8 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
       interfaces.push({ name: iface.name, address: iface.address, gateway: iface.gateway, dns: iface.dns });
       continue;
     }
-    const name = dhcpServiceName(iface.name);
-    interfaces.push({ name: iface.name, dhcpService: name });
-    dhcpServices.push({
-      name,
-      // -f: stay in the foreground, supervised; the script configures the interface on each lease.
-      command: ['/bin/busybox', 'udhcpc', '-f', '-i', iface.name, '-s', udhcpcScriptPath, '-x', `hostname:${hostname}`],
-      env: [`PATH=${defaultPath}`],
-      workdir: '/',
-      uid: 0,
-      gid: 0,
-      groups: [],
-      dependsOn: [],
-      restart: 'always',
-      stopTimeoutMs: defaultStopTimeoutMs,
-    });
+    interfaces.push({ name: iface.name, dhcpService: dhcpServiceName(iface.name) });
+    dhcpServices.push(dhcpService(iface.name, hostname));
   }
 
   spec.services?.forEach((service, i) => {
@@ -78,14 +114,28 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
 
   const services: ServiceConfig[] = [
     ...dhcpServices,
-    ...(spec.services ?? []).map((service, i) => ({
-      ...processConfig(service, ['services', i]),
-      dependsOn: service.depends_on ?? [],
-      restart: service.restart ?? 'always',
-      stopTimeoutMs: defaultStopTimeoutMs,
-    })),
+    ...(spec.services ?? []).map((service, i): ServiceConfig => {
+      const backoff = service.backoff ?? {};
+      const d = serviceDefaults;
+      return {
+        ...processConfig(service, ['services', i]),
+        type: service.type ?? 'simple',
+        dependsOn: service.depends_on ?? [],
+        ready: service.ready && probeConfig(service.ready, d.ready),
+        health: service.health && healthConfig(service.health),
+        restart: service.restart ?? (service.type === 'oneshot' ? 'on-failure' : d.restart),
+        backoff: { initialMs: backoff.initial ?? d.backoff.initialMs, maxMs: backoff.max ?? d.backoff.maxMs, resetAfterMs: backoff.reset_after ?? d.backoff.resetAfterMs },
+        restartLimit: service.restart_limit,
+        onFailed: service.on_failed ?? 'stay',
+        startTimeoutMs: service.start_timeout ?? d.startTimeoutMs,
+        stopTimeoutMs: service.stop_timeout ?? d.stopTimeoutMs,
+        stopSignal: service.stop_signal ?? d.stopSignal,
+        limits: service.limits && { memoryBytes: service.limits.memory, cpu: service.limits.cpu, pids: service.limits.pids },
+      };
+    }),
   ];
 
+  const logs = spec.logs ?? {};
   return {
     config: {
       version: configVersion,
@@ -95,6 +145,13 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
       interfaces,
       onboot: (spec.onboot ?? []).map((task, i) => processConfig(task, ['onboot', i])),
       services,
+      logs: {
+        maxBytes: logs.max_size ?? logDefaults.maxBytes,
+        maxAgeMs: logs.max_age ?? logDefaults.maxAgeMs,
+        keep: logs.keep ?? logDefaults.keep,
+        ringLines: logs.ring ?? logDefaults.ringLines,
+        console: logs.console ?? logDefaults.console,
+      },
     },
     problems,
   };

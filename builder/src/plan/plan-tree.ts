@@ -48,6 +48,8 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   addBusyboxLinks(tree, '/bin/busybox');
 
   tree.add({ path: '/init', kind: 'file', mode: 0o755, data: inputs.init });
+  // The init binary is also the control client: run as imagoctl, it talks to the control socket.
+  tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
   for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
 

@@ -40,7 +40,8 @@ function nodeAt(doc: Document, path: readonly (string | number)[], atKey: boolea
   for (let i = 0; i < path.length; i++) {
     const part = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === part);
+      // A numeric part on a mapping is the n-th pair: rules see `depends_on: {db: healthy}` as a list.
+      const pair = typeof part === 'number' ? node.items[part] : node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === part);
       if (!pair) break;
       const last = i === path.length - 1;
       if (last && atKey) return pair.key as Node;

@@ -26,7 +26,7 @@ const uniqueNames: Rule = (spec) => {
 const knownDependencies: Rule = (spec) => {
   const names = (spec.services ?? []).map((service) => service.name);
   return (spec.services ?? []).flatMap((service, i) =>
-    (service.depends_on ?? []).flatMap((dependency, j): UnlocatedProblem[] => {
+    (service.depends_on ?? []).flatMap(({ name: dependency }, j): UnlocatedProblem[] => {
       if (dependency === service.name) return [{ path: ['services', i, 'depends_on', j], message: `service "${service.name}" cannot depend on itself` }];
       if (names.includes(dependency)) return [];
       return [{ path: ['services', i, 'depends_on', j], message: `unknown service "${dependency}", expected one of ${names.join('|')}` }];
@@ -36,7 +36,7 @@ const knownDependencies: Rule = (spec) => {
 
 const noDependencyCycles: Rule = (spec) => {
   const services = spec.services ?? [];
-  const result = startOrder(services.map((s) => ({ name: s.name, dependsOn: (s.depends_on ?? []).filter((d) => d !== s.name) })));
+  const result = startOrder(services.map((s) => ({ name: s.name, dependsOn: (s.depends_on ?? []).map((d) => d.name).filter((d) => d !== s.name) })));
   if (result.ok) return [];
   const index = services.findIndex((service) => service.name === result.cycle[0]);
   return [{ path: ['services', index, 'depends_on'], message: `dependency cycle: ${result.cycle.join(' -> ')}` }];
@@ -80,6 +80,50 @@ const uniqueInterfaces: Rule = (spec) => {
   });
 };
 
+const probeKinds = ['tcp', 'http', 'command', 'file'] as const;
+
+/** A ready or health probe checks exactly one thing. */
+const oneTargetPerProbe: Rule = (spec) =>
+  (spec.services ?? []).flatMap((service, i) =>
+    (['ready', 'health'] as const).flatMap((which): UnlocatedProblem[] => {
+      const probe = service[which];
+      if (!probe) return [];
+      const given = probeKinds.filter((kind) => probe[kind] !== undefined);
+      if (given.length === 1) return [];
+      return [{ path: ['services', i, which], message: `expected exactly one of ${probeKinds.join(', ')}, got ${given.length ? given.join(' and ') : 'none'}` }];
+    }),
+  );
+
+/** `healthy` can only be waited for on a service that has a health check. */
+const healthyNeedsCheck: Rule = (spec) => {
+  const withHealth = new Set((spec.services ?? []).filter((s) => s.health).map((s) => s.name));
+  const known = new Set((spec.services ?? []).map((s) => s.name));
+  return (spec.services ?? []).flatMap((service, i) =>
+    (service.depends_on ?? []).flatMap(({ name: dep, condition }, j): UnlocatedProblem[] =>
+      condition === 'healthy' && known.has(dep) && !withHealth.has(dep)
+        ? [{ path: ['services', i, 'depends_on', j], message: `condition healthy needs a health check on service "${dep}"; add health: to it or use ready` }]
+        : [],
+    ),
+  );
+};
+
+/** A oneshot runs to completion: restarting it "always" would run it in a loop. */
+const oneshotRestart: Rule = (spec) =>
+  (spec.services ?? []).flatMap((service, i): UnlocatedProblem[] => {
+    if (service.type !== 'oneshot') return [];
+    const problems: UnlocatedProblem[] = [];
+    if (service.restart === 'always') problems.push({ path: ['services', i, 'restart'], message: 'a oneshot service cannot restart always; use on-failure or never' });
+    if (service.health) problems.push({ path: ['services', i, 'health'], message: 'a oneshot service has no health check: it is done once it exits 0' });
+    return problems;
+  });
+
+const rebootNeedsLimit: Rule = (spec) =>
+  (spec.services ?? []).flatMap((service, i): UnlocatedProblem[] =>
+    service.on_failed === 'reboot' && service.restart_limit === undefined
+      ? [{ path: ['services', i, 'on_failed'], message: 'on_failed: reboot needs restart_limit (without a limit the service never fails)' }]
+      : [],
+  );
+
 /** Every cross-field rule, run in this order. */
 export const rules: readonly Rule[] = [
   uniqueNames,
@@ -89,6 +133,10 @@ export const rules: readonly Rule[] = [
   uniqueFilePaths,
   interfaceAddressing,
   uniqueInterfaces,
+  oneTargetPerProbe,
+  healthyNeedsCheck,
+  oneshotRestart,
+  rebootNeedsLimit,
 ];
 
 /** Runs every rule and returns all problems found. */

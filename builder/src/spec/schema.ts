@@ -6,39 +6,8 @@
  */
 import { z } from 'zod';
 import { targetNames } from '../../../targets/index.ts';
-
-/** A name usable as a file name and in logs: services, onboot tasks, the image. */
-const name = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected a name of lowercase letters, digits, ".", "_" or "-" (at most 63)');
-
-const absolutePath = z.string().regex(/^\//, 'expected an absolute path starting with "/"');
-
-/** A command: a list of arguments, or one string run by `/bin/sh -c`. */
-const command = z
-  .union([z.array(z.string()).min(1), z.string().min(1)], { error: 'expected a list of arguments or a command string' })
-  .describe('The command: a list of arguments (argv), or one string run by /bin/sh -c.')
-  .transform((value) => (typeof value === 'string' ? ['/bin/sh', '-c', value] : value));
-
-const env = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }))
-  .describe('Environment variables added to the defaults (PATH, HOME, TERM).')
-  .transform((vars) => Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, String(value)])));
-
-/** File modes are octal: a string of octal digits ("0644"), or the number the YAML octal literal gave. */
-const mode = z
-  .union([
-    z.string().regex(/^(0o?)?[0-7]{1,4}$/, 'expected an octal mode such as "0644"'),
-    z.number().int().min(0).max(0o7777),
-  ], { error: 'expected an octal mode such as "0644"' })
-  .transform((value) => (typeof value === 'number' ? value : parseInt(value.replace(/^0o/, ''), 8)));
-
-/** `user`, `user:group`, or numeric ids; names are looked up in the image's /etc/passwd and /etc/group. */
-const owner = z
-  .union([z.string().regex(/^[a-z_][a-z0-9_-]*(:[a-z_][a-z0-9_-]*)?$|^\d+(:\d+)?$/, 'expected "user", "user:group" or "uid:gid"'), z.number().int().min(0)], {
-    error: 'expected "user", "user:group" or "uid:gid"',
-  })
-  .transform(String);
+import { absolutePath, command, env, mode, name, owner } from './primitives.ts';
+import { logsSchema, serviceSchema } from './service-schema.ts';
 
 const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 10.0.0.1' });
 const cidr = z.cidrv4({ error: 'expected an IPv4 address with prefix length, such as 192.168.1.10/24' });
@@ -64,22 +33,6 @@ const interfaceSchema = z
     dns: z.array(ipv4).optional().describe('DNS servers for a static address (DHCP brings its own).'),
   })
   .describe('One network interface.');
-
-const restart = z
-  .enum(['always', 'on-failure', 'never'])
-  .describe('When to restart the service after it exits: always, on-failure (non-zero exit or signal) or never.');
-
-const serviceSchema = z
-  .strictObject({
-    name: name.describe('Required. Unique service name; its log is /run/log/<name>.log.'),
-    command: command,
-    env: env.optional(),
-    workdir: absolutePath.optional().describe('Working directory. Default /.'),
-    user: owner.optional().describe('Run as this user (and group): "user", "user:group" or "uid:gid". Default root.'),
-    depends_on: z.array(name).optional().describe('Services that must be started before this one; stopped after it.'),
-    restart: restart.optional().describe('Restart policy: always (default), on-failure or never.'),
-  })
-  .describe('A long-running process supervised by the init.');
 
 const onbootSchema = z
   .strictObject({
@@ -132,6 +85,7 @@ export const specSchema = z
       .describe('Network interfaces; lo is always brought up. Default: eth0 by DHCP.'),
     onboot: z.array(onbootSchema).optional(),
     services: z.array(serviceSchema).optional(),
+    logs: logsSchema.optional(),
   })
   .describe('An imago image spec.');
 
@@ -140,7 +94,6 @@ export type SpecInput = z.input<typeof specSchema>;
 /** A spec after parsing: commands as argv lists, modes as numbers, env values as strings. */
 export type Spec = z.output<typeof specSchema>;
 export type FileSpec = z.output<typeof fileSchema>;
-export type ServiceSpec = z.output<typeof serviceSchema>;
+export type { ServiceSpec, LogsSpec, RestartPolicy, DependencyCondition } from './service-schema.ts';
 export type OnbootSpec = z.output<typeof onbootSchema>;
 export type InterfaceSpec = z.output<typeof interfaceSchema>;
-export type RestartPolicy = z.output<typeof restart>;

@@ -1,35 +1,69 @@
 /**
- * The init's own log, and the sink every service's output goes to: each line is
- * written to the console with the seconds since boot, and to /run/log/<source>.log
- * with a wall-clock timestamp. A failing write never stops the init: the line is
- * dropped and counted.
+ * Every line the system produces goes through here: the init's own messages,
+ * each service's output and the kernel's. A line is kept in its source's ring
+ * (for `imagoctl logs`), appended to /var/log/<source>.log with a wall-clock
+ * timestamp (rotated by size and age), copied to the console with the seconds
+ * since boot, and handed to followers (`imagoctl logs -f`).
+ *
+ * Nothing here may block or throw into the init: the console is non-blocking
+ * and a line that cannot be written is dropped and counted, per source.
  */
+import type { LogsConfig } from '../config.ts';
 import type { Sys } from '../sys/sys.ts';
+import { LogFile } from './log-file.ts';
+import { Ring } from './ring.ts';
 
-export const defaultLogDir = '/run/log';
+export const defaultLogDir = '/var/log';
+
+export interface LogLine {
+  /** Wall-clock ms since the epoch. */
+  time: number;
+  source: string;
+  text: string;
+}
+
+export type LogListener = (line: LogLine) => void;
+
+interface Source {
+  ring: Ring<LogLine>;
+  file?: LogFile;
+  consoleDropped: number;
+}
+
+const fallbackPolicy: LogsConfig = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, keep: 3, ringLines: 200, console: true };
 
 export class Logger {
-  private readonly files = new Map<string, number>();
-  private fileLogging = false;
-  private dir = defaultLogDir;
-  /** Lines that could not be written to a log file. */
-  dropped = 0;
+  private readonly sources = new Map<string, Source>();
+  private readonly listeners = new Set<{ source?: string; listener: LogListener }>();
+  private dir?: string;
+  private policy = fallbackPolicy;
 
+  /**
+   * @param consoleFd where console copies go (non-blocking for PID 1)
+   * @param bootMs the monotonic time console timestamps count from (0 for PID 1, to match the kernel's)
+   */
   constructor(
     private readonly sys: Sys,
-    private readonly consoleFd = 1,
-    /** Timestamps count from here: 0 as PID 1, so they match the kernel's; the start time otherwise. */
+    private consoleFd = 1,
     private readonly bootMs = 0,
   ) {}
 
-  /** Starts writing log files (into /run/log once /run is mounted, or `dir`). */
+  /** Applies the image's log settings, once its config is read. */
+  configure(policy: LogsConfig): void {
+    this.policy = policy;
+  }
+
+  setConsole(fd: number): void {
+    this.consoleFd = fd;
+  }
+
+  /** Starts writing log files into `dir` (/var/log once it is mounted). */
   enableFiles(dir = defaultLogDir): void {
-    this.dir = dir;
     try {
       this.sys.mkdirs(dir, 0o755);
-      this.fileLogging = true;
+      this.dir = dir;
     } catch (error) {
-      this.console('init', `warning: unable to create ${dir}: ${String(error)}`);
+      this.line('init', `warning: unable to create ${dir}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -41,39 +75,65 @@ export class Logger {
     this.line('init', `warning: ${message}`);
   }
 
-  /** One line from `source` (the init or a service name). */
-  line(source: string, text: string): void {
-    this.console(source, text);
-    if (!this.fileLogging) return;
-    try {
-      this.sys.write(this.fileFor(source), `${new Date(this.sys.wallClock()).toISOString()} ${text}\n`);
-    } catch {
-      this.dropped++;
+  /** One line from `source` (the init, a service or the kernel). */
+  line(source: string, text: string, options: { console?: boolean } = {}): void {
+    const entry: LogLine = { time: this.sys.wallClock(), source, text };
+    const state = this.source(source);
+    state.ring.push(entry);
+    const toConsole = options.console ?? (source === 'init' || this.policy.console);
+    if (toConsole) this.toConsole(state, source, text);
+    state.file?.write(`${new Date(entry.time).toISOString()} ${text}`);
+    for (const { source: wanted, listener } of this.listeners) {
+      if (wanted === undefined || wanted === source) listener(entry);
     }
+  }
+
+  /** The last `count` lines of a source, oldest first. */
+  recent(source: string, count: number): LogLine[] {
+    return this.sources.get(source)?.ring.last(count) ?? [];
+  }
+
+  /** Calls `listener` with every new line of `source` (every source when undefined); returns the unsubscribe. */
+  follow(source: string | undefined, listener: LogListener): () => void {
+    const entry = { source, listener };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  /** Lines dropped per source (files full or unwritable, console congested). */
+  dropped(): Record<string, { file: number; console: number }> {
+    const counts: Record<string, { file: number; console: number }> = {};
+    for (const [name, state] of this.sources) {
+      const file = state.file?.dropped ?? 0;
+      if (file > 0 || state.consoleDropped > 0) counts[name] = { file, console: state.consoleDropped };
+    }
+    return counts;
   }
 
   /** Closes every log file, before file systems are unmounted. */
   closeFiles(): void {
-    for (const fd of this.files.values()) this.sys.close(fd);
-    this.files.clear();
-    this.fileLogging = false;
+    for (const state of this.sources.values()) state.file?.close();
+    this.dir = undefined;
+    for (const state of this.sources.values()) state.file = undefined;
   }
 
-  private console(source: string, text: string): void {
+  private source(name: string): Source {
+    let state = this.sources.get(name);
+    if (!state) {
+      state = { ring: new Ring(this.policy.ringLines), consoleDropped: 0 };
+      this.sources.set(name, state);
+    }
+    if (!state.file && this.dir) state.file = new LogFile(this.sys, `${this.dir}/${name}.log`, this.policy);
+    return state;
+  }
+
+  private toConsole(state: Source, source: string, text: string): void {
     const seconds = ((this.sys.now() - this.bootMs) / 1000).toFixed(3).padStart(8);
     try {
       this.sys.write(this.consoleFd, `[${seconds}] ${source}: ${text}\n`);
     } catch {
-      // The console is gone (or full); nothing more can be said about it.
+      // A congested serial console (EAGAIN) must not stall the init: drop the copy, keep the file.
+      state.consoleDropped++;
     }
-  }
-
-  private fileFor(source: string): number {
-    let fd = this.files.get(source);
-    if (fd === undefined) {
-      fd = this.sys.openAppend(`${this.dir}/${source}.log`);
-      this.files.set(source, fd);
-    }
-    return fd;
   }
 }

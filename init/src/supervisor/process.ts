@@ -7,8 +7,8 @@ import { LineSplitter } from '../logs/lines.ts';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
 
-/** Spawns `config` in its own session; returns the pid. Throws SysError when it cannot start. */
-export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig): number {
+/** Spawns `config` in its own session (and `cgroup`); returns the pid. Throws SysError when it cannot start. */
+export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig, cgroup?: string): number {
   const [readFd, writeFd] = sys.pipe();
   let pid: number;
   try {
@@ -21,6 +21,8 @@ export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig): num
       uid: config.uid,
       gid: config.gid,
       groups: config.groups,
+      umask: config.umask,
+      cgroup,
       setsid: true,
     });
   } catch (error) {

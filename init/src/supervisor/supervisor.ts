@@ -1,45 +1,89 @@
 /**
  * Runs onboot tasks and supervises services: it feeds events into the pure
- * service model (model/service.ts) and carries out the effects it returns.
- * Every child exit reaches it through `reapAll`, including orphans re-parented
- * to the init, which are reaped and forgotten.
+ * service model (model/service.ts), carries out the effects it returns, and
+ * re-evaluates dependencies whenever a service changes. Every child exit reaches
+ * it through `reapAll`, including orphans re-parented to the init, which are
+ * reaped and forgotten.
  */
-import type { ProcessConfig, ServiceConfig } from '../config.ts';
+import type { ProcessConfig, ServiceConfig, StopSignal } from '../config.ts';
+import { runProbe, type ProbeResult } from '../health/probe.ts';
+import { ProbeLoop } from '../health/probe-loop.ts';
 import type { Logger } from '../logs/logger.ts';
+import { conditionMet } from '../model/dependencies.ts';
 import { startOrder } from '../model/graph.ts';
-import { initialRuntime, transition, type Effect, type ServiceEvent, type ServiceRuntime } from '../model/service.ts';
+import { initialRuntime, transition, type Effect, type ServiceEvent, type ServicePolicy, type ServiceRuntime } from '../model/service.ts';
 import { describeExit } from '../sys/signals.ts';
 import type { ExitStatus, Sys, TimerHandle } from '../sys/sys.ts';
+import type { Cgroups } from './cgroups.ts';
 import { spawnCaptured } from './process.ts';
 
-export interface SignalNumbers {
-  term: number;
-  kill: number;
+/** Signal numbers of this architecture, by name. */
+export type SignalNumbers = Record<StopSignal, number>;
+
+export interface SupervisorOptions {
+  signals: SignalNumbers;
+  cgroups?: Cgroups;
+  /** A failed service with `on_failed: reboot` asks for this. */
+  onReboot?: (reason: string) => void;
 }
 
 interface Supervised {
   config: ServiceConfig;
+  policy: ServicePolicy;
   runtime: ServiceRuntime;
   pid?: number;
   timer?: TimerHandle;
+  probe?: ProbeLoop;
+  cgroup?: string;
   stopWaiters: (() => void)[];
+}
+
+/** One service's status, as `imagoctl status` shows it. */
+export interface ServiceStatus {
+  name: string;
+  state: string;
+  health: string;
+  pid?: number;
+  restarts: number;
+  /** Seconds since the current run started, while it runs. */
+  uptime?: number;
+  reason?: string;
+  lastExit?: string;
+}
+
+function policyOf(config: ServiceConfig): ServicePolicy {
+  return {
+    type: config.type,
+    restart: config.restart,
+    backoff: config.backoff,
+    restartLimit: config.restartLimit,
+    onFailed: config.onFailed,
+    startTimeoutMs: config.startTimeoutMs,
+    stopTimeoutMs: config.stopTimeoutMs,
+    hasReadyProbe: config.ready !== undefined,
+    hasHealthCheck: config.health !== undefined,
+    healthRetries: config.health?.retries ?? 1,
+    healthStartPeriodMs: config.health?.startPeriodMs ?? 0,
+  };
 }
 
 export class Supervisor {
   private readonly services = new Map<string, Supervised>();
   private readonly order: string[];
-  /** Who is waiting for which pid: services and onboot tasks. */
+  /** Who is waiting for which pid: services, onboot tasks and probe commands. */
   private readonly exitHandlers = new Map<number, (status: ExitStatus) => void>();
   private onChange: () => void = () => {};
+  private evaluating = false;
+  private evaluateAgain = false;
 
   constructor(
     private readonly sys: Sys,
     private readonly log: Logger,
     configs: ServiceConfig[],
-    private readonly signals: SignalNumbers,
+    private readonly options: SupervisorOptions,
   ) {
-    for (const config of configs) this.services.set(config.name, { config, runtime: initialRuntime, stopWaiters: [] });
-    const result = startOrder(configs.map((c) => ({ name: c.name, dependsOn: c.dependsOn })));
+    for (const config of configs) this.services.set(config.name, { config, policy: policyOf(config), runtime: initialRuntime, stopWaiters: [] });
+    const result = startOrder(configs.map((c) => ({ name: c.name, dependsOn: c.dependsOn.map((d) => d.name) })));
     // The builder rejects cycles; should a config still hold one, start in declaration order.
     this.order = result.ok ? result.order : configs.map((c) => c.name);
   }
@@ -56,16 +100,31 @@ export class Supervisor {
         const pid = spawnCaptured(this.sys, this.log, config);
         this.exitHandlers.set(pid, resolve);
       } catch (error) {
-        this.log.warn(`unable to start ${config.name}: ${String(error instanceof Error ? error.message : error)}`);
+        this.log.warn(`unable to start ${config.name}: ${describe(error)}`);
         resolve({ exited: true, code: 127 });
       }
     });
   }
 
-  /** Requests every service to start; each starts once its dependencies are running. */
+  /** Requests every service to start; each starts once its dependencies allow. */
   startAll(): void {
     for (const name of this.order) this.dispatch(name, { kind: 'start' });
-    this.startReady();
+    this.evaluate();
+  }
+
+  /** Starts one service (and re-evaluates dependencies); false when there is no such service. */
+  start(name: string): boolean {
+    if (!this.services.has(name)) return false;
+    this.dispatch(name, { kind: 'start' });
+    this.evaluate();
+    return true;
+  }
+
+  restart(name: string): boolean {
+    if (!this.services.has(name)) return false;
+    this.dispatch(name, { kind: 'restart' });
+    this.evaluate();
+    return true;
   }
 
   /** Stops services in reverse dependency order, each fully before the next. */
@@ -83,6 +142,10 @@ export class Supervisor {
     });
   }
 
+  has(name: string): boolean {
+    return this.services.has(name);
+  }
+
   /** Reaps every exited child and routes each exit to its owner. */
   reapAll(): void {
     for (let child = this.sys.reap(); child; child = this.sys.reap()) {
@@ -93,46 +156,98 @@ export class Supervisor {
     }
   }
 
-  /** True once every service has been started at least once (or has ended by policy). */
-  allStarted(): boolean {
-    return [...this.services.values()].every((s) => s.runtime.state !== 'stopped' && s.runtime.state !== 'waiting');
+  /** True once every service has settled after boot: running, finished, failed or backing off. */
+  allSettled(): boolean {
+    return [...this.services.values()].every((s) => !['stopped', 'waiting', 'starting'].includes(s.runtime.state));
   }
 
-  /** Service names, states and pids, in start order. */
-  status(): { name: string; state: string; pid?: number; restarts: number }[] {
+  /** Every service's status, in start order. */
+  status(): ServiceStatus[] {
+    const now = this.sys.now();
     return this.order.map((name) => {
-      const s = this.services.get(name)!;
-      return { name, state: s.runtime.state, pid: s.pid, restarts: s.runtime.restarts };
+      const { runtime, pid } = this.services.get(name)!;
+      const running = runtime.state === 'starting' || runtime.state === 'running' || runtime.state === 'stopping';
+      return {
+        name,
+        state: runtime.state,
+        health: runtime.health,
+        pid,
+        restarts: runtime.restarts,
+        uptime: running ? Math.round((now - runtime.startedAt) / 1000) : undefined,
+        reason: runtime.reason,
+        lastExit: runtime.lastExit && describeExit(runtime.lastExit),
+      };
     });
   }
 
   private dispatch(name: string, event: ServiceEvent): void {
     const service = this.services.get(name);
     if (!service) return;
-    const { next, effects } = transition(service.runtime, event, service.config, this.sys.now());
+    const { next, effects } = transition(service.runtime, event, service.policy, this.sys.now());
     service.runtime = next;
-    for (const effect of effects) this.apply(service, effect);
+    let changed = false;
+    for (const effect of effects) {
+      if (effect.kind === 'changed') changed = true;
+      else this.apply(service, effect);
+    }
     // A service back from backoff waits for its dependencies like a first start.
-    if (next.state === 'waiting' && event.kind === 'timerFired') this.startReady();
+    if (changed || (event.kind === 'timerFired' && next.state === 'waiting')) this.evaluate();
     this.onChange();
   }
 
-  private apply(service: Supervised, effect: Effect): void {
+  /**
+   * Starts waiting services whose dependencies are met, and stops running ones
+   * whose ready/healthy dependencies are gone. Re-runs until nothing changes;
+   * never re-enters itself.
+   */
+  private evaluate(): void {
+    if (this.evaluating) {
+      this.evaluateAgain = true;
+      return;
+    }
+    this.evaluating = true;
+    try {
+      do {
+        this.evaluateAgain = false;
+        for (const name of this.order) {
+          const service = this.services.get(name)!;
+          const { state } = service.runtime;
+          if (state === 'waiting') {
+            if (service.config.dependsOn.every((dep) => this.met(dep.name, dep.condition))) this.dispatch(name, { kind: 'depsMet' });
+          } else if (state === 'starting' || state === 'running') {
+            const lost = service.config.dependsOn.find((dep) => dep.condition !== 'started' && !this.met(dep.name, dep.condition));
+            if (lost) this.dispatch(name, { kind: 'depsLost', dependency: lost.name });
+          }
+        }
+      } while (this.evaluateAgain);
+    } finally {
+      this.evaluating = false;
+    }
+  }
+
+  private met(name: string, condition: ServiceConfig['dependsOn'][number]['condition']): boolean {
+    const dependency = this.services.get(name);
+    return dependency !== undefined && conditionMet(condition, dependency.runtime);
+  }
+
+  private apply(service: Supervised, effect: Exclude<Effect, { kind: 'changed' }>): void {
     const name = service.config.name;
     switch (effect.kind) {
       case 'spawn':
         this.spawn(service);
         break;
-      case 'started':
-        this.log.info(`started ${name} (pid ${service.pid ?? '-'})`);
-        this.startReady();
-        break;
       case 'signal':
-        if (service.pid !== undefined) {
-          if (effect.signal === 'kill') this.log.warn(`${name} did not stop in time: killing it`);
-          else this.log.info(`stopping ${name} (pid ${service.pid})`);
-          this.signalGroup(service.pid, effect.signal === 'term' ? this.signals.term : this.signals.kill);
+        if (service.pid === undefined) break;
+        if (effect.signal === 'kill') {
+          if (!this.options.cgroups?.killAll(service.cgroup)) this.signalGroup(service.pid, this.options.signals.KILL);
+        } else {
+          this.log.info(`stopping ${name} (pid ${service.pid})`);
+          this.signalGroup(service.pid, this.options.signals[service.config.stopSignal]);
         }
+        break;
+      case 'cleanup':
+        // The main process is gone; whatever it left behind in its cgroup goes with it.
+        if (this.options.cgroups?.populated(service.cgroup)) this.options.cgroups.killAll(service.cgroup);
         break;
       case 'timer':
         if (service.timer) this.sys.clearTimeout(service.timer);
@@ -145,11 +260,18 @@ export class Supervisor {
         if (service.timer) this.sys.clearTimeout(service.timer);
         service.timer = undefined;
         break;
+      case 'probe':
+        this.probe(service, effect.which);
+        break;
       case 'log':
         this.log.info(`${name} ${effect.text}`);
         break;
       case 'stopped':
         for (const resolve of service.stopWaiters.splice(0)) resolve();
+        break;
+      case 'reboot':
+        this.log.warn(`${name} failed and asks for a reboot: ${effect.reason}`);
+        this.options.onReboot?.(`${name}: ${effect.reason}`);
         break;
     }
   }
@@ -157,29 +279,56 @@ export class Supervisor {
   private spawn(service: Supervised): void {
     const name = service.config.name;
     try {
-      const pid = spawnCaptured(this.sys, this.log, service.config);
+      service.cgroup ??= this.options.cgroups?.prepare(name, service.config.limits, (message) => this.log.warn(message));
+      const pid = spawnCaptured(this.sys, this.log, service.config, service.cgroup);
       service.pid = pid;
+      this.log.info(`started ${name} (pid ${pid})`);
       this.exitHandlers.set(pid, (status) => {
         service.pid = undefined;
-        if (service.runtime.state !== 'stopping') this.log.info(`${name} (pid ${pid}) ended: ${describeExit(status)}`);
         this.dispatch(name, { kind: 'exited', status });
       });
     } catch (error) {
       service.pid = undefined;
-      this.log.warn(`unable to start ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(`unable to start ${name}: ${describe(error)}`);
       // Deliver the failure as an exit on the next turn, so the model sees spawn and exit in order.
       this.sys.setTimeout(() => this.dispatch(name, { kind: 'exited', status: { exited: true, code: 127 } }), 0);
     }
   }
 
-  /** Moves every waiting service whose dependencies are all running into running. */
-  private startReady(): void {
-    for (const name of this.order) {
-      const service = this.services.get(name)!;
-      if (service.runtime.state !== 'waiting') continue;
-      const ready = service.config.dependsOn.every((dep) => this.services.get(dep)?.runtime.state === 'running');
-      if (ready) this.dispatch(name, { kind: 'depsReady' });
-    }
+  private probe(service: Supervised, which: 'ready' | 'health' | 'none'): void {
+    service.probe?.stop();
+    service.probe = undefined;
+    const probe = which === 'ready' ? service.config.ready : which === 'health' ? service.config.health : undefined;
+    if (!probe) return;
+    const name = service.config.name;
+    const loop = new ProbeLoop(
+      this.sys,
+      () => runProbe(this.sys, probe, (command, timeoutMs) => this.runProbeCommand(service.config, command, timeoutMs)),
+      probe.intervalMs,
+      (result) => this.dispatch(name, which === 'ready' ? (result.ok ? { kind: 'readyOk' } : { kind: 'healthResult', ok: true }) : { kind: 'healthResult', ok: result.ok, detail: result.detail }),
+    );
+    service.probe = loop;
+    // A ready probe tries at once; health checks start one interval after ready.
+    loop.start(which === 'ready' ? 0 : probe.intervalMs);
+  }
+
+  /** Runs a probe command as the service's user; kills its group when it overruns. */
+  private runProbeCommand(config: ServiceConfig, command: string[], timeoutMs: number): Promise<ProbeResult> {
+    return new Promise((resolve) => {
+      let pid: number;
+      try {
+        pid = this.sys.spawn({ command, env: config.env, cwd: config.workdir, uid: config.uid, gid: config.gid, groups: config.groups, umask: config.umask, setsid: true });
+      } catch (error) {
+        resolve({ ok: false, detail: describe(error) });
+        return;
+      }
+      const timer = this.sys.setTimeout(() => this.signalGroup(pid, this.options.signals.KILL), timeoutMs);
+      this.exitHandlers.set(pid, (status) => {
+        this.sys.clearTimeout(timer);
+        const ok = status.exited && status.code === 0;
+        resolve(ok ? { ok } : { ok, detail: `${command.join(' ')}: ${status.exited ? `exit ${status.code}` : `killed (signal ${status.signal})`}` });
+      });
+    });
   }
 
   /** Signals the service's process group (it runs in its own session), falling back to the pid. */
@@ -190,8 +339,12 @@ export class Supervisor {
       try {
         this.sys.kill(pid, signal);
       } catch (error) {
-        this.log.warn(`unable to signal pid ${pid}: ${String(error)}`);
+        this.log.warn(`unable to signal pid ${pid}: ${describe(error)}`);
       }
     }
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -40,6 +40,8 @@ export const quickjsSys: Sys = {
       uid: request.uid,
       gid: request.gid,
       groups: request.groups,
+      umask: request.umask,
+      cgroup: request.cgroup,
     });
     return check(pid, 'start', request.command[0]!);
   },
@@ -111,6 +113,38 @@ export const quickjsSys: Sys = {
   exists(path) {
     const [, err] = os.stat(path);
     return err === 0;
+  },
+  fileSize(path) {
+    const [info, err] = os.stat(path);
+    return err === 0 && (info.mode & os.S_IFMT) === os.S_IFREG ? info.size : undefined;
+  },
+  rename(from, to) {
+    check(native.rename(from, to), 'rename', `${from} to ${to}`);
+  },
+  remove(path) {
+    const result = native.unlink(path);
+    if (result < 0 && result !== -native.ENOENT) check(result, 'remove', path);
+  },
+  onWritable: (fd, callback) => os.setWriteHandler(fd, callback),
+  connectTcp(address, port) {
+    return check(native.tcpConnect(address, port), 'connect to', `${address}:${port}`);
+  },
+  listenUnix(path) {
+    const fd = check(native.unixListen(path, 16), 'listen on', path);
+    native.chmod(path, 0o600);
+    return fd;
+  },
+  accept(fd) {
+    const result = native.accept(fd);
+    if (result === -native.EAGAIN) return undefined;
+    return check(result, 'accept on', `fd ${fd}`);
+  },
+  connectUnix(path) {
+    return check(native.unixConnect(path), 'connect to', path);
+  },
+  socketError(fd) {
+    const errno = native.socketError(fd);
+    return { errno, text: errno === 0 ? '' : native.strerror(errno) };
   },
   listDir(path) {
     const [names, err] = os.readdir(path);

@@ -28,6 +28,9 @@ export interface SpawnRequest {
   groups?: number[];
   /** Own session and process group, so stop signals reach the whole group. */
   setsid?: boolean;
+  umask?: number;
+  /** A cgroup v2 directory the child joins before exec, so its whole tree is accounted there. */
+  cgroup?: string;
 }
 
 /** How a child ended, decoded from its wait status. */
@@ -64,4 +67,21 @@ export interface Sys {
   mkdirs(path: string, mode?: number): void;
   exists(path: string): boolean;
   listDir(path: string): string[];
+  /** Size of a regular file, or undefined when there is none. */
+  fileSize(path: string): number | undefined;
+  rename(from: string, to: string): void;
+  /** Removes a file; a missing file is not an error. */
+  remove(path: string): void;
+  /** Calls `callback` whenever `fd` is writable; null removes it. */
+  onWritable(fd: number, callback: (() => void) | null): void;
+  /** Starts a non-blocking TCP connect; the fd becomes writable when it completes. Throws SysError. */
+  connectTcp(address: string, port: number): number;
+  /** A non-blocking listening Unix socket at `path` (mode 0600, an old socket file replaced). Throws SysError. */
+  listenUnix(path: string): number;
+  /** Accepts one pending connection (non-blocking, close-on-exec), or undefined when none is waiting. */
+  accept(fd: number): number | undefined;
+  /** Connects to a Unix socket. Throws SysError. */
+  connectUnix(path: string): number;
+  /** The pending error of a socket (0 when its connect succeeded), and its text. */
+  socketError(fd: number): { errno: number; text: string };
 }

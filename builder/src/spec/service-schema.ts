@@ -1,0 +1,109 @@
+/**
+ * The `services` and `logs` sections of the spec: supervised processes with
+ * dependencies, readiness and health probes, restart policy and backoff,
+ * privileges, cgroup limits, and log retention.
+ */
+import { z } from 'zod';
+import { absolutePath, command, env, mode, name, owner, port } from './primitives.ts';
+import { duration, size } from './units.ts';
+
+const probeTargets = {
+  tcp: port.optional().describe('Succeeds when a TCP connection to this port on 127.0.0.1 is accepted.'),
+  http: z
+    .strictObject({
+      port: port.describe('Required. Port on 127.0.0.1.'),
+      path: z.string().regex(/^\//, 'expected a path starting with "/"').optional().describe('Request path. Default /.'),
+      status: z.number().int().min(100).max(599).optional().describe('Expected status. Default: any 2xx or 3xx.'),
+    })
+    .optional()
+    .describe('Succeeds when an HTTP GET answers with the expected status.'),
+  command: command.optional().describe('Succeeds when this command exits 0 (run as the service user).'),
+  file: absolutePath.optional().describe('Succeeds when this path exists.'),
+};
+
+export const readySchema = z
+  .strictObject({
+    ...probeTargets,
+    interval: duration.optional().describe('Time between attempts. Default 200ms.'),
+    timeout: duration.optional().describe('Time one attempt may take. Default 2s.'),
+  })
+  .describe('How to tell the service is ready: exactly one of tcp, http, command or file. Without it, a service is ready once started.');
+
+export const healthSchema = z
+  .strictObject({
+    ...probeTargets,
+    interval: duration.optional().describe('Time between checks. Default 10s.'),
+    timeout: duration.optional().describe('Time one check may take. Default 2s.'),
+    retries: z.number().int().min(1).optional().describe('Consecutive failures that make the service unhealthy (it is then restarted). Default 3.'),
+    start_period: duration.optional().describe('Failures in this time after ready do not count. Default 0.'),
+  })
+  .describe('A check that keeps running once the service is ready: exactly one of tcp, http, command or file.');
+
+const condition = z.enum(['started', 'ready', 'healthy']);
+
+/** `depends_on: [db]` (condition ready) or `depends_on: { db: healthy, cache: started }`. */
+const dependsOn = z
+  .union([z.array(name), z.record(name, condition)], { error: 'expected a list of service names, or a mapping of service name to started|ready|healthy' })
+  .describe('Services this one needs. A list means "ready"; a mapping gives each a condition: started, ready or healthy. A dependant stops while a ready/healthy dependency is down, and starts again when it is back.')
+  .transform((value) =>
+    Array.isArray(value) ? value.map((dep) => ({ name: dep, condition: 'ready' as const })) : Object.entries(value).map(([dep, cond]) => ({ name: dep, condition: cond })),
+  );
+
+const restart = z
+  .enum(['always', 'on-failure', 'never'])
+  .describe('When to restart the service after it exits: always (default), on-failure (non-zero exit or signal) or never.');
+
+const signalNames = ['TERM', 'INT', 'QUIT', 'HUP', 'USR1', 'USR2', 'KILL'] as const;
+
+export const serviceSchema = z
+  .strictObject({
+    name: name.describe('Required. Unique service name; its log is /var/log/<name>.log.'),
+    command: command,
+    type: z.enum(['simple', 'oneshot']).optional().describe('simple (default): a long-running process. oneshot: runs to completion; it is ready once it exited 0.'),
+    env: env.optional(),
+    workdir: absolutePath.optional().describe('Working directory. Default /.'),
+    user: owner.optional().describe('Run as this user (and group): "user", "user:group" or "uid:gid". Default root. Supplementary groups come from /etc/group.'),
+    group: z.string().regex(/^[a-z_][a-z0-9_-]*$|^\d+$/, 'expected a group name or gid').optional().describe("Run with this primary group instead of the user's."),
+    umask: mode.optional().describe('File creation mask in octal. Default 0022.'),
+    depends_on: dependsOn.optional(),
+    ready: readySchema.optional(),
+    health: healthSchema.optional(),
+    restart: restart.optional(),
+    backoff: z
+      .strictObject({
+        initial: duration.optional().describe('Delay before the second quick restart (the first after a stable run is immediate). Default 100ms.'),
+        max: duration.optional().describe('Cap of the doubling delay. Default 30s.'),
+        reset_after: duration.optional().describe('A run this long resets the delay. Default 10s.'),
+      })
+      .optional()
+      .describe('Exponential backoff between restarts.'),
+    restart_limit: z.number().int().min(1).optional().describe('Consecutive quick failures after which the service is marked failed. Default: no limit.'),
+    on_failed: z.enum(['stay', 'reboot']).optional().describe('What a failed service does to the device: stay (default) or reboot.'),
+    start_timeout: duration.optional().describe('Time to become ready before the start counts as failed. Default 60s.'),
+    stop_timeout: duration.optional().describe('Time to exit after the stop signal before everything in its cgroup is killed. Default 10s.'),
+    stop_signal: z.enum(signalNames).optional().describe('Signal that asks the service to stop. Default TERM.'),
+    limits: z
+      .strictObject({
+        memory: size.optional().describe('cgroup memory.max, e.g. 64M.'),
+        cpu: z.number().positive().max(1024).optional().describe('CPU time as a number of CPUs, e.g. 0.5 (cgroup cpu.max).'),
+        pids: z.number().int().min(1).optional().describe('cgroup pids.max.'),
+      })
+      .optional()
+      .describe('cgroup v2 resource limits for the whole process tree of the service.'),
+  })
+  .describe('A process supervised by the init.');
+
+export const logsSchema = z
+  .strictObject({
+    max_size: size.optional().describe('Rotate a log file when it reaches this size. Default 1M.'),
+    max_age: duration.optional().describe('Rotate a log file once it is this old. Default 1d.'),
+    keep: z.number().int().min(0).max(100).optional().describe('Rotated files kept per log (<name>.log.1 ... .N). Default 3.'),
+    ring: z.number().int().min(0).max(100_000).optional().describe('Lines per service kept in memory for `imagoctl logs`. Default 200.'),
+    console: z.boolean().optional().describe('Copy service output to the console. Default true.'),
+  })
+  .describe('Where service output goes and how much of it is kept.');
+
+export type ServiceSpec = z.output<typeof serviceSchema>;
+export type LogsSpec = z.output<typeof logsSchema>;
+export type RestartPolicy = z.output<typeof restart>;
+export type DependencyCondition = z.output<typeof condition>;

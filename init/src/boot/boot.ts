@@ -1,0 +1,54 @@
+/**
+ * Everything PID 1 does before it supervises: move the root to tmpfs, mount the
+ * system, read the config, load modules, set the hostname, bring up the
+ * network, and make the root read-only.
+ */
+import * as native from 'imago:native';
+import { configPath, type InitConfig } from '../config.ts';
+import { readConfig } from '../read-config.ts';
+import type { Logger } from '../logs/logger.ts';
+import { bringUpLoopback, configureStatic } from '../net/network.ts';
+import type { Sys } from '../sys/sys.ts';
+import { applyMounts, bootMounts, sealRoot } from './mounts.ts';
+import { loadModules } from './modules.ts';
+import { runSync } from './run-sync.ts';
+import { moveRootToTmpfs, rootAlreadyMoved } from './switch-root.ts';
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function bootSystem(sys: Sys, log: Logger): InitConfig {
+  if (!rootAlreadyMoved()) {
+    try {
+      moveRootToTmpfs(sys, (command) => runSync(command));
+    } catch (error) {
+      log.warn(`${describe(error)}; staying on the initramfs root`);
+    }
+  }
+  applyMounts(sys, bootMounts, (message) => log.warn(message));
+  if (rootAlreadyMoved()) log.info('root file system moved to tmpfs');
+  for (const dir of ['/var/log', '/var/lib', '/var/tmp', '/var/cache', '/run/imago']) sys.mkdirs(dir);
+  // Logs live in /var/log; /run/log is where tools (and the first tests) look too.
+  native.symlink('/var/log', '/run/log');
+
+  const config = readConfig(sys, configPath);
+  log.configure(config.logs);
+  log.enableFiles('/var/log');
+  log.info(`imago init: booting image ${config.image}`);
+
+  // Ctrl-Alt-Del then arrives as SIGINT (a clean reboot) instead of an instant reset.
+  native.reboot(0);
+  loadModules(config.modules, (message) => log.info(message));
+  const hostResult = native.sethostname(config.hostname);
+  if (hostResult < 0) log.warn(`unable to set the hostname: ${native.strerror(-hostResult)}`);
+  bringUpLoopback((message) => log.warn(message));
+  configureStatic(sys, config.interfaces, (command) => runSync(command), (message) => log.info(message));
+  try {
+    sealRoot();
+    log.info('root file system is read-only');
+  } catch (error) {
+    log.warn(describe(error));
+  }
+  return config;
+}

@@ -1,0 +1,62 @@
+/**
+ * `imagoctl`: the init binary run under that name. Sends one request to the
+ * control socket and prints the answer, or keeps printing with `logs -f`.
+ */
+import * as std from 'std';
+import { LineSplitter } from '../logs/lines.ts';
+import type { LogLine } from '../logs/logger.ts';
+import type { Sys } from '../sys/sys.ts';
+import { parseCtlArgs } from './ctl-args.ts';
+import { formatLogLine, formatStatus } from './format.ts';
+import { parseMessage, requestMessage, type StatusResult } from './protocol.ts';
+
+export function runCtl(sys: Sys, args: readonly string[]): void {
+  const out = (text: string) => sys.write(1, `${text}\n`);
+  const fail = (text: string): never => {
+    sys.write(2, `imagoctl: ${text}\n`);
+    std.exit(1);
+    throw new Error('unreachable');
+  };
+  const options = parseCtlArgs(args);
+  if ('error' in options) {
+    sys.write(2, `${options.error}\n`);
+    std.exit(2);
+    return;
+  }
+  let fd: number;
+  try {
+    fd = sys.connectUnix(options.socket);
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)} (is the init running?)`);
+    return;
+  }
+  const { request, json } = options;
+  const follow = request.command === 'logs' && request.follow === true;
+  const splitter = new LineSplitter(1 << 20);
+  const printLine = (line: LogLine) => out(json ? JSON.stringify(line) : formatLogLine(line));
+
+  sys.onReadable(fd, () => {
+    const chunk = sys.read(fd, 65536);
+    if (chunk === undefined) return;
+    if (chunk.length === 0) {
+      if (follow) std.exit(0);
+      fail('the init closed the connection');
+    }
+    for (const text of splitter.push(chunk)) {
+      const message = parseMessage(text);
+      if (!message) continue;
+      if ('event' in message) {
+        printLine(message.line);
+        continue;
+      }
+      if (!message.ok) fail(message.error);
+      else if (json && request.command !== 'logs') out(JSON.stringify(message.result, null, 2));
+      else if (request.command === 'status') out(formatStatus(message.result as StatusResult));
+      else if (request.command === 'logs') for (const line of (message.result as { lines: LogLine[] }).lines) printLine(line);
+      else if ('service' in request) out(`${request.service}: ${request.command} done`);
+      else out(`${request.command} requested`);
+      if (!follow) std.exit(0);
+    }
+  });
+  sys.write(fd, requestMessage(1, request));
+}
