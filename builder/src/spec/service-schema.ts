@@ -44,7 +44,7 @@ const condition = z.enum(['started', 'ready', 'healthy']);
 /** `depends_on: [db]` (condition ready) or `depends_on: { db: healthy, cache: started }`. */
 const dependsOn = z
   .union([z.array(name), z.record(name, condition)], { error: 'expected a list of service names, or a mapping of service name to started|ready|healthy' })
-  .describe('Services this one needs. A list means "ready"; a mapping gives each a condition: started, ready or healthy. A dependant stops while a ready/healthy dependency is down, and starts again when it is back.')
+  .describe('Services this one needs before it starts. A list means "ready"; a mapping gives each a condition: started, ready or healthy. A service that needs another healthy is also stopped while that one is unhealthy or down, and started again when it is healthy.')
   .transform((value) =>
     Array.isArray(value) ? value.map((dep) => ({ name: dep, condition: 'ready' as const })) : Object.entries(value).map(([dep, cond]) => ({ name: dep, condition: cond })),
   );

@@ -5,7 +5,8 @@
  */
 import { LineSplitter } from '../logs/lines.ts';
 import type { LogLine } from '../logs/logger.ts';
-import type { Sys } from '../sys/sys.ts';
+import * as native from 'imago:native';
+import { SysError, type Sys } from '../sys/sys.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
 /** What the control socket can ask of the init. */
@@ -99,8 +100,8 @@ class Connection {
     try {
       this.sys.write(this.fd, encode(message));
     } catch (error) {
-      // A full socket buffer means a client that does not read: let it go rather than wait.
-      this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
+      // A client that went away (EPIPE) is normal; a full socket buffer means one that does not read: let it go rather than wait.
+      if (!(error instanceof SysError && error.errno === native.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
       this.close();
     }
   }

@@ -197,8 +197,10 @@ export class Supervisor {
 
   /**
    * Starts waiting services whose dependencies are met, and stops running ones
-   * whose ready/healthy dependencies are gone. Re-runs until nothing changes;
-   * never re-enters itself.
+   * whose `healthy` dependencies are no longer healthy (they start again once the
+   * dependency is back). `started` and `ready` only gate the start: a dependency
+   * that restarts does not take its dependants down. Re-runs until nothing
+   * changes; never re-enters itself.
    */
   private evaluate(): void {
     if (this.evaluating) {
@@ -215,7 +217,7 @@ export class Supervisor {
           if (state === 'waiting') {
             if (service.config.dependsOn.every((dep) => this.met(dep.name, dep.condition))) this.dispatch(name, { kind: 'depsMet' });
           } else if (state === 'starting' || state === 'running') {
-            const lost = service.config.dependsOn.find((dep) => dep.condition !== 'started' && !this.met(dep.name, dep.condition));
+            const lost = service.config.dependsOn.find((dep) => dep.condition === 'healthy' && !this.met(dep.name, dep.condition));
             if (lost) this.dispatch(name, { kind: 'depsLost', dependency: lost.name });
           }
         }

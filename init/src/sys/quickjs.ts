@@ -3,9 +3,8 @@
  * the only file (with boot/) that imports them.
  */
 import * as os from 'os';
-import * as std from 'std';
 import * as native from 'imago:native';
-import { encodeUtf8 } from '../logs/utf8.ts';
+import { decodeUtf8, encodeUtf8 } from '../logs/utf8.ts';
 import { decodeWaitStatus } from './signals.ts';
 import { SysError, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
 
@@ -91,8 +90,32 @@ export const quickjsSys: Sys = {
   },
 
   readText(path) {
-    const text = std.loadFile(path);
-    return text === null ? undefined : text;
+    // Not std.loadFile: it sizes the file with ftell, so /proc and cgroupfs files read as empty.
+    const fd = os.open(path, os.O_RDONLY);
+    if (fd < 0) return undefined;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const chunk = native.read(fd, 65536);
+        if (typeof chunk === 'number') {
+          if (chunk === -native.EINTR) continue;
+          return undefined;
+        }
+        if (chunk.byteLength === 0) break;
+        chunks.push(new Uint8Array(chunk));
+        total += chunk.byteLength;
+      }
+    } finally {
+      native.close(fd);
+    }
+    const all = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return decodeUtf8(all);
   },
   writeText(path, text, mode = 0o644) {
     const fd = check(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'open', path);

@@ -1,0 +1,252 @@
+/**
+ * The real init binary supervising real processes on the build host: restart
+ * backoff, dependency gating on a TCP port, health-check restarts, log rotation
+ * by size and age, the control socket and imagoctl, and a 1000-crash loop.
+ */
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { hostInit, startInit, type RunningInit } from './host-init.ts';
+
+test.before(async (t) => {
+  t.timeout(10 * 60_000);
+  await hostInit();
+});
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function withInit(spec: string, body: (init: RunningInit) => Promise<void>): Promise<void> {
+  const init = await startInit(spec);
+  try {
+    await body(init);
+  } finally {
+    await init.stop();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a crashing service is restarted with the configured backoff', async (t) => {
+  await withInit(
+    `services:
+  - name: crasher
+    command: echo run; exit 3
+    backoff: { initial: 50ms, max: 200ms, reset_after: 10s }
+`,
+    async (init) => {
+      const delays = () => [...init.log('init').matchAll(/crasher exited \(exit 3\); restarting in (\d+) ms/g)].map((m) => Number(m[1]));
+      while (delays().length < 5) await sleep(50);
+      t.deepEqual(delays().slice(0, 5), [0, 50, 100, 200, 200], 'immediate first restart, then doubling from initial up to max');
+      t.true(init.log('crasher').split('\n').filter((l) => l.endsWith(' run')).length >= 4);
+    },
+  );
+});
+
+test('a dependant waits until its dependency accepts TCP connections', async (t) => {
+  const port = await freePort();
+  await withInit(
+    `services:
+  - name: server
+    command: [node, -e, "setTimeout(() => require('net').createServer(s => s.end()).listen(${port}, '127.0.0.1', () => console.log('listening')), 700)"]
+    ready: { tcp: ${port}, interval: 50ms }
+  - name: client
+    depends_on: [server]
+    command: echo "client sees port open"; exec sleep 100
+`,
+    async (init) => {
+      await init.waitForLog('client', /client sees port open/);
+      const log = init.log('init');
+      const ready = log.indexOf('server ready after');
+      const started = log.indexOf('started client');
+      t.true(ready > 0, 'the server became ready');
+      t.true(started > ready, 'the client started only after the server was ready');
+      t.regex(log, /server ready after (\d{3,4}) ms/);
+    },
+  );
+});
+
+test('a failing health check restarts the service and its healthy dependant follows', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'imago-health-'));
+  await withInit(
+    `services:
+  - name: api
+    workdir: ${work}
+    command: touch healthy; echo "api up"; exec sleep 1000
+    health: { command: test -f ${work}/healthy, interval: 100ms, retries: 2 }
+  - name: worker
+    depends_on: { api: healthy }
+    command: echo "worker up"; exec sleep 1000
+`,
+    async (init) => {
+      await init.waitForLog('worker', /worker up/);
+      unlinkSync(join(work, 'healthy'));
+      await init.waitForLog('init', /api unhealthy after 2 failed checks/);
+      await init.waitForLog('init', /worker stopping: dependency api is down/);
+      await sleep(300);
+      const apiStarts = init.log('api').split('\n').filter((l) => l.includes('api up')).length;
+      t.is(apiStarts, 2, 'api was restarted once');
+      await init.waitForLog('init', /api healthy/);
+      await init.waitForLog('worker', /worker up[\s\S]*/);
+      await sleep(500);
+      t.is(init.log('worker').split('\n').filter((l) => l.includes('worker up')).length, 2, 'worker came back once api was healthy again');
+      const status = JSON.parse(init.ctl('--json', 'status'));
+      t.is(status.services.find((s: { name: string }) => s.name === 'api').health, 'healthy');
+    },
+  );
+});
+
+test('logs rotate by size, keeping N files', async (t) => {
+  await withInit(
+    `logs: { max_size: 2K, keep: 2, console: false }
+services:
+  - name: chatty
+    command: i=0; while [ $i -lt 200 ]; do echo "line $i of output padding padding"; i=$((i+1)); done; exec sleep 100
+`,
+    async (init) => {
+      await init.waitForLog('chatty', /line 199 of output/);
+      const base = join(init.logDir, 'chatty.log');
+      t.true(existsSync(`${base}.1`));
+      t.true(existsSync(`${base}.2`));
+      t.false(existsSync(`${base}.3`), 'only two rotated files are kept');
+      for (const file of [base, `${base}.1`, `${base}.2`]) t.true(statSync(file).size <= 2048, `${file} is at most 2K`);
+    },
+  );
+});
+
+test('logs rotate by age', async (t) => {
+  await withInit(
+    `logs: { max_age: 400ms, keep: 5, console: false }
+services:
+  - name: ticker
+    command: while true; do echo tick; sleep 0.15; done
+`,
+    async (init) => {
+      await sleep(1500);
+      const base = join(init.logDir, 'ticker.log');
+      t.true(existsSync(`${base}.1`), 'rotated after max_age');
+      t.true(existsSync(`${base}.2`), 'and again');
+      t.true(init.log('ticker').split('\n').filter(Boolean).length <= 4, 'the current file holds at most max_age worth of lines');
+    },
+  );
+});
+
+test('imagoctl: status, logs, stop, start and restart over the control socket', async (t) => {
+  await withInit(
+    `services:
+  - name: web
+    command: echo "web says hi"; exec sleep 1000
+  - name: helper
+    command: exec sleep 1000
+`,
+    async (init) => {
+      await init.waitForLog('web', /web says hi/);
+      const table = init.ctl('status');
+      t.regex(table, /^image host-test on host-test, up/);
+      t.regex(table, /SERVICE\s+STATE\s+HEALTH\s+PID\s+RESTARTS\s+UPTIME\s+LAST/);
+      t.regex(table, /\nweb\s+running\s+-\s+\d+\s+0\s+/);
+      t.regex(init.ctl('logs', 'web', '-n', '1'), /Z web says hi\n$/);
+
+      t.is(init.ctl('stop', 'web'), 'web: stop done\n');
+      t.is(JSON.parse(init.ctl('--json', 'status')).services.find((s: { name: string }) => s.name === 'web').state, 'stopped');
+      init.ctl('start', 'web');
+      await sleep(200);
+      t.is(JSON.parse(init.ctl('--json', 'status')).services.find((s: { name: string }) => s.name === 'web').state, 'running');
+      init.ctl('restart', 'helper');
+      await init.waitForLog('init', /helper stopped \(signal 15\); starting again/);
+      t.throws(() => init.ctl('stop', 'nope'), { message: /unknown service "nope"/ });
+    },
+  );
+});
+
+test('imagoctl logs -f follows a service live', async (t) => {
+  await withInit(
+    `services:
+  - name: counter
+    command: i=0; while true; do echo "count $i"; i=$((i+1)); sleep 0.1; done
+`,
+    async (init) => {
+      await init.waitForLog('counter', /count 2/);
+      const follower = spawn(join(await hostInit(), '..', 'imagoctl'), ['--socket', init.socket, 'logs', 'counter', '-f', '-n', '1']);
+      let seen = '';
+      follower.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+      await sleep(800);
+      follower.kill();
+      const counts = [...seen.matchAll(/count (\d+)/g)].map((m) => Number(m[1]));
+      t.true(counts.length >= 4, `followed ${counts.length} lines: ${seen}`);
+      t.deepEqual(counts, [...counts].sort((a, b) => a - b), 'in order');
+      t.deepEqual(counts, counts.map((_, i) => counts[0]! + i), 'without gaps');
+    },
+  );
+});
+
+test('1000 crashes in a row: the init stays up, its memory stays flat, the backoff is as configured', async (t) => {
+  t.timeout(5 * 60_000);
+  await withInit(
+    `logs: { console: false }
+services:
+  - name: crashloop
+    command: [/bin/false]
+    backoff: { initial: 1ms, max: 2ms }
+`,
+    async (init) => {
+      const restarts = () => JSON.parse(init.ctl('--json', 'status')).services[0].restarts as number;
+      while (restarts() < 50) await sleep(50);
+      const early = init.rssKb();
+      while (restarts() < 1000) await sleep(200);
+      const late = init.rssKb();
+      t.true(init.process.exitCode === null, 'the init is still running');
+      t.true(late < early * 1.1, `RSS grew from ${early} KiB to ${late} KiB`);
+      const delays = [...init.log('init').matchAll(/crashloop exited \(exit 1\); restarting in (\d+) ms/g)].map((m) => Number(m[1]));
+      t.deepEqual(delays.slice(0, 3), [0, 1, 2], 'immediate, then initial, then the cap');
+      t.true(delays.length >= 1000 && delays.slice(2).every((d) => d === 2), `every later delay is the 2 ms cap (${delays.length} restarts logged)`);
+      t.log(`RSS after 50 restarts: ${early} KiB; after ${restarts()}: ${late} KiB`);
+    },
+  );
+});
+
+test('a stop signal that is ignored leads to a kill after the stop timeout', async (t) => {
+  await withInit(
+    `services:
+  - name: stubborn
+    command: trap '' TERM; echo ready; while true; do sleep 0.05; done
+    stop_timeout: 300ms
+`,
+    async (init) => {
+      await init.waitForLog('stubborn', /ready/);
+      const started = Date.now();
+      init.ctl('stop', 'stubborn');
+      const took = Date.now() - started;
+      t.true(took >= 280, `stop took ${took} ms`);
+      await init.waitForLog('init', /stubborn did not stop within 300 ms: killing it/);
+      await init.waitForLog('init', /stubborn stopped \(signal 9\)/);
+    },
+  );
+});
+
+test('a oneshot gates its dependants until it has finished', async (t) => {
+  await withInit(
+    `services:
+  - name: migrate
+    type: oneshot
+    command: sleep 0.3; echo migrated > /tmp/imago-oneshot-$PPID
+  - name: app
+    depends_on: [migrate]
+    command: cat /tmp/imago-oneshot-$PPID; rm -f /tmp/imago-oneshot-$PPID; exec sleep 100
+`,
+    async (init) => {
+      await init.waitForLog('app', /migrated/);
+      t.regex(init.log('init'), /migrate finished \(exit 0\)/);
+    },
+  );
+});
