@@ -57,7 +57,7 @@ export interface RunningInit {
 }
 
 /** Starts the init on a spec snippet (version, name and an empty network are added). */
-export async function startInit(specBody: string): Promise<RunningInit> {
+export async function startInit(specBody: string, options: { beforeStart?: (logDir: string) => void } = {}): Promise<RunningInit> {
   const init = await hostInit();
   const text = `version: 1\nname: host-test\nnetwork:\n  interfaces: []\n${specBody}`;
   const { spec, problems } = parseSpec(text, 'host-test.yml');
@@ -70,6 +70,7 @@ export async function startInit(specBody: string): Promise<RunningInit> {
   const dir = mkdtempSync(join(tmpdir(), 'imago-supervise-'));
   const logDir = join(dir, 'log');
   mkdirSync(logDir);
+  options.beforeStart?.(logDir);
   const socket = join(dir, 'control.sock');
   writeFileSync(join(dir, 'init.json'), JSON.stringify(config));
   const child = spawn(init, ['--config', join(dir, 'init.json'), '--log-dir', logDir, '--control', socket], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,7 @@
  * by size and age, the control socket and imagoctl, and a 1000-crash loop.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -249,4 +249,83 @@ test('a oneshot gates its dependants until it has finished', async (t) => {
       t.regex(init.log('init'), /migrate finished \(exit 0\)/);
     },
   );
+});
+
+test('privileges, umask and the stop signal are applied as configured', async (t) => {
+  await withInit(
+    `services:
+  - name: dropped
+    user: nobody
+    group: daemon
+    umask: "0077"
+    stop_signal: INT
+    command: trap 'echo "got INT"; exit 0' INT; echo "ids $(id -u) $(id -g) groups=$(id -G) umask=$(umask)"; while true; do sleep 0.05; done
+`,
+    async (init) => {
+      const line = await init.waitForLog('dropped', /ids /);
+      t.regex(line, /ids 65534 1 groups=1 umask=0077$/, 'uid nobody, gid daemon, no supplementary groups left from root');
+      init.ctl('stop', 'dropped');
+      await init.waitForLog('dropped', /got INT/);
+      t.regex(init.log('init'), /dropped stopped \(exit 0\)/);
+    },
+  );
+});
+
+test('a service over its restart limit is failed, and with on_failed: reboot the system goes down', async (t) => {
+  const init = await startInit(`services:
+  - name: doomed
+    command: exit 1
+    restart_limit: 3
+    on_failed: reboot
+    backoff: { initial: 10ms }
+  - name: bystander
+    command: exec sleep 1000
+`);
+  const code = await new Promise<number | null>((resolve) => init.process.on('exit', resolve));
+  t.is(code, 0, 'the supervisor stopped everything and ended, as a reboot would');
+  const log = init.log('init');
+  t.regex(log, /doomed failed: exited \(exit 1\); gave up after 3 quick restarts/);
+  t.regex(log, /doomed failed and asks for a reboot/);
+  t.regex(log, /bystander stopped \(signal 15\)/);
+  t.is([...log.matchAll(/started doomed/g)].length, 4, 'the first run and three restarts');
+});
+
+test('a log flood onto a full disk neither blocks nor kills the init; dropped lines are counted', async (t) => {
+  // A 32 KiB tmpfs stands in for a full data partition (needs root, like the rest of make test).
+  let logDir = '';
+  const init = await startInit(
+    `logs: { console: false, max_size: 1M }
+services:
+  - name: flood
+    command: yes "flood line with some text to fill the disk" | head -c 3000000; echo "flood done"; exec sleep 1000
+  - name: calm
+    command: exec sleep 1000
+`,
+    {
+      beforeStart: (dir) => {
+        logDir = dir;
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32k', 'imago-test', dir]);
+      },
+    },
+  );
+  try {
+    const deadline = Date.now() + 30_000;
+    let dropped = 0;
+    while (Date.now() < deadline) {
+      const status = JSON.parse(init.ctl('--json', 'status'));
+      dropped = status.dropped.flood?.file ?? 0;
+      if (dropped > 10_000) break;
+      await sleep(100);
+    }
+    t.true(dropped > 10_000, `dropped ${dropped} lines`);
+    t.is(init.process.exitCode, null, 'the init is still running');
+    const lines = init.ctl('logs', 'flood', '-n', '3');
+    t.regex(lines, /flood line with some text/, 'the in-memory ring still has the latest lines');
+    t.regex(init.ctl('status'), /dropped log lines: .*flood: \d+ to file/);
+    await sleep(200); // let Node read what the init already wrote to its stdout pipe
+    t.regex(init.output(), /init: warning: \d+ log lines could not be written \(disk full or unwritable\): .*flood \d+/, 'the loss is reported on the console');
+  } finally {
+    await init.stop();
+    execFileSync('umount', [logDir]);
+  }
 });

@@ -37,6 +37,9 @@ export class Logger {
   private readonly listeners = new Set<{ source?: string; listener: LogListener }>();
   private dir?: string;
   private policy = fallbackPolicy;
+  /** When dropped lines were last reported, and the total then (reports are at most once a minute). */
+  private lastReport = -Infinity;
+  private reportedDrops = 0;
 
   /**
    * @param consoleFd where console copies go (non-blocking for PID 1)
@@ -82,10 +85,23 @@ export class Logger {
     state.ring.push(entry);
     const toConsole = options.console ?? (source === 'init' || this.policy.console);
     if (toConsole) this.toConsole(state, source, text);
-    state.file?.write(`${new Date(entry.time).toISOString()} ${text}`);
+    if (state.file && !state.file.write(`${new Date(entry.time).toISOString()} ${text}`)) this.reportDrops();
     for (const { source: wanted, listener } of this.listeners) {
       if (wanted === undefined || wanted === source) listener(entry);
     }
+  }
+
+  /** Says on the console (and in the init's log, if it can) how many lines were lost, at most once a minute. */
+  private reportDrops(): void {
+    const now = this.sys.now();
+    if (now - this.lastReport < 60_000) return;
+    this.lastReport = now;
+    const counts = this.dropped();
+    const total = Object.values(counts).reduce((sum, n) => sum + n.file, 0);
+    if (total === this.reportedDrops) return;
+    this.reportedDrops = total;
+    const detail = Object.entries(counts).map(([name, n]) => `${name} ${n.file}`).join(', ');
+    this.line('init', `warning: ${total} log lines could not be written (disk full or unwritable): ${detail}`, { console: true });
   }
 
   /** The last `count` lines of a source, oldest first. */
