@@ -2,6 +2,7 @@
  * The real init binary supervising real processes on the build host: restart
  * backoff, dependency gating on a TCP port, health-check restarts, log rotation
  * by size and age, the control socket and imagoctl, and a 1000-crash loop.
+ * Serial: each test measures timing or memory of one init, undisturbed by the others.
  */
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
@@ -37,7 +38,7 @@ async function withInit(spec: string, body: (init: RunningInit) => Promise<void>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('a crashing service is restarted with the configured backoff', async (t) => {
+test.serial('a crashing service is restarted with the configured backoff', async (t) => {
   await withInit(
     `services:
   - name: crasher
@@ -53,7 +54,7 @@ test('a crashing service is restarted with the configured backoff', async (t) =>
   );
 });
 
-test('a dependant waits until its dependency accepts TCP connections', async (t) => {
+test.serial('a dependant waits until its dependency accepts TCP connections', async (t) => {
   const port = await freePort();
   await withInit(
     `services:
@@ -76,7 +77,7 @@ test('a dependant waits until its dependency accepts TCP connections', async (t)
   );
 });
 
-test('a failing health check restarts the service and its healthy dependant follows', async (t) => {
+test.serial('a failing health check restarts the service and its healthy dependant follows', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'imago-health-'));
   await withInit(
     `services:
@@ -106,7 +107,7 @@ test('a failing health check restarts the service and its healthy dependant foll
   );
 });
 
-test('logs rotate by size, keeping N files', async (t) => {
+test.serial('logs rotate by size, keeping N files', async (t) => {
   await withInit(
     `logs: { max_size: 2K, keep: 2, console: false }
 services:
@@ -124,7 +125,7 @@ services:
   );
 });
 
-test('logs rotate by age', async (t) => {
+test.serial('logs rotate by age', async (t) => {
   await withInit(
     `logs: { max_age: 400ms, keep: 5, console: false }
 services:
@@ -141,7 +142,7 @@ services:
   );
 });
 
-test('imagoctl: status, logs, stop, start and restart over the control socket', async (t) => {
+test.serial('imagoctl: status, logs, stop, start and restart over the control socket', async (t) => {
   await withInit(
     `services:
   - name: web
@@ -169,7 +170,7 @@ test('imagoctl: status, logs, stop, start and restart over the control socket', 
   );
 });
 
-test('imagoctl logs -f follows a service live', async (t) => {
+test.serial('imagoctl logs -f follows a service live', async (t) => {
   await withInit(
     `services:
   - name: counter
@@ -180,7 +181,8 @@ test('imagoctl logs -f follows a service live', async (t) => {
       const follower = spawn(join(await hostInit(), '..', 'imagoctl'), ['--socket', init.socket, 'logs', 'counter', '-f', '-n', '1']);
       let seen = '';
       follower.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-      await sleep(800);
+      const deadline = Date.now() + 10_000;
+      while ((seen.match(/count/g) ?? []).length < 5 && Date.now() < deadline) await sleep(50);
       follower.kill();
       const counts = [...seen.matchAll(/count (\d+)/g)].map((m) => Number(m[1]));
       t.true(counts.length >= 4, `followed ${counts.length} lines: ${seen}`);
@@ -190,7 +192,7 @@ test('imagoctl logs -f follows a service live', async (t) => {
   );
 });
 
-test('1000 crashes in a row: the init stays up, its memory stays flat, the backoff is as configured', async (t) => {
+test.serial('1000 crashes in a row: the init stays up, its memory stays flat, the backoff is as configured', async (t) => {
   t.timeout(5 * 60_000);
   await withInit(
     `logs: { console: false }
@@ -215,7 +217,7 @@ services:
   );
 });
 
-test('a stop signal that is ignored leads to a kill after the stop timeout', async (t) => {
+test.serial('a stop signal that is ignored leads to a kill after the stop timeout', async (t) => {
   await withInit(
     `services:
   - name: stubborn
@@ -234,7 +236,7 @@ test('a stop signal that is ignored leads to a kill after the stop timeout', asy
   );
 });
 
-test('a oneshot gates its dependants until it has finished', async (t) => {
+test.serial('a oneshot gates its dependants until it has finished', async (t) => {
   await withInit(
     `services:
   - name: migrate
@@ -251,7 +253,7 @@ test('a oneshot gates its dependants until it has finished', async (t) => {
   );
 });
 
-test('privileges, umask and the stop signal are applied as configured', async (t) => {
+test.serial('privileges, umask and the stop signal are applied as configured', async (t) => {
   await withInit(
     `services:
   - name: dropped
@@ -271,7 +273,7 @@ test('privileges, umask and the stop signal are applied as configured', async (t
   );
 });
 
-test('a service over its restart limit is failed, and with on_failed: reboot the system goes down', async (t) => {
+test.serial('a service over its restart limit is failed, and with on_failed: reboot the system goes down', async (t) => {
   const init = await startInit(`services:
   - name: doomed
     command: exit 1
@@ -290,7 +292,7 @@ test('a service over its restart limit is failed, and with on_failed: reboot the
   t.is([...log.matchAll(/started doomed/g)].length, 4, 'the first run and three restarts');
 });
 
-test('a log flood onto a full disk neither blocks nor kills the init; dropped lines are counted', async (t) => {
+test.serial('a log flood onto a full disk neither blocks nor kills the init; dropped lines are counted', async (t) => {
   // A 32 KiB tmpfs stands in for a full data partition (needs root, like the rest of make test).
   let logDir = '';
   const init = await startInit(
@@ -322,7 +324,8 @@ services:
     const lines = init.ctl('logs', 'flood', '-n', '3');
     t.regex(lines, /flood line with some text/, 'the in-memory ring still has the latest lines');
     t.regex(init.ctl('status'), /dropped log lines: .*flood: \d+ to file/);
-    await sleep(200); // let Node read what the init already wrote to its stdout pipe
+    // Let Node read what the init already wrote to its stdout pipe.
+    for (let i = 0; i < 50 && !/log lines could not be written/.test(init.output()); i++) await sleep(100);
     t.regex(init.output(), /init: warning: \d+ log lines could not be written \(disk full or unwritable\): .*flood \d+/, 'the loss is reported on the console');
   } finally {
     await init.stop();
