@@ -30,7 +30,7 @@
  * A oneshot service is `starting` while it runs and becomes `exited` when it
  * ends with 0, which satisfies its dependants; any other end is a failure.
  */
-import type { BackoffConfig, RestartPolicy } from '../config.ts';
+import type { ServiceConfig } from '../config.ts';
 import type { ExitStatus } from '../sys/sys.ts';
 import { describeExit } from '../sys/signals.ts';
 import { nextFailureCount, restartDelay, shouldRestart, succeeded } from './restart.ts';
@@ -85,20 +85,13 @@ export interface ServiceRuntime {
   reason?: string;
 }
 
-/** The parts of a service's configuration the model reads. */
-export interface ServicePolicy {
-  type: 'simple' | 'oneshot';
-  restart: RestartPolicy;
-  backoff: BackoffConfig;
-  restartLimit?: number;
-  onFailed: 'stay' | 'reboot';
-  startTimeoutMs: number;
-  stopTimeoutMs: number;
+/** The parts of a service's configuration the model reads, plus what its probes imply. */
+export type ServicePolicy = Pick<ServiceConfig, 'type' | 'restart' | 'backoff' | 'restartLimit' | 'onFailed' | 'startTimeoutMs' | 'stopTimeoutMs'> & {
   hasReadyProbe: boolean;
   hasHealthCheck: boolean;
   healthRetries: number;
   healthStartPeriodMs: number;
-}
+};
 
 export const initialRuntime: ServiceRuntime = { state: 'stopped', health: 'none', failures: 0, restarts: 0, healthFailures: 0, startedAt: 0, readyAt: 0 };
 
