@@ -37,5 +37,6 @@ export function captureKmsg(sys: Sys, fd: number, write: (text: string) => void)
       const record = parseKmsgRecord(decodeUtf8(chunk));
       if (record) write(`[${(record.usec / 1e6).toFixed(6)}] ${record.level}: ${record.message}`);
     }
+    return true;
   });
 }

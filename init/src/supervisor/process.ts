@@ -32,8 +32,9 @@ export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig, cgro
   }
   sys.close(writeFd);
   const splitter = new LineSplitter();
+  const chunkSize = 16384;
   sys.onReadable(readFd, () => {
-    const chunk = sys.read(readFd, 16384);
+    const chunk = sys.read(readFd, chunkSize);
     if (chunk === undefined) return;
     if (chunk.length === 0) {
       // End of output: every holder of the pipe's write end (the process and its children) is gone.
@@ -43,6 +44,7 @@ export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig, cgro
       return;
     }
     for (const line of splitter.push(chunk)) log.line(config.name, line);
+    return chunk.length === chunkSize;
   });
   return pid;
 }

@@ -19,12 +19,37 @@ function toBuffer(data: string | Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/** The current read handler of each fd, so a rotation never revives a removed one. */
+const readHandlers = new Map<number, { token: object; wrapper: () => void }>();
+
 export const quickjsSys: Sys = {
   now: () => native.monotonicMs(),
   wallClock: () => native.realtimeMs(),
   setTimeout: (callback, ms) => ({ id: os.setTimeout(callback, ms) }),
   clearTimeout: (handle: TimerHandle) => os.clearTimeout(handle.id as ReturnType<typeof os.setTimeout>),
-  onReadable: (fd, callback) => os.setReadHandler(fd, callback),
+  onReadable(fd, callback) {
+    if (!callback) {
+      readHandlers.delete(fd);
+      os.setReadHandler(fd, null);
+      return;
+    }
+    // The wrapper finds itself through the map by a token, not by referring to itself:
+    // a self-referencing closure is a cycle that only QuickJS's slower cycle collector frees.
+    const token = {};
+    const wrapper = () => {
+      const busy = callback();
+      // QuickJS calls only the first ready handler of its list per turn: moving a busy one to
+      // the back makes the loop round-robin, so a service flooding its pipe cannot starve the
+      // control socket or other services. Quiet fds stay put.
+      const current = readHandlers.get(fd);
+      if (busy === true && current?.token === token) {
+        os.setReadHandler(fd, null);
+        os.setReadHandler(fd, current.wrapper);
+      }
+    };
+    readHandlers.set(fd, { token, wrapper });
+    os.setReadHandler(fd, wrapper);
+  },
 
   spawn(request: SpawnRequest) {
     const pid = native.spawn({

@@ -47,8 +47,12 @@ export interface Sys {
   wallClock(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
-  /** Calls `callback` whenever `fd` is readable; null removes it. */
-  onReadable(fd: number, callback: (() => void) | null): void;
+  /**
+   * Calls `callback` whenever `fd` is readable; null removes it. A callback that
+   * returns true (it read a full buffer, more may be waiting) yields to other fds
+   * before it is called again.
+   */
+  onReadable(fd: number, callback: (() => boolean | void) | null): void;
 
   spawn(request: SpawnRequest): number;
   kill(pid: number, signal: number): void;
