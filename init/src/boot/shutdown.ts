@@ -64,6 +64,8 @@ export async function shutdown(sys: Sys, log: Logger, supervisor: Supervisor, ki
   unmountAll(sys, log);
   native.sync();
   log.info(verbs[kind]);
+  // Let the console show the last lines before the machine goes away (at most 3 s).
+  for (let waited = 0; log.consolePending() && waited < 3000; waited += 20) await sleep(sys, 20);
   const command = kind === 'halt' ? native.RB_HALT_SYSTEM : kind === 'poweroff' ? native.RB_POWER_OFF : native.RB_AUTOBOOT;
   const result = native.reboot(command);
   throw new Error(`unable to ${kind}: ${native.strerror(-result)}`);

@@ -10,6 +10,7 @@
  */
 import type { LogsConfig } from '../config.ts';
 import type { Sys } from '../sys/sys.ts';
+import { ConsoleWriter } from './console-writer.ts';
 import { LogFile } from './log-file.ts';
 import { Ring } from './ring.ts';
 
@@ -45,19 +46,24 @@ export class Logger {
    * @param consoleFd where console copies go (non-blocking for PID 1)
    * @param bootMs the monotonic time console timestamps count from (0 for PID 1, to match the kernel's)
    */
+  private readonly console: ConsoleWriter;
+
   constructor(
     private readonly sys: Sys,
-    private consoleFd = 1,
+    consoleFd = 1,
     private readonly bootMs = 0,
-  ) {}
+  ) {
+    this.console = new ConsoleWriter(sys, consoleFd);
+  }
 
   /** Applies the image's log settings, once its config is read. */
   configure(policy: LogsConfig): void {
     this.policy = policy;
   }
 
+  /** Moves console copies to a non-blocking descriptor (PID 1's own /dev/console). */
   setConsole(fd: number): void {
-    this.consoleFd = fd;
+    this.console.use(fd, true);
   }
 
   /** Starts writing log files into `dir` (/var/log once it is mounted). */
@@ -126,6 +132,11 @@ export class Logger {
     return counts;
   }
 
+  /** Whether console copies are still queued (the console is slower than the init). */
+  consolePending(): boolean {
+    return this.console.pending;
+  }
+
   /** Closes every log file, before file systems are unmounted. */
   closeFiles(): void {
     for (const state of this.sources.values()) state.file?.close();
@@ -145,11 +156,6 @@ export class Logger {
 
   private toConsole(state: Source, source: string, text: string): void {
     const seconds = ((this.sys.now() - this.bootMs) / 1000).toFixed(3).padStart(8);
-    try {
-      this.sys.write(this.consoleFd, `[${seconds}] ${source}: ${text}\n`);
-    } catch {
-      // A congested serial console (EAGAIN) must not stall the init: drop the copy, keep the file.
-      state.consoleDropped++;
-    }
+    if (!this.console.writeLine(`[${seconds}] ${source}: ${text}`)) state.consoleDropped++;
   }
 }
