@@ -5,7 +5,7 @@ export default {
   files: ['qemu-tests/**/*.test.ts', '!qemu-tests/harness.test.ts'],
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
-  timeout: '10m',
+  timeout: '45m',
   concurrency: 1,
   serial: true,
   // Child processes rather than worker threads, so an aborted run's exit hooks kill its QEMUs.

@@ -1,51 +1,98 @@
 /**
- * Boots the foundation scenario on x86_64 and checks, from the serial console,
+ * Boots the foundation scenario on each test architecture (see test-arches.ts:
+ * x86_64 and mips by default, `IMAGO_TEST_ARCH=all` for the matrix) and checks, from the serial console,
  * what the init promises: it is PID 1, the system is mounted and immutable,
  * eth0 gets its address by DHCP, onboot runs before services, service output
  * reaches the logs, crashes are restarted per policy, dependencies start first,
  * and power-off stops services in reverse order and ends QEMU with exit 0.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
+import { getTarget } from '../targets/index.ts';
 import { buildScenario } from './build-scenario.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
+import { readInitBinary } from './init-binary.ts';
+import { type MatrixRow, writeMatrixRow } from './matrix-row.ts';
+import { testArches } from './test-arches.ts';
 
-test('x86_64: the init boots, supervises and powers off cleanly', async (t) => {
-  const dir = await buildScenario('foundation');
-  await withImage(
-    dir,
-    async (vm) => {
-      await vm.expect(/init: ready: \d+ services started/, TCG_TIMEOUTS.bootMs);
-      await vm.expect('probe: PROBE done');
-      const text = vm.console.transcript();
-      const line = (prefix: string) => text.split('\n').find((l) => l.includes(prefix)) ?? '';
+/** `file`'s verdict on a binary. */
+async function describeBinary(data: Uint8Array): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-file-'));
+  try {
+    await writeFile(join(dir, 'init'), data);
+    return execFileSync('file', ['-b', join(dir, 'init')], { encoding: 'utf8' }).trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
-      t.regex(line('probe: PID1'), /exe=\/init comm=init/, 'PID 1 is our init');
-      t.regex(line('probe: ONBOOT before services'), /onboot ran at/);
-      for (const [target, type] of [['/proc', 'proc'], ['/sys', 'sysfs'], ['/dev', 'devtmpfs'], ['/dev/pts', 'devpts'], ['/dev/shm', 'tmpfs'], ['/run', 'tmpfs'], ['/tmp', 'tmpfs'], ['/var', 'tmpfs'], ['/sys/fs/cgroup', 'cgroup2']]) {
-        t.regex(text, new RegExp(`probe: MOUNT ${target} ${type} `), `${target} is mounted as ${type}`);
-      }
-      t.regex(text, /probe: MOUNT \/ tmpfs ro[,\s]/, 'the root is a read-only tmpfs, not the initramfs rootfs');
-      t.regex(line('probe: ROOT'), /read-only/);
-      t.is(line('probe: ETH0').split('ETH0 ')[1], '10.0.2.15/24');
-      t.regex(line('probe: RESOLV'), /nameserver 10\.0\.2\.3/);
-      t.regex(line('probe: HOSTNAME'), /testbox$/);
-      t.regex(line('unprivileged: ID'), /65534:65534$/, 'a service runs as the user its spec names');
-      t.regex(line('probe: CRASHER'), /runs=([3-9]|\d\d)/, 'the crashing service was restarted');
-      t.regex(text, /init: crasher exited \(exit 3\); restarting in 100 ms/);
-      t.regex(text, /init: crasher exited \(exit 3\); restarting in 200 ms/, 'backoff doubles');
-      t.regex(line('probe: BASELOG'), /BASELOG [1-9]/, "base's output reached /run/log/base.log");
+for (const arch of testArches()) {
+  const target = getTarget(arch);
 
-      const order = (needle: string) => vm.lines.findIndex((l) => l.text.includes(needle));
-      t.true(order('onboot first: done') < order('init: started base'), 'onboot finishes before services start');
-      t.true(order('base: base started') >= 0 && order('init: started base') < order('init: started dependant'), 'base starts before its dependant');
+  test(`${arch}: the init is a static ${target.elf.class}-bit ${target.elf.endian} ${target.elf.machine} executable`, async (t) => {
+    const dir = await buildScenario('foundation', arch);
+    const description = await describeBinary(await readInitBinary(dir));
+    t.log(description);
+    t.true(description.startsWith(`ELF ${target.elf.class}-bit ${target.elf.endian} executable`), description);
+    t.true(description.includes(target.elf.machine), description);
+    t.true(description.includes('statically linked'), description);
+  });
 
-      // The probe ran BusyBox's poweroff, which signals PID 1 (SIGUSR2) as a user at the console would.
-      await vm.expect('init: shutting down (poweroff)');
-      await vm.expect('init: powering off', TCG_TIMEOUTS.exitMs);
-      t.is(await vm.waitExit(TCG_TIMEOUTS.exitMs), 0, 'QEMU exits 0 after the guest powers off');
-      t.true(order('init: stopping dependant') > 0 && order('init: stopping dependant') < order('init: stopping base'), 'the dependant stops before its dependency');
-      t.true(order('init: all services stopped') > order('init: stopping base'));
-    },
-    { test: t },
-  );
-});
+  test(`${arch}: the init boots, supervises and powers off cleanly`, async (t) => {
+    const dir = await buildScenario('foundation', arch);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    const row: MatrixRow = {
+      arch,
+      kernel: `${manifest.kernel.package}${manifest.kernel.built ? ' (built)' : ''} ${manifest.kernel.release}`,
+      kernelBytes: manifest.outputs.kernel.size,
+      initrdBytes: manifest.outputs['initrd.img'].size,
+      initBytes: manifest.init.size,
+      initFile: await describeBinary(await readInitBinary(dir)),
+      passed: false,
+    };
+    t.teardown(() => writeMatrixRow({ ...row, passed: t.passed }));
+    await withImage(
+      dir,
+      async (vm) => {
+        const ready = await vm.expect(/init: ready: \d+ services started/, TCG_TIMEOUTS.bootMs);
+        row.readySeconds = ready.ms / 1000;
+        // Up to the line end: the console may hold half a number (matches can end in an unfinished line).
+        row.initRssKb = Number((await vm.expect(/INIT-RSS-KB (\d+)\r?\n/)).groups[0]);
+        await vm.expect('probe: PROBE done');
+        const text = vm.console.transcript();
+        const line = (prefix: string) => text.split('\n').find((l) => l.includes(prefix)) ?? '';
+
+        t.regex(line('probe: PID1'), /exe=\/init comm=init/, 'PID 1 is our init');
+        t.regex(line('probe: ONBOOT before services'), /onboot ran at/);
+        for (const [target, type] of [['/proc', 'proc'], ['/sys', 'sysfs'], ['/dev', 'devtmpfs'], ['/dev/pts', 'devpts'], ['/dev/shm', 'tmpfs'], ['/run', 'tmpfs'], ['/tmp', 'tmpfs'], ['/var', 'tmpfs'], ['/sys/fs/cgroup', 'cgroup2']]) {
+          t.regex(text, new RegExp(`probe: MOUNT ${target} ${type} `), `${target} is mounted as ${type}`);
+        }
+        t.regex(text, /probe: MOUNT \/ tmpfs ro[,\s]/, 'the root is a read-only tmpfs, not the initramfs rootfs');
+        t.regex(line('probe: ROOT'), /read-only/);
+        t.is(line('probe: ETH0').split('ETH0 ')[1], '10.0.2.15/24');
+        t.regex(line('probe: RESOLV'), /nameserver 10\.0\.2\.3/);
+        t.regex(line('probe: HOSTNAME'), /testbox$/);
+        t.regex(line('unprivileged: ID'), /65534:65534$/, 'a service runs as the user its spec names');
+        t.regex(line('probe: CRASHER'), /runs=([3-9]|\d\d)/, 'the crashing service was restarted');
+        t.regex(text, /init: crasher exited \(exit 3\); restarting in 100 ms/);
+        t.regex(text, /init: crasher exited \(exit 3\); restarting in 200 ms/, 'backoff doubles');
+        t.regex(line('probe: BASELOG'), /BASELOG [1-9]/, "base's output reached /run/log/base.log");
+
+        const order = (needle: string) => vm.lines.findIndex((l) => l.text.includes(needle));
+        t.true(order('onboot first: done') < order('init: started base'), 'onboot finishes before services start');
+        t.true(order('base: base started') >= 0 && order('init: started base') < order('init: started dependant'), 'base starts before its dependant');
+
+        // The probe ran BusyBox's poweroff, which signals PID 1 (SIGUSR2) as a user at the console would.
+        await vm.expect('init: shutting down (poweroff)');
+        await vm.expect('init: powering off', TCG_TIMEOUTS.exitMs);
+        t.is(await vm.waitExit(TCG_TIMEOUTS.exitMs), 0, 'QEMU exits 0 after the guest powers off');
+        t.true(order('init: stopping dependant') > 0 && order('init: stopping dependant') < order('init: stopping base'), 'the dependant stops before its dependency');
+        t.true(order('init: all services stopped') > order('init: stopping base'));
+      },
+      { test: t },
+    );
+  });
+}

@@ -6,28 +6,41 @@
 export interface Target {
   /** The name used in specs and on the command line, e.g. `x86_64`. */
   name: string;
-  /** Debian's architecture name, or undefined where Debian 12 has no binary packages. */
+  /**
+   * Debian's architecture name, or undefined where Debian 12 has no binary
+   * packages (mips, mips64): then the kernel and BusyBox are built from source
+   * and a spec may list no Debian packages.
+   */
   debianArch?: string;
   /** GNU triplet of the cross toolchain, e.g. `x86_64-linux-gnu`. */
   triplet: string;
   /** Debian package that provides `<triplet>-gcc`. */
   compilerPackage: string;
-  /** Extra flags for compiling the init runtime. */
+  /** Debian package with the target's C library headers and static libraries for that compiler. */
+  libcPackage: string;
+  /** Extra flags for compiling the init runtime (and BusyBox where it is built). */
   cflags: string[];
   /** Extra libraries for linking the init runtime (e.g. libatomic on 32-bit MIPS). */
   libs: string[];
   /** ELF facts `file` must report for a correct binary of this target, used by tests. */
   elf: { class: 32 | 64; endian: 'LSB' | 'MSB'; machine: string };
   kernel: {
-    /** Debian package (metapackage) with the default kernel, when Debian has one. */
+    /**
+     * Debian package (metapackage) with the default kernel, when Debian has one.
+     * Without it the kernel is always built from `kernel-config/`.
+     */
     debianPackage?: string;
-    /** Modules every image loads so the QEMU devices below work, in load order. */
+    /** Modules every image loads with the Debian kernel so the QEMU devices below work, in load order. */
     bootModules: string[];
+    /** How to build this target's kernel from Debian's linux-source-6.1 (see builder/src/kernel/). */
+    build: KernelBuild;
   };
   qemu: {
     /** Debian package that provides the QEMU binary. */
     package: string;
     binary: string;
+    /** QEMU user-mode emulator for single static programs (package qemu-user-static), e.g. `qemu-mips-static`. */
+    userBinary: string;
     machine: string;
     cpu?: string;
     /** The kernel's console device, e.g. `ttyS0`. */
@@ -39,4 +52,27 @@ export interface Target {
     memoryMiB: number;
     extraArgs: string[];
   };
+}
+
+/**
+ * The kernel's build recipe for one architecture: `make ARCH=<arch>
+ * CROSS_COMPILE=<triplet>- tinyconfig`, the fragments `kernel-config/common.config`
+ * and `kernel-config/<fragment>.config`, then `make <makeTarget>`; `image` is the
+ * file QEMU's `-kernel` loads.
+ */
+export interface KernelBuild {
+  /** The kernel's ARCH, e.g. `x86`, `arm64`, `mips`. */
+  arch: string;
+  /** Name of the per-architecture fragment in `kernel-config/` (without `.config`). */
+  fragment: string;
+  /** The make goal that produces the image, e.g. `bzImage`, `vmlinux`. */
+  makeTarget: string;
+  /** The image relative to the build folder, e.g. `arch/x86/boot/bzImage`. */
+  image: string;
+  /**
+   * What the image is: a self-decompressing boot image (`bzImage`, `zImage`),
+   * a raw arm64 `Image`, or an ELF `vmlinux` (malta loads it directly; it is
+   * stripped of symbols first).
+   */
+  format: 'bzImage' | 'zImage' | 'Image' | 'elf';
 }

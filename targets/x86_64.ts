@@ -5,7 +5,9 @@ export const x86_64: Target = {
   name: 'x86_64',
   debianArch: 'amd64',
   triplet: 'x86_64-linux-gnu',
-  compilerPackage: 'gcc-x86-64-linux-gnu',
+  // The build host is amd64 Debian: its own gcc is x86_64-linux-gnu-gcc (gcc-x86-64-linux-gnu is only a virtual package there).
+  compilerPackage: 'gcc',
+  libcPackage: 'libc6-dev',
   cflags: [],
   libs: [],
   elf: { class: 64, endian: 'LSB', machine: 'x86-64' },
@@ -13,10 +15,12 @@ export const x86_64: Target = {
     debianPackage: 'linux-image-amd64',
     // Debian builds the virtio core, PCI transport and net driver as modules.
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    build: { arch: 'x86', fragment: 'x86_64', makeTarget: 'bzImage', image: 'arch/x86/boot/bzImage', format: 'bzImage' },
   },
   qemu: {
     package: 'qemu-system-x86',
     binary: 'qemu-system-x86_64',
+    userBinary: 'qemu-x86_64-static',
     machine: 'pc',
     console: 'ttyS0',
     netDevice: 'virtio-net-pci',

@@ -1,14 +1,21 @@
 /**
- * `imago build`: load and validate the spec, then build each architecture.
- * Throws SpecError for a bad spec (before anything is written) and BuildError
- * for a failed step.
+ * `imago build`: load and validate the spec, check that every requested
+ * architecture can take it, then build the architectures in parallel (as many
+ * at a time as there are cores, compiles one at a time). Throws SpecError for
+ * a bad spec (before anything is downloaded or written) and BuildError for a
+ * failed step.
  */
-import { getTarget } from '../../../targets/index.ts';
+import { availableParallelism } from 'node:os';
+import { getTarget, targetNames } from '../../../targets/index.ts';
+import type { Target } from '../../../targets/types.ts';
 import { SpecError } from '../errors.ts';
+import { archProblems } from '../spec/arch-rules.ts';
 import { loadSpec, type LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
+import { archProgress } from './arch-progress.ts';
 import { buildImage, type BuiltImage } from './build-image.ts';
-import type { BuildOptions } from './options.ts';
+import { buildOptions, type BuildOptions } from './options.ts';
+import { serialGate } from './serial-gate.ts';
 
 /** Loads a spec and throws SpecError with every problem when it is invalid. */
 export async function loadValidSpec(file: string): Promise<LoadedSpec & { spec: Spec }> {
@@ -17,11 +24,35 @@ export async function loadValidSpec(file: string): Promise<LoadedSpec & { spec: 
   return loaded as LoadedSpec & { spec: Spec };
 }
 
+/**
+ * The targets to build: `--arch` (where `all` means every architecture) over
+ * the spec's `arch:` list, over x86_64. Throws naming an unknown architecture.
+ */
+export function selectTargets(spec: Spec, arch: readonly string[] | undefined): Target[] {
+  const names = arch?.includes('all') ? targetNames : (arch ?? spec.arch ?? ['x86_64']);
+  return [...new Set(names)].map(getTarget);
+}
+
+/** Builds every selected architecture into `<outDir>/<arch>/`; results in target order. */
 export async function build(file: string, options: BuildOptions): Promise<BuiltImage[]> {
   const loaded = await loadValidSpec(file);
-  const arches = options.arch ?? loaded.spec.arch ?? ['x86_64'];
-  const targets = arches.map(getTarget);
-  const built: BuiltImage[] = [];
-  for (const target of targets) built.push(await buildImage(loaded, target, options));
-  return built;
+  const targets = selectTargets(loaded.spec, options.arch);
+  // `--arch` can ask for architectures the spec's own rules did not check.
+  const problems = archProblems(loaded.spec, targets);
+  if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
+  if (targets.length === 1) return [await buildImage(loaded, targets[0]!, options)];
+
+  const compile = serialGate();
+  const results: BuiltImage[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const index = next++;
+      const target = targets[index]!;
+      const archOptions = buildOptions({ ...options, progress: archProgress(options.progress, target.name) });
+      results[index] = await buildImage(loaded, target, archOptions, compile);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), targets.length) }, worker));
+  return results;
 }

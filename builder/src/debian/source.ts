@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRoot } from '../io/cache.ts';
 import { silentProgress, type Progress } from '../progress.ts';
-import { aptGet, updateAptState, type AptState } from './apt-state.ts';
+import { aptCache, aptGet, updateAptState, type AptState } from './apt-state.ts';
 import { openSourceState } from './open-state.ts';
 
 /** Options of fetchDebianSource. */
@@ -46,7 +46,8 @@ export async function fetchDebianSource(pkg: string, options: SourceOptions): Pr
   // Unpack in a private folder and rename, so a concurrent build never sees half a tree.
   const work = await mkdtemp(join(base, `.${pkg}-`));
   try {
-    await aptGet(state, ['source', '--only-source', `${pkg}=${version}`], (line) => progress.detail(line), work);
+    const request = await withEpoch(state, pkg, version);
+    await aptGet(state, ['source', '--only-source', `${pkg}=${request}`], (line) => progress.detail(line), work);
     const unpacked = (await readdir(work, { withFileTypes: true })).filter((entry) => entry.isDirectory());
     if (unpacked.length !== 1) throw new Error(`expected one unpacked folder, found ${unpacked.map((e) => e.name).join(', ') || 'none'}`);
     await rename(join(work, unpacked[0]!.name), dir).catch(async (error: NodeJS.ErrnoException) => {
@@ -81,6 +82,16 @@ async function sourceVersion(state: AptState, pkg: string, progress: Progress): 
   } catch (error) {
     throw new Error(`failed to find source package ${pkg} in Debian ${state.name.replace(/^src-/, '')}`, { cause: error });
   }
+}
+
+/**
+ * The version as apt wants it: .dsc names drop the epoch (busybox is
+ * `1:1.35.0-4+deb12u1`), so look it up in the Sources record.
+ */
+async function withEpoch(state: AptState, pkg: string, version: string): Promise<string> {
+  const { stdout } = await aptCache(state, ['showsrc', '--only-source', pkg]);
+  const versions = [...stdout.toString('utf8').matchAll(/^Version: (\S+)$/gm)].map((match) => match[1]!);
+  return versions.find((full) => full.replace(/^\d+:/, '') === version) ?? version;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { compileBytecode } from './compile-bytecode.ts';
 import { buildHostQjsc } from './host-qjsc.ts';
 import { linkInit } from './link-init.ts';
 import { buildRuntimeLibrary } from './runtime-library.ts';
+import { buildTargetQjsc } from './target-qjsc.ts';
 import type { Optimize } from './runtime-flags.ts';
 import { shareProgress } from './shared-progress.ts';
 
@@ -61,8 +62,10 @@ export async function buildInit(options: BuildInitOptions): Promise<InitBuild> {
     buildRuntimeLibrary({ target, quickjsDir, optimize, progress: libraryProgress! }),
   ]);
   progress.done();
+  // Big-endian targets compile the bytecode with their own qjsc: see target-qjsc.ts.
+  const compiler = target.elf.endian === 'MSB' ? await buildTargetQjsc({ target, quickjsDir, library, progress }) : qjsc;
   progress.step('compile init to bytecode');
-  const bytecodeC = await compileBytecode({ qjsc, source, stripDebug: options.stripDebug });
+  const bytecodeC = await compileBytecode({ qjsc: compiler, source, stripDebug: options.stripDebug });
   progress.done();
   const binary = await linkInit({ target, quickjsDir, library, bytecodeC, optimize, progress });
   return { binary, quickjsVersion: options.quickjsVersion, bundleBytes: source.length, bytecodeCBytes: bytecodeC.length };

@@ -18,13 +18,15 @@ export const bytecodeSymbol = 'init_bytecode';
  * `stripDebug` drops line numbers from stack traces for a smaller binary.
  * Throws a CommandError with qjsc's syntax error when compiling fails.
  */
-export async function compileBytecode(options: { qjsc: string; source: string; stripDebug?: boolean }): Promise<string> {
+export async function compileBytecode(options: { qjsc: string | string[]; source: string; stripDebug?: boolean }): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'imago-qjsc-'));
   try {
     await writeFile(join(work, 'init.js'), options.source);
     const args = ['-c', '-m', '-M', 'imago:native,imago_native', '-N', bytecodeSymbol, '-o', 'init_bytecode.c'];
     if (options.stripDebug) args.push('-s');
-    await run(options.qjsc, [...args, 'init.js'], { cwd: work });
+    // A list is a command prefix, e.g. a target qjsc under QEMU user emulation (target-qjsc.ts).
+    const [command, ...prefix] = typeof options.qjsc === 'string' ? [options.qjsc] : options.qjsc;
+    await run(command!, [...prefix, ...args, 'init.js'], { cwd: work });
     return await readFile(join(work, 'init_bytecode.c'), 'utf8');
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -12,8 +12,8 @@ import { type Optimize, prefixMap, runtimeCflags, targetCompiler } from './runti
 
 /** Our C sources: main() and the `imago:native` module. */
 export const nativeDir = join(repoRoot, 'init', 'native');
-const nativeSources = ['main.c', 'imago-native.c'];
-const nativeHeaders = ['imago-native.h'];
+const nativeSources = ['main.c', 'imago-native.c', 'imago-hash.c'];
+const nativeHeaders = ['imago-native.h', 'imago-hash.h'];
 
 export interface LinkInitOptions {
   target: Target;
@@ -60,7 +60,7 @@ export async function linkInit(options: LinkInitOptions): Promise<Uint8Array> {
   const { hit } = await cachedDir(dir, async (work) => {
     await writeFile(join(work, 'init_bytecode.c'), options.bytecodeC);
     const sources = [...nativeSources.map((name) => join(nativeDir, name)), join(work, 'init_bytecode.c')];
-    const objects = ['main.o', 'imago-native.o', 'init_bytecode.o'].map((name) => join(work, name));
+    const objects = sources.map((source) => join(work, source.replace(/^.*\//, '').replace(/\.c$/, '.o')));
     const mapped = [...cflags, prefixMap(nativeDir, 'native'), prefixMap(quickjsDir, 'quickjs'), prefixMap(work, 'build')];
     await compileAll(cc, sources.map((source, i) => ({ source, output: objects[i]!, flags: mapped })), progress);
     // The library comes after our objects so the linker pulls in what they use.

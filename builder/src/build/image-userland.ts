@@ -1,0 +1,51 @@
+/**
+ * The Debian userland of one image: the spec's packages plus BusyBox, unpacked
+ * into a tree. Where Debian has no packages (mips, mips64) it is BusyBox alone,
+ * compiled from Debian's source with the target's cross compiler.
+ */
+import type { Target } from '../../../targets/types.ts';
+import { buildBusybox } from '../busybox/build-busybox.ts';
+import { containerHostPackages } from '../containers/host-support.ts';
+import { unpackDeb } from '../debian/deb.ts';
+import { fetchPackages } from '../debian/download.ts';
+import { step } from '../errors.ts';
+import { sha256 } from '../io/cache.ts';
+import type { Spec } from '../spec/schema.ts';
+import { Tree } from '../tree/tree.ts';
+import type { Manifest } from './manifest.ts';
+import type { BuildOptions } from './options.ts';
+
+/** Every Debian package an image needs: BusyBox plus the spec's, each once. */
+export function imagePackages(spec: Spec): string[] {
+  return [...new Set(['busybox-static', ...(spec.packages ?? []), ...containerHostPackages(spec)])];
+}
+
+/** The unpacked userland and what the manifest records about it. */
+export interface ImageUserland {
+  tree: Tree;
+  packages: Manifest['packages'];
+  busybox?: Manifest['busybox'];
+}
+
+/**
+ * Downloads and unpacks the packages, or builds BusyBox (through `compile`,
+ * one compile at a time across parallel builds) when the target has no
+ * Debian architecture. Package availability was checked before.
+ */
+export async function imageUserland(spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<ImageUserland> {
+  const { progress } = options;
+  const tree = new Tree();
+  if (!target.debianArch) {
+    const busybox = await step(`build BusyBox for ${target.name}`, () => compile(() => buildBusybox(target, { progress })));
+    tree.add({ path: '/bin/busybox', kind: 'file', mode: 0o755, data: busybox.binary });
+    return { tree, packages: [], busybox: { sourcePackage: 'busybox', version: busybox.version, sha256: sha256(busybox.binary) } };
+  }
+  const arch = target.debianArch;
+  const debs = await step(`download packages for ${target.name}`, () => fetchPackages(imagePackages(spec), arch, progress));
+  await step('unpack packages', async () => {
+    progress.step(`unpack ${debs.length} packages (${target.name})`);
+    for (const deb of debs) await unpackDeb(deb.path, tree);
+    progress.done();
+  });
+  return { tree, packages: debs.map(({ name, version, architecture, sha256: hash }) => ({ name, version, architecture, sha256: hash })) };
+}
