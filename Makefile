@@ -3,14 +3,28 @@
 
 SPEC ?= images/minimal.yml
 OUT ?= out
+# The architectures `make test` boots: x86_64 and big-endian MIPS, whose kernel
+# and BusyBox are built from source. `make test-matrix` boots all eight.
+TEST_ARCH ?= x86_64 mips
 IMAGO = node --import tsx builder/src/cli/main.ts
+FOUNDATION = qemu-tests/foundation/spec.yml
+empty :=
+comma := ,
+space := $(empty) $(empty)
 
-.PHONY: all deps image build test typecheck test-unit test-qemu bench clean
+.PHONY: all deps deps-test deps-all image build test typecheck test-unit test-qemu test-matrix bench clean
 
 all: build
 
+# What `make image` needs: x86_64 only.
 deps:
-	@./scripts/install-host-packages
+	@./scripts/install-host-packages x86_64
+
+deps-test:
+	@./scripts/install-host-packages $(TEST_ARCH)
+
+deps-all:
+	@./scripts/install-host-packages all
 
 ## Build the default image and boot it in QEMU with the console on this terminal (Ctrl-A X quits).
 image: deps
@@ -20,8 +34,8 @@ image: deps
 build: deps
 	$(IMAGO) build $(SPEC) --out $(OUT)
 
-## Every test: type checks, unit and host integration tests, and x86_64 QEMU boot tests.
-test: deps typecheck test-unit test-qemu
+## Every test: type checks, unit and host integration tests, and QEMU boots of $(TEST_ARCH).
+test: deps-test typecheck test-unit test-qemu
 
 typecheck:
 	npx tsc -p tsconfig.json --noEmit
@@ -30,12 +44,30 @@ typecheck:
 test-unit:
 	npx ava
 
+# The images are built first, in the open, so a cold kernel build shows its progress.
 test-qemu:
-	npx ava --config qemu-tests/ava.config.js
+	$(IMAGO) build $(FOUNDATION) --out $(OUT)/qemu-tests/foundation --arch $(TEST_ARCH)
+	IMAGO_TEST_ARCH=$(subst $(space),$(comma),$(TEST_ARCH)) npx ava --config qemu-tests/ava.config.js
 
-## Sizes and timings of the default image, as a table.
-bench: deps
+## Boot the foundation scenario on all eight architectures, the containers (edge)
+## scenario on the six with Debian packages, the update scenarios on aarch64 and 20 power
+## cuts on x86_64, and print the tables.
+test-matrix: deps-all
+	rm -rf $(OUT)/qemu-tests/matrix
+	$(IMAGO) build $(FOUNDATION) --out $(OUT)/qemu-tests/foundation --arch all
+	-IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/foundation.test.ts
+	rm -rf $(OUT)/qemu-tests/containers-matrix
+	-IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/edge.test.ts
+	node --import tsx qemu-tests/matrix-table.ts
+	# A/B updates: the update scenarios on aarch64 (AAVMF), and 20 power cuts during updates on x86_64.
+	-IMAGO_UPDATE_ARCH=aarch64 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts
+	-IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts
+	node --import tsx qemu-tests/containers-table.ts
+
+## Sizes and timings of the default image on every architecture, as a table.
+bench: deps-all
 	node --import tsx bench/run.ts
+	node --import tsx bench/supervisor.ts
 
 clean:
 	rm -rf $(OUT)

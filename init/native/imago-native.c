@@ -45,6 +45,7 @@
 #include <grp.h>
 
 #include "imago-native.h"
+#include "imago-hash.h"
 
 #define countof(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1024,6 +1025,72 @@ static JSValue n_setInterfaceUp(JSContext *ctx, JSValueConst this_val, int argc,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Hashes for the update agent (imago-hash.c)                               */
+
+/* sha256Init(): a context as an ArrayBuffer, updated in place by sha256Update. */
+static JSValue n_sha256Init(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    imago_sha256 c;
+    imago_sha256_init(&c);
+    return JS_NewArrayBufferCopy(ctx, (const uint8_t *)&c, sizeof c);
+}
+
+static imago_sha256 *sha256_context(JSContext *ctx, JSValueConst value)
+{
+    size_t size;
+    uint8_t *p = JS_GetArrayBuffer(ctx, &size, value);
+    if (!p || size != sizeof(imago_sha256)) {
+        JS_ThrowTypeError(ctx, "expected a context from sha256Init");
+        return NULL;
+    }
+    return (imago_sha256 *)p;
+}
+
+/* sha256Update(context, data[, length]): hashes the first `length` bytes of data. */
+static JSValue n_sha256Update(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    imago_sha256 *c = sha256_context(ctx, argv[0]);
+    if (!c)
+        return JS_EXCEPTION;
+    size_t size;
+    uint8_t *data = JS_GetArrayBuffer(ctx, &size, argv[1]);
+    if (!data)
+        return JS_EXCEPTION;
+    if (argc > 2 && !JS_IsUndefined(argv[2])) {
+        int64_t length;
+        if (JS_ToInt64(ctx, &length, argv[2]) < 0)
+            return JS_EXCEPTION;
+        if (length >= 0 && (size_t)length < size)
+            size = (size_t)length;
+    }
+    imago_sha256_update(c, data, size);
+    return JS_UNDEFINED;
+}
+
+/* sha256Final(context): the 32-byte digest. */
+static JSValue n_sha256Final(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    imago_sha256 *c = sha256_context(ctx, argv[0]);
+    if (!c)
+        return JS_EXCEPTION;
+    uint8_t out[32];
+    imago_sha256_final(c, out);
+    return JS_NewArrayBufferCopy(ctx, out, sizeof out);
+}
+
+/* sha512(data): the 64-byte digest, for Ed25519 verification. */
+static JSValue n_sha512(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size;
+    uint8_t *data = JS_GetArrayBuffer(ctx, &size, argv[0]);
+    if (!data)
+        return JS_EXCEPTION;
+    uint8_t out[64];
+    imago_sha512(data, size, out);
+    return JS_NewArrayBufferCopy(ctx, out, sizeof out);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Module definition                                                        */
 
 #define CONST(x) JS_PROP_INT32_DEF(#x, x, 0)
@@ -1086,6 +1153,11 @@ static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_DEF("accept", 1, n_accept),
     JS_CFUNC_DEF("socketError", 1, n_socketError),
     JS_CFUNC_DEF("setInterfaceUp", 2, n_setInterfaceUp),
+    JS_CFUNC_DEF("sha256Init", 0, n_sha256Init),
+    JS_CFUNC_DEF("sha256Update", 3, n_sha256Update),
+    JS_CFUNC_DEF("sha256Final", 1, n_sha256Final),
+    JS_CFUNC_DEF("sha512", 1, n_sha512),
+    CONST(O_SYNC),
 };
 
 static int native_init(JSContext *ctx, JSModuleDef *m)

@@ -104,6 +104,28 @@ export interface ModuleConfig {
   path: string;
 }
 
+/** A/B updates (spec `update:`); absent when the image is not built for updates. */
+export interface UpdateConfig {
+  /** This image's version (spec `image_version`): a bundle must be newer. */
+  version: string;
+  /** The target architecture name a bundle must be built for, e.g. x86_64. */
+  arch: string;
+  /** Public keys whose bundles this image installs. */
+  keys: { id: string; publicKey: string }[];
+  /** Services that must be healthy before a trial boot commits. */
+  critical: string[];
+  commitAfterMs: number;
+  /** A trial not committed this long after boot fails, and the device reboots into the committed slot. */
+  commitTimeoutMs: number;
+  /** Trial boots a new slot gets. */
+  tries: number;
+  /** GPT partition names of the EFI system partition and of the persistent data partition. */
+  espLabel: string;
+  dataLabel: string;
+  /** Where the data partition is mounted. */
+  dataMount: string;
+}
+
 export interface InitConfig {
   version: number;
   /** Image name and version for logs and, later, status. */
@@ -114,4 +136,5 @@ export interface InitConfig {
   onboot: ProcessConfig[];
   services: ServiceConfig[];
   logs: LogsConfig;
+  update?: UpdateConfig;
 }

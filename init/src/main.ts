@@ -26,6 +26,7 @@ import { defaultLogDir, Logger } from './logs/logger.ts';
 import { Cgroups } from './supervisor/cgroups.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { quickjsSys as sys } from './sys/quickjs.ts';
+import { UpdateAgent } from './update/agent.ts';
 
 const isPid1 = native.getpid() === 1;
 
@@ -153,11 +154,16 @@ async function supervise(): Promise<void> {
   stop = makeShutdown(log, supervisor);
   watchSignals(log, supervisor, stop);
 
+  // A/B updates: mount the ESP and /data before anything runs, settle a rollback, and watch a trial.
+  const updates = isPid1 && config.update ? new UpdateAgent(sys, log, config.update) : undefined;
+  updates?.boot();
+
   const bootMs = sys.now();
   const socket = argument('--control') ?? defaultSocketPath;
   try {
     new ControlServer(sys, socket, {
-      status: () => ({ image: config.image, hostname: config.hostname, uptime: Math.round((sys.now() - (isPid1 ? 0 : bootMs)) / 1000), services: supervisor.status(), dropped: log.dropped() }),
+      status: () => ({ image: config.image, hostname: config.hostname, uptime: Math.round((sys.now() - (isPid1 ? 0 : bootMs)) / 1000), services: supervisor.status(), dropped: log.dropped(), update: updates?.status() }),
+      activate: updates && ((slot) => updates.activate(slot)),
       logs: (service, lines) => (supervisor.has(service) || service === 'init' || service === 'kernel' ? log.recent(service, lines) : undefined),
       follow: (service, listener) => log.follow(service, listener),
       control: async (command, service) => {
@@ -181,6 +187,7 @@ async function supervise(): Promise<void> {
     log.info(`ready: ${config.services.length} services started`);
   });
   supervisor.startAll();
+  updates?.watch(() => supervisor.status(), () => stop('reboot'));
 }
 
 const invokedAs = (scriptArgs[0] ?? '').split('/').pop();

@@ -3,6 +3,7 @@
  * Nothing in it depends on when or where the build ran, so two builds of the same
  * spec and inputs write the same bytes.
  */
+import type { ContainerManifestEntry } from '../containers/image-containers.ts';
 import { sha256 } from '../io/cache.ts';
 
 export interface FileDigest {
@@ -13,14 +14,26 @@ export interface FileDigest {
 export interface Manifest {
   manifestVersion: 1;
   name: string;
+  /** The image version (spec `image_version`, default "0"); bundles carry it and devices compare it. */
+  version: string;
   arch: string;
   sourceDateEpoch: number;
   spec: { file: string; sha256: string };
-  kernel: { package: string; version: string; release: string; sha256: string };
+  /**
+   * The kernel: a Debian kernel package, or (`built: true`) Debian's linux-source
+   * package compiled with the listed config fragments.
+   */
+  kernel: { package: string; version: string; release: string; sha256: string; built?: true; fragments?: string[] };
+  /** BusyBox compiled from Debian's source package, on architectures without busybox-static. */
+  busybox?: { sourcePackage: string; version: string; sha256: string };
   modules: string[];
   quickjs: { sourcePackage: string; version: string };
   init: FileDigest;
   packages: { name: string; version: string; architecture: string; sha256: string }[];
+  /** Container images stored in the image (see builder/src/containers/). */
+  containers?: ContainerManifestEntry[];
+  /** How QEMU should boot the image, from the spec's `qemu:` (guest RAM for `imago run` and the tests). */
+  qemu?: { memoryMiB: number };
   compression: string;
   outputs: Record<string, FileDigest>;
 }

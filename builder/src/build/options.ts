@@ -4,6 +4,7 @@
  */
 import type { Compression } from '../archive/compress.ts';
 import { silentProgress, type Progress } from '../progress.ts';
+import type { FormatName } from '../formats/registry.ts';
 
 export interface BuildOptions {
   /** Architectures to build; overrides the spec's `arch`. */
@@ -14,6 +15,8 @@ export interface BuildOptions {
   readonly sourceDateEpoch: number;
   readonly compression: Compression;
   readonly progress: Progress;
+  /** Extra output formats (see formats/registry.ts); the initrd format is always written. */
+  readonly formats: readonly FormatName[];
 }
 
 /** Fills in defaults from the environment and freezes the result. */
@@ -26,5 +29,6 @@ export function buildOptions(given: Partial<BuildOptions> = {}, env: NodeJS.Proc
     sourceDateEpoch: epoch,
     compression: given.compression ?? 'gzip',
     progress: given.progress ?? silentProgress,
+    formats: given.formats ?? [],
   });
 }

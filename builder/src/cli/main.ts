@@ -12,6 +12,8 @@ import { buildCommand } from './commands/build.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
+import { bundleCommand, keygenCommand, verifyCommand } from './commands/keys.ts';
+import { formatHelp, formatNames } from '../formats/registry.ts';
 
 /** Parses `HOST:GUEST` port forwards. */
 function parseForward(value: string, previous: string[] = []): string[] {
@@ -29,10 +31,35 @@ program
   .description('Build the images a spec describes into OUT/<arch>/{kernel,initrd.img,cmdline,manifest.json}.')
   .argument('<spec>', 'the image spec (YAML)')
   .option('-o, --out <dir>', 'output folder', 'out')
-  .addOption(new Option('-a, --arch <arch...>', `architectures to build (overrides the spec's arch)`).choices(targetNames))
+  .addOption(new Option('-a, --arch <arch...>', `architectures to build (overrides the spec's arch); all: every one, in parallel`).choices([...targetNames, 'all']))
   .addOption(new Option('--compression <method>', 'initramfs compression').choices(compressions).default('gzip'))
+  .addOption(new Option('--format <format...>', 'output formats besides kernel+initrd (see below)').choices(formatNames))
+  .addHelpText('after', `\nFormats:\n${formatHelp()}\n`)
   .addHelpText('after', '\nSOURCE_DATE_EPOCH sets the timestamp of every file (default 0). Downloads and compiled\nparts are cached in $XDG_CACHE_HOME/imago (or $IMAGO_CACHE).')
   .action(buildCommand);
+
+program
+  .command('keygen')
+  .description('Make an Ed25519 key pair for signing update bundles: NAME.key (private) and NAME.pub (for the spec\'s update.keys).')
+  .argument('<name>', 'file name without extension')
+  .action(keygenCommand);
+
+program
+  .command('bundle')
+  .description('Make a signed update bundle from a build output folder (out/<arch>).')
+  .argument('<image>', 'a built image folder, e.g. out/x86_64')
+  .requiredOption('-k, --key <file>', 'the private key (from imago keygen)')
+  .requiredOption('-o, --out <file>', 'the bundle file to write')
+  .action(bundleCommand);
+
+program
+  .command('verify')
+  .description('Check a bundle as a device would: trusted signature, complete, every file\'s sha256; optionally arch and version.')
+  .argument('<bundle>', 'the bundle file')
+  .requiredOption('-k, --key <file...>', 'trusted public keys')
+  .option('--arch <arch>', 'refuse a bundle for another architecture')
+  .option('--running <version>', 'refuse a bundle that is not newer than this version')
+  .action(verifyCommand);
 
 program
   .command('validate')

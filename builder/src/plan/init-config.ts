@@ -87,7 +87,8 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
     const env = { PATH: defaultPath, HOME: credentials.home, TERM: 'linux', ...(item.env ?? {}) };
     return {
       name: item.name,
-      command: item.command,
+      // Every service has one after the rules and expandContainerServices; [] never reaches an image.
+      command: item.command ?? [],
       env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
       workdir: item.workdir ?? '/',
       uid: credentials.uid,

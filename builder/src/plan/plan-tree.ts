@@ -6,6 +6,10 @@
  * Layers, later ones winning: base layout, Debian packages, BusyBox applet
  * links, imago's own files (init, its config, kernel modules), the spec's files.
  */
+import { addContainerRuntime } from '../containers/add-runtime.ts';
+import { expandContainerServices } from '../containers/expand-services.ts';
+import type { StoredImage } from '../containers/image-containers.ts';
+import { usesContainers } from '../containers/names.ts';
 import { addBusyboxLinks } from '../debian/busybox.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
@@ -13,6 +17,7 @@ import { bytes, Tree, type Entry } from '../tree/tree.ts';
 import { configPath } from '../../../init/src/config.ts';
 import { addBaseLayout } from './base-layout.ts';
 import { buildInitConfig } from './init-config.ts';
+import { addUpdateConfig, type UpdateInputs } from './update-config.ts';
 import { addSpecFiles } from './spec-files.ts';
 import { udhcpcScript, udhcpcScriptPath } from './udhcpc-script.ts';
 import { UserDatabase } from './users.ts';
@@ -33,6 +38,10 @@ export interface PlanInputs {
   modules: readonly ModuleFile[];
   /** Bytes of the spec's `source:` files by index into `spec.files`. */
   sources: ReadonlyMap<number, Uint8Array>;
+  /** The spec's container images as OCI archives, for the target (none without containers). */
+  containers?: readonly StoredImage[];
+  /** For a spec with `update:`: the target and the trusted keys read from their files. */
+  update?: UpdateInputs;
 }
 
 export interface PlannedTree {
@@ -52,11 +61,13 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
   for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
+  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? []);
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);
   const modules = inputs.modules.map((module) => ({ name: module.name, path: `/${module.path}` }));
-  const { config, problems: configProblems } = buildInitConfig(spec, new UserDatabase(tree), modules);
+  const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
+  const updateProblems = addUpdateConfig(tree, spec, config, inputs.update);
   tree.add({ path: configPath, kind: 'file', mode: 0o644, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
-  return { tree, problems: [...problems, ...configProblems] };
+  return { tree, problems: [...problems, ...configProblems, ...updateProblems] };
 }

@@ -73,7 +73,9 @@ async function imageCommand(
 ): Promise<{ command: QemuCommand; qemuPackage: string }> {
   const image = await readImageDir(dir);
   const cmdline = options.appendCmdline ? `${image.cmdline} ${options.appendCmdline}` : image.cmdline;
-  const command = qemuCommand(image.target, { ...options, kernel: image.kernel, initrd: image.initrd, cmdline, console });
+  // An explicit memory size wins over the image's own (its spec's `qemu.memory`), which wins over the target's.
+  const memoryMiB = options.memoryMiB ?? image.memoryMiB;
+  const command = qemuCommand(image.target, { ...options, memoryMiB, kernel: image.kernel, initrd: image.initrd, cmdline, console });
   return { command, qemuPackage: image.target.qemu.package };
 }
 

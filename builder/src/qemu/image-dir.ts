@@ -26,6 +26,8 @@ export interface ImageDir {
   manifest: { arch: string } & Record<string, unknown>;
   /** The target named by the manifest's `arch`. */
   target: Target;
+  /** Guest RAM the image asks for (its spec's `qemu.memory`), when it does. */
+  memoryMiB?: number;
 }
 
 /**
@@ -58,7 +60,8 @@ export async function readImageDir(dir: string): Promise<ImageDir> {
   } catch (error) {
     throw new ImageDirError(`${manifestPath}: arch: ${(error as Error).message}`, { cause: error });
   }
-  return { dir: abs, kernel, initrd, cmdline, manifest: manifest as ImageDir['manifest'], target };
+  const memoryMiB = (manifest as { qemu?: { memoryMiB?: unknown } }).qemu?.memoryMiB;
+  return { dir: abs, kernel, initrd, cmdline, manifest: manifest as ImageDir['manifest'], target, ...(typeof memoryMiB === 'number' ? { memoryMiB } : {}) };
 }
 
 async function requireFile(path: string): Promise<void> {

@@ -8,3 +8,4 @@ export { ConsoleLog, describePattern, type ConsoleLine, type ConsoleMatch, type 
 export { ImageDirError, QemuExitError, QemuOptionError, QemuSpawnError, QemuTimeoutError } from './errors.ts';
 export { readImageDir, type ImageDir } from './image-dir.ts';
 export { Vm, type VmOptions } from './vm.ts';
+export { bootDisk, diskCommand, type DiskBootOptions } from './boot-disk.ts';

@@ -3,6 +3,8 @@
  * takes a schema-valid spec and returns problems with their spec paths.
  */
 import { startOrder } from '../../../init/src/model/graph.ts';
+import { specArchProblems } from './arch-rules.ts';
+import { containerServices, containerSources } from './container-rules.ts';
 import type { Spec } from './schema.ts';
 import type { UnlocatedProblem } from './problem.ts';
 
@@ -137,6 +139,9 @@ export const rules: readonly Rule[] = [
   healthyNeedsCheck,
   oneshotRestart,
   rebootNeedsLimit,
+  containerSources,
+  containerServices,
+  specArchProblems,
 ];
 
 /** Runs every rule and returns all problems found. */

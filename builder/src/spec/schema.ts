@@ -6,23 +6,14 @@
  */
 import { z } from 'zod';
 import { targetNames } from '../../../targets/index.ts';
-import { absolutePath, command, env, mode, name, owner } from './primitives.ts';
+import { containerSchema, qemuSchema } from './container-schema.ts';
+import { fileSchema } from './file-schema.ts';
+import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
+import { duration, size } from './units.ts';
 
 const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 10.0.0.1' });
 const cidr = z.cidrv4({ error: 'expected an IPv4 address with prefix length, such as 192.168.1.10/24' });
-
-const fileSchema = z
-  .strictObject({
-    path: absolutePath.describe('Required. Where the entry goes in the image.'),
-    contents: z.string().optional().describe('Inline contents of a regular file.'),
-    source: z.string().min(1).optional().describe('A host file whose bytes become this file, relative to the spec.'),
-    directory: z.boolean().optional().describe('true: create a directory.'),
-    symlink: z.string().min(1).optional().describe('Create a symbolic link pointing at this target.'),
-    mode: mode.optional().describe('Permission bits in octal, e.g. "0755". Default 0644 (files), 0755 (directories).'),
-    owner: owner.optional().describe('Owner as "user", "user:group" or "uid:gid". Default root:root.'),
-  })
-  .describe('One file, directory or symlink added to the root filesystem.');
 
 const interfaceSchema = z
   .strictObject({
@@ -44,6 +35,15 @@ const onbootSchema = z
   })
   .describe('A one-shot command run to completion, in order, before services start.');
 
+const kernelBuildSchema = z
+  .strictObject({
+    config: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Extra kernel config fragments (CONFIG_X=y lines), relative to the spec, merged after the built-in ones.'),
+  })
+  .describe('Options of a kernel built from source.');
+
 const kernelSchema = z
   .strictObject({
     package: z
@@ -55,14 +55,36 @@ const kernelSchema = z
     modules: z
       .array(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'expected a kernel module name such as virtio_blk'))
       .optional()
-      .describe('Kernel modules put into the image (with their dependencies) and loaded at boot, in order.'),
+      .describe('Kernel modules put into the image (with their dependencies) and loaded at boot, in order. Debian kernels only: a built kernel has everything built in.'),
+    build: z
+      .union([z.boolean(), kernelBuildSchema], { error: 'expected true, false or { config: [fragment files] }' })
+      .optional()
+      .describe(
+        "Build the kernel from Debian's linux-source-6.1 (tinyconfig + kernel-config/common.config + kernel-config/<arch>.config, everything built in) instead of using a Debian kernel package. Always done for mips and mips64, which have no Debian kernel. Default false.",
+      ),
   })
   .describe('Where the kernel comes from and how it boots.');
+
+const updateSchema = z
+  .strictObject({
+    keys: z.array(z.string().min(1)).min(1).describe('Required. Public key files (from `imago keygen`), relative to the spec: the image installs only bundles signed by one of them.'),
+    commit_after: duration.optional().describe('How long every critical service must be healthy before a trial boot commits. Default 60s.'),
+    commit_timeout: duration.optional().describe('A trial boot not committed this long after boot fails and the device reboots into the previous slot. Default 5m.'),
+    tries: z.number().int().min(1).max(3).optional().describe('Boots a new slot gets before the bootloader falls back. Default 1.'),
+    data_size: size.optional().describe('Size of the persistent ext4 data partition (mounted at /data) in the raw disk image. Default 64M.'),
+    slot_size: size.optional().describe('Room for one slot (kernel, initrd, cmdline, manifest) on the EFI system partition, which holds two. Default 96M.'),
+  })
+  .describe('A/B updates: the raw disk image (`imago build --format raw`), signed bundles and health-gated commits.');
 
 export const specSchema = z
   .strictObject({
     version: z.literal(1).describe('Required. Spec format version; 1 is the only one so far.'),
     name: name.describe('Required. Image name, used in the manifest.'),
+    image_version: z
+      .string()
+      .regex(/^\d+(\.\d+)*$/, 'expected dotted numbers such as 1.2.0')
+      .optional()
+      .describe('Version of this image (dotted numbers), recorded in the manifest and in bundles; an update must be newer. Default 0.'),
     arch: z
       .array(z.enum(targetNames))
       .min(1)
@@ -84,8 +106,11 @@ export const specSchema = z
       .optional()
       .describe('Network interfaces; lo is always brought up. Default: eth0 by DHCP.'),
     onboot: z.array(onbootSchema).optional(),
+    containers: z.array(containerSchema).optional().describe('Container images stored in the image and imported into containerd at boot; services run them with `image:`.'),
     services: z.array(serviceSchema).optional(),
     logs: logsSchema.optional(),
+    qemu: qemuSchema.optional(),
+    update: updateSchema.optional(),
   })
   .describe('An imago image spec.');
 
@@ -93,7 +118,8 @@ export const specSchema = z
 export type SpecInput = z.input<typeof specSchema>;
 /** A spec after parsing: commands as argv lists, modes as numbers, env values as strings. */
 export type Spec = z.output<typeof specSchema>;
-export type FileSpec = z.output<typeof fileSchema>;
+export type { FileSpec } from './file-schema.ts';
+export type { ContainerSpec } from './container-schema.ts';
 export type { ServiceSpec, LogsSpec, RestartPolicy, DependencyCondition } from './service-schema.ts';
 export type OnbootSpec = z.output<typeof onbootSchema>;
 export type InterfaceSpec = z.output<typeof interfaceSchema>;

@@ -53,12 +53,23 @@ const restart = z
   .enum(['always', 'on-failure', 'never'])
   .describe('When to restart the service after it exits: always (default), on-failure (non-zero exit or signal) or never.');
 
+const mountSchema = z
+  .strictObject({
+    source: absolutePath.describe('Required. Host path; it must exist (create it under /var or /run with an onboot task).'),
+    target: absolutePath.describe('Required. Path in the container.'),
+    readonly: z.boolean().optional().describe('Mount read-only. Default false.'),
+  })
+  .describe('A bind mount into a container.');
+
 const signalNames = ['TERM', 'INT', 'QUIT', 'HUP', 'USR1', 'USR2', 'KILL'] as const;
 
 export const serviceSchema = z
   .strictObject({
     name: name.describe('Required. Unique service name; its log is /var/log/<name>.log.'),
-    command: command,
+    command: command.optional().describe('The command: a list of arguments (argv), or one string run by /bin/sh -c. Required, except for a container service, where it replaces the image\'s entrypoint and command.'),
+    image: name.optional().describe('Run the service as a container of this image (a name from `containers:`), through containerd. Restart, depends_on, ready, health, logs and stop work as for any service.'),
+    network: z.enum(['host', 'none']).optional().describe('Network of a container service: host (default: the device\'s own network, ports and probes on 127.0.0.1) or none (loopback only).'),
+    mounts: z.array(mountSchema).optional().describe('Host paths bind-mounted into a container service.'),
     type: z.enum(['simple', 'oneshot']).optional().describe('simple (default): a long-running process. oneshot: runs to completion; it is ready once it exited 0.'),
     env: env.optional(),
     workdir: absolutePath.optional().describe('Working directory. Default /.'),
@@ -78,6 +89,7 @@ export const serviceSchema = z
       .optional()
       .describe('Exponential backoff between restarts.'),
     restart_limit: z.number().int().min(1).optional().describe('Consecutive quick failures after which the service is marked failed. Default: no limit.'),
+    critical: z.boolean().optional().describe('A trial boot after an update commits only once this service has been healthy (or running, without a health check) for update.commit_after; otherwise the device rolls back. Default false.'),
     on_failed: z.enum(['stay', 'reboot']).optional().describe('What a failed service does to the device: stay (default) or reboot.'),
     start_timeout: duration.optional().describe('Time to become ready before the start counts as failed. Default 60s.'),
     stop_timeout: duration.optional().describe('Time to exit after the stop signal before everything in its cgroup is killed. Default 10s.'),

@@ -9,6 +9,10 @@ import type { Sys } from '../sys/sys.ts';
 import { parseCtlArgs } from './ctl-args.ts';
 import { formatLogLine, formatStatus } from './format.ts';
 import { parseMessage, requestMessage, type StatusResult } from './protocol.ts';
+import { configPath } from '../config.ts';
+import { readConfig } from '../read-config.ts';
+import { applyBundle } from '../update/apply.ts';
+import { formatUpdateStatus } from '../update/status.ts';
 
 export function runCtl(sys: Sys, args: readonly string[]): void {
   const out = (text: string) => sys.write(1, `${text}\n`);
@@ -30,7 +34,21 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
     fail(`${error instanceof Error ? error.message : String(error)} (is the init running?)`);
     return;
   }
-  const { request, json } = options;
+  let { request } = options;
+  const { json } = options;
+  if (options.bundle !== undefined) {
+    // Write the inactive slot here, then ask the init to arm it and reboot.
+    try {
+      const config = readConfig(sys, configPath);
+      if (!config.update) fail('this image is not built for updates (no update: section in its spec)');
+      const result = applyBundle(config.update!, options.bundle, out);
+      out(`update: wrote slot ${result.slot} (version ${result.version}, ${(result.bytes / 1e6).toFixed(1)} MB) in ${result.seconds.toFixed(1)} s`);
+      out(`update-apply seconds: ${result.seconds.toFixed(1)}`);
+      request = { command: 'update-activate', slot: result.slot };
+    } catch (error) {
+      fail(`update refused: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const follow = request.command === 'logs' && request.follow === true;
   const splitter = new LineSplitter(1 << 20);
   const printLine = (line: LogLine) => out(json ? JSON.stringify(line) : formatLogLine(line));
@@ -51,7 +69,11 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
       }
       if (!message.ok) fail(message.error);
       else if (json && request.command !== 'logs') out(JSON.stringify(message.result, null, 2));
-      else if (request.command === 'status') out(formatStatus(message.result as StatusResult));
+      else if (request.command === 'status') {
+        const status = message.result as StatusResult;
+        out(formatStatus(status));
+        if (status.update) for (const line of formatUpdateStatus(status.update)) out(line);
+      } else if (request.command === 'update-activate') out(`update: slot ${request.slot} armed for a trial boot; rebooting`);
       else if (request.command === 'logs') for (const line of (message.result as { lines: LogLine[] }).lines) printLine(line);
       else if ('service' in request) out(`${request.service}: ${request.command} done`);
       else out(`${request.command} requested`);

@@ -7,12 +7,15 @@ commands:
   logs SERVICE [-f] [-n N]     the last N lines (default 50) of a service's log; -f follows it
   start|stop|restart SERVICE   control one service
   reboot | poweroff | halt     shut the system down cleanly
+  update FILE|URL              install a signed bundle into the inactive slot and reboot into it for a trial
 Services include "init" and "kernel" for logs.`;
 
 export interface CtlOptions {
   socket: string;
   json: boolean;
   request: Request;
+  /** For `update`: the bundle's path or http URL. */
+  bundle?: string;
 }
 
 export function parseCtlArgs(args: readonly string[]): CtlOptions | { error: string } {
@@ -43,6 +46,9 @@ export function parseCtlArgs(args: readonly string[]): CtlOptions | { error: str
     case 'halt':
       if (service !== undefined) return { error: `${command} takes no service\n${ctlUsage}` };
       return { socket, json, request: { command } };
+    case 'update':
+      if (!service) return { error: `update needs a bundle file or http URL\n${ctlUsage}` };
+      return { socket, json, request: { command: 'update-activate', slot: 'A' }, bundle: service };
     case 'logs':
       if (!service) return { error: `logs needs a service name\n${ctlUsage}` };
       return { socket, json, request: { command, service, lines, follow } };

@@ -11,7 +11,7 @@ test('requests round-trip through the wire format', (t) => {
 
 test('bad requests say what is wrong', (t) => {
   t.deepEqual(parseRequest('nope'), { ok: false, id: 0, error: 'request is not JSON' });
-  t.deepEqual(parseRequest('{"v":2,"id":3,"command":"status"}'), { ok: false, id: 3, error: 'protocol version 2 is not supported; this init speaks 1' });
+  t.deepEqual(parseRequest('{"v":3,"id":3,"command":"status"}'), { ok: false, id: 3, error: 'protocol version 3 is not supported; this init speaks 1, 2' });
   t.deepEqual(parseRequest('{"v":1,"id":4,"command":"stop"}'), { ok: false, id: 4, error: 'stop needs a service name' });
   t.regex((parseRequest('{"v":1,"id":5,"command":"explode"}') as { error: string }).error, /unknown command "explode"; expected one of status\|reboot/);
 });

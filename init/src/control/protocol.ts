@@ -8,18 +8,25 @@
  * messages until the client disconnects.
  *
  * Versions: 1 — status, logs (lines, follow), start, stop, restart, reboot, poweroff, halt.
+ *           2 — update-activate SLOT (arm a written slot for a trial boot and reboot), and
+ *               `update` in the status result (slots, versions, commit state, last rollback).
+ *               Requests of version 1 are still answered.
  */
 import type { LogLine } from '../logs/logger.ts';
 import type { ServiceStatus } from '../supervisor/supervisor.ts';
+import type { UpdateStatus } from '../update/status.ts';
 
-export const protocolVersion = 1;
+export const protocolVersion = 2;
+/** Versions whose requests this init answers (each one only adds to the previous). */
+export const acceptedVersions = [1, 2];
 export const defaultSocketPath = '/run/imago/control.sock';
 
 export type Request =
   | { command: 'status' }
   | { command: 'logs'; service: string; lines?: number; follow?: boolean }
   | { command: 'start' | 'stop' | 'restart'; service: string }
-  | { command: 'reboot' | 'poweroff' | 'halt' };
+  | { command: 'reboot' | 'poweroff' | 'halt' }
+  | { command: 'update-activate'; slot: 'A' | 'B' };
 
 export type Command = Request['command'];
 
@@ -31,6 +38,8 @@ export interface StatusResult {
   services: ServiceStatus[];
   /** Log lines dropped per source (files full, console congested). */
   dropped: Record<string, { file: number; console: number }>;
+  /** A/B update state; absent on an image without `update:`. */
+  update?: UpdateStatus;
 }
 
 export type Message =
@@ -59,10 +68,14 @@ export function parseRequest(line: string): ParsedRequest {
   if (typeof value !== 'object' || value === null) return { ok: false, id: 0, error: 'request is not an object' };
   const raw = value as Record<string, unknown>;
   const id = typeof raw.id === 'number' ? raw.id : 0;
-  if (raw.v !== protocolVersion) return { ok: false, id, error: `protocol version ${String(raw.v)} is not supported; this init speaks ${protocolVersion}` };
+  if (!acceptedVersions.includes(raw.v as number)) return { ok: false, id, error: `protocol version ${String(raw.v)} is not supported; this init speaks ${acceptedVersions.join(', ')}` };
+  if (raw.command === 'update-activate') {
+    if (raw.slot !== 'A' && raw.slot !== 'B') return { ok: false, id, error: 'update-activate needs slot A or B' };
+    return { ok: true, id, request: { command: 'update-activate', slot: raw.slot } };
+  }
   const command = raw.command;
   if (typeof command !== 'string' || !(serviceCommands.has(command) || plainCommands.has(command))) {
-    return { ok: false, id, error: `unknown command ${JSON.stringify(command)}; expected one of ${[...plainCommands, ...serviceCommands].join('|')}` };
+    return { ok: false, id, error: `unknown command ${JSON.stringify(command)}; expected one of ${[...plainCommands, ...serviceCommands, 'update-activate'].join('|')}` };
   }
   if (serviceCommands.has(command)) {
     if (typeof raw.service !== 'string' || raw.service === '') return { ok: false, id, error: `${command} needs a service name` };

@@ -18,6 +18,8 @@ export interface ControlHandlers {
   /** Start, stop or restart a service; false for an unknown one. */
   control(command: 'start' | 'stop' | 'restart', service: string): Promise<boolean>;
   shutdown(kind: 'reboot' | 'poweroff' | 'halt'): void;
+  /** Arms a written slot for a trial boot and reboots; throws with the reason it cannot. Absent without updates. */
+  activate?(slot: 'A' | 'B'): { slot: string; version: string };
 }
 
 const defaultLogLines = 50;
@@ -89,6 +91,14 @@ class Connection {
       case 'stop':
       case 'restart':
         return (await this.handlers.control(request.command, request.service)) ? reply({ service: request.service, done: request.command }) : fail(`unknown service "${request.service}"`);
+      case 'update-activate': {
+        if (!this.handlers.activate) return fail('this image is not built for updates (no update: section in its spec)');
+        const result = this.handlers.activate(request.slot);
+        reply(result);
+        // The reply goes out before the reboot begins; the agent already made the boot environment durable.
+        this.sys.setTimeout(() => this.handlers.shutdown('reboot'), 100);
+        return;
+      }
       default:
         reply({ shutdown: request.command });
         this.handlers.shutdown(request.command);

@@ -97,6 +97,10 @@ export class FakeSys implements Sys {
   write(fd: number, data: string | Uint8Array): void {
     this.written.push({ fd, text: typeof data === 'string' ? data : decodeUtf8(data) });
   }
+  tryWrite(fd: number, data: Uint8Array): number {
+    this.write(fd, data);
+    return data.length;
+  }
   close(): void {}
   openAppend(): number {
     return this.nextFd++;

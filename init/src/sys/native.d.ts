@@ -155,4 +155,15 @@ declare module 'imago:native' {
   export function socketError(fd: number): number;
   /** Brings a network interface up or down (SIOCSIFFLAGS); for `lo` before any tool runs. */
   export function setInterfaceUp(name: string, up: boolean): number;
+
+  /** O_SYNC for open(2): the update agent's writes of the boot environment reach the disk before it returns. */
+  export const O_SYNC: number;
+  /** A SHA-256 context (an opaque ArrayBuffer) that sha256Update changes in place. */
+  export function sha256Init(): ArrayBuffer;
+  /** Adds the first `length` bytes of `data` (all of it by default) to the hash. */
+  export function sha256Update(context: ArrayBuffer, data: ArrayBuffer, length?: number): void;
+  /** The 32-byte digest; the context is used up. */
+  export function sha256Final(context: ArrayBuffer): ArrayBuffer;
+  /** SHA-512 of `data` (64 bytes), for Ed25519 verification. */
+  export function sha512(data: ArrayBuffer): ArrayBuffer;
 }

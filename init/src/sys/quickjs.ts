@@ -104,6 +104,11 @@ export const quickjsSys: Sys = {
       rest = rest.slice(written);
     }
   },
+  tryWrite(fd, data) {
+    const written = native.write(fd, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    if (written === -native.EAGAIN || written === -native.EINTR) return 0;
+    return check(written, 'write', `fd ${fd}`);
+  },
   close(fd) {
     native.close(fd);
   },

@@ -62,6 +62,8 @@ export interface Sys {
   /** Bytes read; empty at end of file; undefined when nothing is available now. */
   read(fd: number, max: number): Uint8Array | undefined;
   write(fd: number, data: string | Uint8Array): void;
+  /** One write(2) on a non-blocking fd: bytes written, 0 when it would block. Throws SysError on other errors. */
+  tryWrite(fd: number, data: Uint8Array): number;
   close(fd: number): void;
   /** Opens a file for appending (created 0640), close-on-exec. */
   openAppend(path: string): number;

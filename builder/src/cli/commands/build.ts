@@ -1,17 +1,19 @@
 import { build } from '../../build/build.ts';
 import { buildOptions } from '../../build/options.ts';
 import type { Compression } from '../../archive/compress.ts';
+import type { FormatName } from '../../formats/registry.ts';
 import { terminalProgress } from '../progress.ts';
 
 export interface BuildFlags {
   out: string;
   arch?: string[];
   compression: Compression;
+  format?: FormatName[];
 }
 
 /** `imago build SPEC`: builds every architecture and prints where each image went. */
 export async function buildCommand(spec: string, flags: BuildFlags): Promise<void> {
-  const options = buildOptions({ outDir: flags.out, arch: flags.arch, compression: flags.compression, progress: terminalProgress() });
+  const options = buildOptions({ outDir: flags.out, arch: flags.arch, compression: flags.compression, formats: (flags.format ?? []).filter((f) => f !== 'initrd'), progress: terminalProgress() });
   const started = Date.now();
   const images = await build(spec, options);
   for (const { dir, manifest } of images) {

@@ -1,0 +1,31 @@
+/** Reads what a spec's `update:` section points at: the trusted public key files. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Target } from '../../../targets/types.ts';
+import { parsePublicKey } from '../bundle/keys.ts';
+import { BuildError } from '../errors.ts';
+import type { UpdateInputs } from '../plan/update-config.ts';
+import type { LoadedSpec } from '../spec/load.ts';
+import type { Spec } from '../spec/schema.ts';
+
+/** The update inputs, or undefined without `update:`. Throws BuildError naming an unreadable or invalid key file. */
+export async function updateInputs(loaded: LoadedSpec & { spec: Spec }, target: Target): Promise<UpdateInputs | undefined> {
+  const update = loaded.spec.update;
+  if (!update) return undefined;
+  const keys = [];
+  for (const file of update.keys) {
+    const path = resolve(loaded.dir, file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new BuildError(`update.keys: failed to read ${file}: make one with imago keygen`, { cause: error });
+    }
+    try {
+      keys.push(parsePublicKey(text, file));
+    } catch (error) {
+      throw new BuildError(`update.keys: ${(error as Error).message}`);
+    }
+  }
+  return { arch: target.name, keys };
+}

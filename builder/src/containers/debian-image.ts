@@ -1,0 +1,64 @@
+/**
+ * Builds a container image from Debian packages for the target architecture,
+ * the way apko does for Alpine: resolve and download the packages (shared
+ * cache, signed index), unpack them into one tree with the spec's files, and
+ * write it as a single reproducible layer. No Docker, no root.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { unpackDeb } from '../debian/deb.ts';
+import { fetchPackages } from '../debian/download.ts';
+import { SpecError } from '../errors.ts';
+import type { Progress } from '../progress.ts';
+import type { LoadedSpec } from '../spec/load.ts';
+import type { ContainerSpec } from '../spec/schema.ts';
+import { Tree } from '../tree/tree.ts';
+import { planContainerTree } from './container-tree.ts';
+import { assembleImage, type OciImage } from './oci-image.ts';
+import { ociPlatform } from './oci-platform.ts';
+import { writeTar } from './write-tar.ts';
+
+const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** A built image and the packages it holds, for the manifest. */
+export interface DebianImage {
+  image: OciImage;
+  packages: { name: string; version: string; architecture: string; sha256: string }[];
+}
+
+/**
+ * Builds `containers[index]` of the loaded spec for `debianArch`. Throws
+ * SpecError for an unknown user or owner, and an Error naming the package or
+ * file that could not be fetched or read.
+ */
+export async function buildDebianImage(
+  loaded: LoadedSpec,
+  container: ContainerSpec,
+  index: number,
+  debianArch: string,
+  sourceDateEpoch: number,
+  progress: Progress,
+): Promise<DebianImage> {
+  const debs = await fetchPackages(container.packages ?? [], debianArch, progress);
+  const unpacked = new Tree();
+  for (const deb of debs) await unpackDeb(deb.path, unpacked);
+  const sources = new Map<number, Uint8Array>();
+  for (const [i, file] of (container.files ?? []).entries()) {
+    if (file.source) sources.set(i, await readFile(resolve(loaded.dir, file.source)));
+  }
+  const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources);
+  if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
+  const env = { PATH: defaultPath, ...(container.env ?? {}) };
+  const run = {
+    ...(user ? { User: user } : {}),
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    ...(container.entrypoint ? { Entrypoint: container.entrypoint } : {}),
+    ...(container.cmd ? { Cmd: container.cmd } : {}),
+    WorkingDir: container.workdir ?? '/',
+  };
+  const layer = await writeTar(tree.entries(), sourceDateEpoch);
+  return {
+    image: assembleImage(ociPlatform(debianArch), run, [layer], sourceDateEpoch),
+    packages: debs.map(({ name, version, architecture, sha256 }) => ({ name, version, architecture, sha256 })),
+  };
+}

@@ -1,0 +1,52 @@
+import test from 'ava';
+import type { ServiceSpec, Spec } from '../spec/schema.ts';
+import { ctrRunArgs, expandContainerServices } from './expand-services.ts';
+
+const spec = (services: ServiceSpec[]): Spec => ({ version: 1, name: 'edge', containers: [{ name: 'mosquitto', packages: ['mosquitto'] }], services });
+
+test('a container service runs ctr run --rm through the helper, after the import', (t) => {
+  const expanded = expandContainerServices(spec([{ name: 'broker', image: 'mosquitto', depends_on: [{ name: 'db', condition: 'healthy' }] }]));
+  t.deepEqual(expanded.services!.map((s) => s.name), ['containerd', 'containers-import', 'broker']);
+  const broker = expanded.services![2]!;
+  t.deepEqual(broker.command, ['/usr/libexec/imago/run-container', 'imago', 'broker', '--net-host', 'imago/mosquitto:latest', 'broker']);
+  t.deepEqual(broker.depends_on, [{ name: 'containers-import', condition: 'ready' }, { name: 'db', condition: 'healthy' }]);
+  t.is(broker.image, undefined, 'the expanded service is an ordinary one');
+});
+
+test('containerd is ready when its socket answers; the import is a oneshot after it', (t) => {
+  const [containerd, importer] = expandContainerServices(spec([])).services!;
+  t.deepEqual(containerd!.ready!.command, ['/usr/bin/ctr', '--address', '/run/containerd/containerd.sock', 'version']);
+  t.like(importer, { type: 'oneshot', restart: 'on-failure', depends_on: [{ name: 'containerd', condition: 'ready' }] });
+});
+
+test('env, workdir, mounts, limits, network and the command override become ctr flags', (t) => {
+  const args = ctrRunArgs({
+    name: 'app',
+    image: 'mosquitto',
+    network: 'none',
+    env: { A: '1' },
+    workdir: '/srv',
+    mounts: [{ source: '/var/lib/app', target: '/data' }, { source: '/etc/app', target: '/etc/app', readonly: true }],
+    limits: { memory: 64 * 2 ** 20, cpu: 0.5, pids: 10 },
+    command: ['/bin/sh', '-c', 'echo hi'],
+  });
+  t.deepEqual(args, [
+    '--env', 'A=1',
+    '--cwd', '/srv',
+    '--mount', 'type=bind,src=/var/lib/app,dst=/data,options=rbind:rw',
+    '--mount', 'type=bind,src=/etc/app,dst=/etc/app,options=rbind:ro',
+    '--memory-limit', '67108864',
+    '--cpus', '0.5',
+    'imago/mosquitto:latest', 'app', '/bin/sh', '-c', 'echo hi',
+  ]);
+});
+
+test('memory and CPU limits go to the container; pids stays on the service', (t) => {
+  const [, , app] = expandContainerServices(spec([{ name: 'app', image: 'mosquitto', limits: { memory: 1024, pids: 5 } }])).services!;
+  t.deepEqual(app!.limits, { pids: 5 });
+});
+
+test('a spec without containers is unchanged', (t) => {
+  const plain: Spec = { version: 1, name: 'x', services: [{ name: 'a', command: ['/bin/true'] }] };
+  t.is(expandContainerServices(plain), plain);
+});

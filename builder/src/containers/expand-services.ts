@@ -1,0 +1,83 @@
+/**
+ * Container services become ordinary services: each runs the run-container
+ * helper, which execs `ctr run --rm` in the foreground. ctr forwards signals to
+ * the task and exits with its status, and the container's stdout and stderr
+ * are ctr's, so restart, readiness, health checks, logs and stop all come from
+ * the supervisor unchanged. Two services are added in front of them:
+ * `containerd` (ready when its socket answers) and the `containers-import`
+ * oneshot that loads the stored images. Pure.
+ *
+ *   const spec2 = expandContainerServices(spec);
+ *   spec2.services[0].name;   // 'containerd'
+ */
+import type { ServiceSpec, Spec } from '../spec/schema.ts';
+import { containerdConfigPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, usesContainers } from './names.ts';
+
+/** containerd's own service: supervised like any other, ready once `ctr version` gets an answer over the socket. */
+function containerdServiceSpec(): ServiceSpec {
+  return {
+    name: containerdService,
+    command: ['/usr/bin/containerd', '--config', containerdConfigPath],
+    ready: { command: ['/usr/bin/ctr', '--address', containerdSocket, 'version'], interval: 500, timeout: 10_000 },
+    // Go programs start slowly under emulation; a cold containerd may need a while to load its plugins.
+    start_timeout: 180_000,
+    // Shims of running containers live in containerd's cgroup: give them time to exit on their own.
+    stop_timeout: 15_000,
+  };
+}
+
+/** The import oneshot: restarts on failure (containerd may restart under it). */
+function importServiceSpec(): ServiceSpec {
+  return {
+    name: importService,
+    type: 'oneshot',
+    command: ['/bin/sh', importScriptPath],
+    depends_on: [{ name: containerdService, condition: 'ready' }],
+    restart: 'on-failure',
+    start_timeout: 600_000,
+  };
+}
+
+/**
+ * The `ctr run` arguments of a container service, after `ctr run`:
+ * options, then image, container id and the command override.
+ */
+export function ctrRunArgs(service: ServiceSpec): string[] {
+  const args: string[] = [];
+  if ((service.network ?? 'host') === 'host') args.push('--net-host');
+  for (const [key, value] of Object.entries(service.env ?? {})) args.push('--env', `${key}=${value}`);
+  if (service.workdir) args.push('--cwd', service.workdir);
+  for (const mount of service.mounts ?? []) {
+    args.push('--mount', `type=bind,src=${mount.source},dst=${mount.target},options=rbind:${mount.readonly ? 'ro' : 'rw'}`);
+  }
+  // The limits go to the container's own cgroup (runc's), not to the service's, which only holds ctr.
+  if (service.limits?.memory !== undefined) args.push('--memory-limit', String(service.limits.memory));
+  if (service.limits?.cpu !== undefined) args.push('--cpus', String(service.limits.cpu));
+  args.push(imageRef(service.image!), service.name, ...(service.command ?? []));
+  return args;
+}
+
+/** One container service as the supervised process that runs it. */
+function containerProcess(service: ServiceSpec): ServiceSpec {
+  const { image: _image, network: _network, mounts: _mounts, env: _env, workdir: _workdir, limits, ...rest } = service;
+  return {
+    ...rest,
+    command: [runScriptPath, containerNamespace, service.name, ...ctrRunArgs(service)],
+    depends_on: [{ name: importService, condition: 'ready' }, ...(service.depends_on ?? [])],
+    // pids has no ctr flag; it still caps ctr and the helper. Memory and CPU went to the container.
+    limits: limits?.pids !== undefined ? { pids: limits.pids } : undefined,
+    // A cold start pulls nothing, but containerd unpacks and runc starts under emulation: allow more time.
+    start_timeout: service.start_timeout ?? 180_000,
+  };
+}
+
+/**
+ * Returns the spec with containerd and the import task added and every
+ * container service turned into a supervised `ctr run`; a spec without
+ * containers is returned as is.
+ */
+export function expandContainerServices(spec: Spec): Spec {
+  if (!usesContainers(spec)) return spec;
+  const services = (spec.services ?? []).map((service) => (service.image ? containerProcess(service) : service));
+  return { ...spec, services: [containerdServiceSpec(), importServiceSpec(), ...services] };
+}

@@ -1,0 +1,83 @@
+/**
+ * The containers of one image: each spec container built from Debian packages
+ * or taken from an archive for the target's platform, then written as an OCI
+ * archive to be stored in the image. The build calls this once per target.
+ *
+ *   const containers = await imageContainers(loaded, x86_64, options);
+ *   containers.stored[0].path;   // '/usr/share/imago/containers/broker.tar'
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Target } from '../../../targets/types.ts';
+import { step } from '../errors.ts';
+import type { Progress } from '../progress.ts';
+import type { LoadedSpec } from '../spec/load.ts';
+import type { ContainerSpec, Spec } from '../spec/schema.ts';
+import { imageFromArchive } from './archive-image.ts';
+import { buildDebianImage, type DebianImage } from './debian-image.ts';
+import { imageRef, storedImagePath } from './names.ts';
+import { sha256Digest, writeOciArchive, type OciImage } from './oci-image.ts';
+import { ociPlatform } from './oci-platform.ts';
+import { readTarFiles } from './read-archive.ts';
+import type { StoredImageRef } from './runtime-files.ts';
+
+/** One OCI archive to store in the image. */
+export interface StoredImage extends StoredImageRef {
+  name: string;
+  archive: Uint8Array;
+}
+
+/** What the manifest records about one container image. */
+export interface ContainerManifestEntry {
+  name: string;
+  ref: string;
+  /** `debian` (built from packages) or the archive's file name. */
+  source: string;
+  manifestDigest: string;
+  /** The stored OCI archive. */
+  archive: { sha256: string; size: number };
+  packages?: DebianImage['packages'];
+}
+
+export interface ImageContainers {
+  stored: StoredImage[];
+  manifest: ContainerManifestEntry[];
+}
+
+async function containerImage(loaded: LoadedSpec, container: ContainerSpec, index: number, target: Target, epoch: number, progress: Progress): Promise<{ image: OciImage; packages?: DebianImage['packages'] }> {
+  const debianArch = target.debianArch;
+  // The spec rules already refuse containers here; this guards direct callers.
+  if (!debianArch) throw new Error(`containers need Debian's containerd and runc, which ${target.name} does not have`);
+  if (container.archive) {
+    const file = resolve(loaded.dir, container.archive);
+    const files = await readTarFiles(await readFile(file));
+    return { image: imageFromArchive(files, ociPlatform(debianArch), container.archive, target.name) };
+  }
+  return buildDebianImage(loaded, container, index, debianArch, epoch, progress);
+}
+
+/**
+ * Builds or reads every container of the spec for `target`. Throws a
+ * BuildError naming the container, or a SpecError for its files and user.
+ */
+export async function imageContainers(loaded: LoadedSpec & { spec: Spec }, target: Target, sourceDateEpoch: number, progress: Progress): Promise<ImageContainers> {
+  const stored: StoredImage[] = [];
+  const manifest: ContainerManifestEntry[] = [];
+  for (const [index, container] of (loaded.spec.containers ?? []).entries()) {
+    const what = container.archive ? `read container image ${container.name} from ${container.archive} for ${target.name}` : `build container image ${container.name} for ${target.name}`;
+    const { image, packages } = await step(what, () => containerImage(loaded, container, index, target, sourceDateEpoch, progress));
+    const ref = imageRef(container.name);
+    const archive = await writeOciArchive(image, ref, sourceDateEpoch);
+    const digest = sha256Digest(archive);
+    stored.push({ name: container.name, ref, manifestDigest: image.manifest.digest, path: storedImagePath(container.name), archive });
+    manifest.push({
+      name: container.name,
+      ref,
+      source: container.archive ?? 'debian',
+      manifestDigest: image.manifest.digest,
+      archive: { sha256: digest.slice('sha256:'.length), size: archive.length },
+      ...(packages ? { packages } : {}),
+    });
+  }
+  return { stored, manifest };
+}

@@ -1,0 +1,38 @@
+/**
+ * Where containers live in an image and in containerd: one place for the
+ * names the builder writes and the boot-time scripts read.
+ */
+
+/** containerd namespace of every imago container and image. */
+export const containerNamespace = 'imago';
+
+/** containerd's socket; its state (and so the socket) is on the /run tmpfs. */
+export const containerdSocket = '/run/containerd/containerd.sock';
+
+/** The generated containerd configuration. */
+export const containerdConfigPath = '/etc/containerd/config.toml';
+
+/** The supervised service that runs containerd. */
+export const containerdService = 'containerd';
+
+/** The oneshot service that imports the stored images; container services depend on it. */
+export const importService = 'containers-import';
+
+/** Boot-time helper scripts written by the builder. */
+export const importScriptPath = '/usr/libexec/imago/import-containers';
+export const runScriptPath = '/usr/libexec/imago/run-container';
+
+/** The name of a spec container's image in containerd. No registry host: it never leaves the device. */
+export function imageRef(name: string): string {
+  return `imago/${name}:latest`;
+}
+
+/** Where the OCI archive of a spec container is stored in the image. */
+export function storedImagePath(name: string): string {
+  return `/usr/share/imago/containers/${name}.tar`;
+}
+
+/** Whether a spec uses containers at all (and so needs containerd, runc and kernel support). */
+export function usesContainers(spec: { containers?: unknown[]; services?: { image?: string }[] }): boolean {
+  return (spec.containers?.length ?? 0) > 0 || (spec.services ?? []).some((service) => service.image !== undefined);
+}

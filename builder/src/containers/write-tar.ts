@@ -1,0 +1,67 @@
+/**
+ * A reproducible tar writer for OCI layers and archives: entries in the order
+ * given (callers pass sorted trees), one fixed mtime, numeric owners only (no
+ * user or group names), so the same tree always gives the same bytes.
+ *
+ *   const tar = await writeTar(tree.entries(), 0);
+ */
+import { pack, type Header } from 'tar-stream';
+
+type Headers = Partial<Header> & Pick<Header, 'name'>;
+import type { Entry } from '../tree/tree.ts';
+
+const kinds: Record<Entry['kind'], Header['type']> = {
+  file: 'file',
+  dir: 'directory',
+  symlink: 'symlink',
+  hardlink: 'link',
+  chardev: 'character-device',
+  blockdev: 'block-device',
+  fifo: 'fifo',
+};
+
+/** The tar header of a tree entry; directories end in `/`, as tar and the OCI layer spec expect. */
+export function tarHeader(entry: Entry, mtime: Date): Headers {
+  const header: Headers = {
+    name: entry.kind === 'dir' ? `${entry.path}/` : entry.path,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    mtime,
+    type: kinds[entry.kind],
+    uname: '',
+    gname: '',
+  };
+  if (entry.kind === 'file') header.size = entry.data.length;
+  if (entry.kind === 'symlink' || entry.kind === 'hardlink') header.linkname = entry.target;
+  if (entry.kind === 'chardev' || entry.kind === 'blockdev') {
+    header.devmajor = entry.major;
+    header.devminor = entry.minor;
+  }
+  return header;
+}
+
+/**
+ * Writes `entries` as a tar archive, every mtime set to `mtimeSeconds`
+ * (SOURCE_DATE_EPOCH). Throws on an entry tar-stream cannot encode.
+ */
+export async function writeTar(entries: Iterable<Entry>, mtimeSeconds: number): Promise<Uint8Array> {
+  const mtime = new Date(mtimeSeconds * 1000);
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+  const finished = new Promise<void>((resolve, reject) => {
+    archive.on('end', resolve);
+    archive.on('error', reject);
+  });
+  for (const entry of entries) {
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
+      if (entry.kind === 'file') archive.entry(tarHeader(entry, mtime), entry.data, done);
+      else archive.entry(tarHeader(entry, mtime), done);
+    });
+  }
+  archive.finalize();
+  await finished;
+  return Buffer.concat(chunks);
+}

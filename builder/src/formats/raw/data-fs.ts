@@ -1,0 +1,32 @@
+/**
+ * The persistent data partition: an empty ext4 file system made by mke2fs
+ * without root, reproducibly (fixed UUID and directory hash seed, every time
+ * stamp at the build time through E2FSPROGS_FAKE_TIME and SOURCE_DATE_EPOCH).
+ * The init mounts it at /data; updates never touch it.
+ */
+import { mkdtemp, mkdir, readFile, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../io/exec.ts';
+
+/** The file system's bytes. Throws naming mke2fs when it is missing or fails. */
+export async function makeDataFs(options: { sizeBytes: number; uuid: string; hashSeed: string; label: string; epoch: number }): Promise<Buffer> {
+  const work = await mkdtemp(join(tmpdir(), 'imago-data-'));
+  // ext4 stores times from 1970; 0 is fine, but keep one rule for every partition.
+  const time = String(options.epoch);
+  try {
+    const root = join(work, 'root');
+    await mkdir(root);
+    await utimes(root, options.epoch, options.epoch);
+    const image = join(work, 'data.img');
+    const env = { ...process.env, SOURCE_DATE_EPOCH: time, E2FSPROGS_FAKE_TIME: time };
+    try {
+      await run('mke2fs', ['-q', '-F', '-t', 'ext4', '-L', options.label, '-U', options.uuid, '-E', `hash_seed=${options.hashSeed},root_owner=0:0`, '-d', root, image, `${Math.floor(options.sizeBytes / 1024)}K`], { env });
+    } catch (error) {
+      throw new Error('failed to make the data partition with mke2fs (install the Debian package e2fsprogs)', { cause: error });
+    }
+    return await readFile(image);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

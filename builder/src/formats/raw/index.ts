@@ -1,0 +1,98 @@
+/**
+ * `--format raw`: a flashable GPT disk image, `<out>/<arch>/disk.img`.
+ *
+ *   sector 0        protective MBR, GPT header and entries
+ *   1 MiB           imago-esp   FAT32: EFI/BOOT/BOOT<arch>.EFI (GRUB), imago/grubenv, A/ (this build), B/ (empty)
+ *   then            imago-data  ext4, mounted at /data, never touched by updates
+ *   last 33 sectors backup GPT
+ *
+ * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with UEFI.
+ *
+ * ```ts
+ * await buildRawDisk({ imageDir: 'out/x86_64', spec, arch: 'x86_64', epoch: 0, progress });
+ * ```
+ */
+import { open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeGrubenv } from '../../../../init/src/update/grubenv.ts';
+import { dataPartName, espPartName, grubenvFile } from '../../../../init/src/update/layout.ts';
+import { slotFiles } from '../../../../init/src/update/bundle-format.ts';
+import type { Progress } from '../../progress.ts';
+import type { Spec } from '../../spec/schema.ts';
+import { makeDataFs } from './data-fs.ts';
+import { makeEsp } from './esp.ts';
+import { efiBootFor } from './firmware.ts';
+import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
+import { grubConfig, slotBootConfig } from './grub-cfg.ts';
+import { buildGrubImage, fetchGrub } from './grub-image.ts';
+import { guidBytes, guidText, volumeId } from './guid.ts';
+
+const MiB = 1024 * 1024;
+export const defaultSlotSize = 96 * MiB;
+export const defaultDataSize = 64 * MiB;
+
+export interface RawDiskRequest {
+  /** The built image folder; its files become slot A, and disk.img is written there. */
+  imageDir: string;
+  spec: Spec;
+  arch: string;
+  epoch: number;
+  progress: Progress;
+}
+
+function roundUp(bytes: number, unit: number): number {
+  return Math.ceil(bytes / unit) * unit;
+}
+
+/** Writes `<imageDir>/disk.img` and returns its path and size. Throws naming the failed step. */
+export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: string; size: number }> {
+  const { spec, arch, epoch, progress } = request;
+  const boot = efiBootFor(arch);
+  const seed = `imago:${spec.name}:${arch}`;
+  const slotSize = roundUp(spec.update?.slot_size ?? defaultSlotSize, MiB);
+  const espSize = 2 * slotSize + 16 * MiB;
+  const dataSize = roundUp(spec.update?.data_size ?? defaultDataSize, MiB);
+
+  progress.step(`raw disk image (${arch})`);
+  const deb = await fetchGrub(boot, progress);
+  const espId = volumeId(`${seed}:esp`);
+  const grub = await buildGrubImage(boot, deb, grubConfig(espId), epoch);
+  const files: Record<string, Uint8Array | string> = { [boot.efiPath]: grub, [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+  let slotBytes = 0;
+  for (const name of slotFiles) {
+    const data = await readFile(join(request.imageDir, name));
+    slotBytes += data.length;
+    files[`A/${name}`] = data;
+  }
+  if (slotBytes > slotSize) throw new Error(`the image (${(slotBytes / MiB).toFixed(1)} MiB) does not fit a slot of ${slotSize / MiB} MiB: raise update.slot_size`);
+  files['A/boot.cfg'] = slotBootConfig('A', (await readFile(join(request.imageDir, 'cmdline'), 'utf8')).trim());
+  const esp = await makeEsp({ files, sizeBytes: espSize, volumeId: espId, epoch });
+  const data = await makeDataFs({ sizeBytes: dataSize, uuid: guidText(guidBytes(`${seed}:data-fs`)), hashSeed: guidText(guidBytes(`${seed}:data-hash`)), label: dataPartName, epoch });
+
+  const espFirst = MiB / sectorSize;
+  const dataFirst = espFirst + espSize / sectorSize;
+  const sectors = dataFirst + dataSize / sectorSize + MiB / sectorSize;
+  const { head, tail } = renderGpt({
+    sectors,
+    diskGuid: guidText(guidBytes(`${seed}:disk`)),
+    partitions: [
+      { name: espPartName, type: espType, guid: guidText(guidBytes(`${seed}:esp`)), first: espFirst, last: dataFirst - 1 },
+      { name: dataPartName, type: linuxDataType, guid: guidText(guidBytes(`${seed}:data`)), first: dataFirst, last: dataFirst + dataSize / sectorSize - 1 },
+    ],
+  });
+  const path = join(request.imageDir, 'disk.img');
+  const partial = `${path}.partial`;
+  const file = await open(partial, 'w');
+  try {
+    await file.write(head, 0, head.length, 0);
+    await file.write(esp, 0, esp.length, espFirst * sectorSize);
+    await file.write(data, 0, data.length, dataFirst * sectorSize);
+    await file.write(tail, 0, tail.length, (sectors - 33) * sectorSize);
+    await file.truncate(sectors * sectorSize);
+  } finally {
+    await file.close();
+  }
+  await rename(partial, path);
+  progress.done(`${(sectors * sectorSize / MiB).toFixed(0)} MiB: ESP ${espSize / MiB} MiB (slots A and B), data ${dataSize / MiB} MiB`);
+  return { path, size: sectors * sectorSize };
+}

@@ -1,0 +1,51 @@
+import test from 'ava';
+import { parseSpec } from './parse.ts';
+import { renderProblem } from './problem.ts';
+
+const problems = (text: string) => parseSpec(`version: 1\nname: t\n${text}`, 'spec.yml').problems.map(renderProblem);
+
+const invalidCases: [string, string, RegExp][] = [
+  ['neither packages nor archive', 'containers:\n  - name: a\n', /containers\[0\]: expected exactly one of packages or archive, got none/],
+  ['both packages and archive', 'containers:\n  - name: a\n    packages: [xx]\n    archive: a.tar\n', /containers\[0\]: expected exactly one of packages or archive, got both/],
+  ['archive with entrypoint', 'containers:\n  - name: a\n    archive: a.tar\n    entrypoint: [/x]\n', /containers\[0\]\.entrypoint: entrypoint applies to images built from packages/],
+  ['duplicate container', 'containers:\n  - { name: a, packages: [xx] }\n  - { name: a, packages: [yy] }\n', /containers\[1\]\.name: duplicate container "a"/],
+  ['unknown image', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: b }\n', /services\[0\]\.image: unknown container image "b", expected one of a/],
+  ['no command and no image', 'services:\n  - { name: s }\n', /services\[0\]: expected command \(or image, to run a container\)/],
+  ['network without image', 'services:\n  - { name: s, command: x, network: host }\n', /services\[0\]\.network: network applies to container services/],
+  ['user on a container service', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, user: nobody }\n', /services\[0\]\.user: a container service runs as its image's user/],
+  ['reserved name', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: containerd, command: x }\n', /services\[0\]\.name: "containerd" is the name of imago's own service/],
+  ['containers on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers: containers are not available for mips: they need Debian's containerd and runc packages/],
+];
+
+for (const [name, text, expected] of invalidCases) {
+  test(`invalid: ${name}`, (t) => {
+    const found = problems(text);
+    t.true(found.some((p) => expected.test(p)), found.join('\n'));
+  });
+}
+
+test('a valid container spec has no problems', (t) => {
+  const text = `qemu: { memory: 1G }
+containers:
+  - name: broker
+    packages: [mosquitto]
+    files: [{ path: /etc/m.conf, contents: "x" }]
+    entrypoint: [/usr/sbin/mosquitto]
+    env: { A: 1 }
+    user: nobody
+  - name: pulled
+    archive: app.tar
+services:
+  - name: broker
+    image: broker
+    network: host
+    mounts: [{ source: /var/lib/m, target: /data, readonly: true }]
+    limits: { memory: 64M, cpu: 0.5 }
+  - name: app
+    image: pulled
+    command: [/app, --flag]
+    depends_on: [broker]
+`;
+  t.deepEqual(problems(text), []);
+  t.is(parseSpec(`version: 1\nname: t\n${text}`, 'spec.yml').spec?.qemu?.memory, 2 ** 30);
+});

@@ -1,0 +1,68 @@
+/**
+ * Cross-field rules for `containers` and container services (`image:`), in the
+ * form of rules.ts, plus the architecture check archProblems runs: containers
+ * need Debian's containerd and runc, which mips and mips64 do not have.
+ */
+import type { Target } from '../../../targets/types.ts';
+import { containerdService, importService, usesContainers } from '../containers/names.ts';
+import type { UnlocatedProblem } from './problem.ts';
+import type { Spec } from './schema.ts';
+
+const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user'] as const;
+
+/** Each container is built from packages or read from an archive, and has a unique name. */
+export function containerSources(spec: Spec): UnlocatedProblem[] {
+  const problems: UnlocatedProblem[] = [];
+  const seen = new Map<string, number>();
+  (spec.containers ?? []).forEach((container, i) => {
+    const first = seen.get(container.name);
+    if (first !== undefined) problems.push({ path: ['containers', i, 'name'], message: `duplicate container "${container.name}", already used by containers[${first}]` });
+    else seen.set(container.name, i);
+    if (Boolean(container.packages) === Boolean(container.archive)) {
+      problems.push({ path: ['containers', i], message: `expected exactly one of packages or archive, got ${container.packages ? 'both' : 'none'}` });
+    }
+    if (container.archive) {
+      for (const field of builtOnly) {
+        if (container[field] !== undefined) problems.push({ path: ['containers', i, field], message: `${field} applies to images built from packages; an archive's image keeps its own configuration` });
+      }
+    }
+  });
+  return problems;
+}
+
+/** A service has a command or an image; container-only fields need an image; the image must exist. */
+export function containerServices(spec: Spec): UnlocatedProblem[] {
+  const images = (spec.containers ?? []).map((container) => container.name);
+  const reserved = usesContainers(spec) ? [containerdService, importService] : [];
+  return (spec.services ?? []).flatMap((service, i): UnlocatedProblem[] => {
+    const problems: UnlocatedProblem[] = [];
+    const at = (field: string, message: string) => problems.push({ path: ['services', i, field], message });
+    if (reserved.includes(service.name)) at('name', `"${service.name}" is the name of imago's own service for containers; choose another`);
+    if (service.image === undefined) {
+      if (service.command === undefined) problems.push({ path: ['services', i], message: 'expected command (or image, to run a container)' });
+      if (service.network !== undefined) at('network', 'network applies to container services (with image:)');
+      if (service.mounts !== undefined) at('mounts', 'mounts apply to container services (with image:)');
+      return problems;
+    }
+    if (!images.includes(service.image)) at('image', `unknown container image "${service.image}", expected one of ${images.join('|') || '(none: add it under containers:)'}`);
+    for (const field of ['user', 'group', 'umask'] as const) {
+      if (service[field] !== undefined) at(field, `a container service runs as its image's user; set user: on the image under containers: instead`);
+    }
+    if (service.type === 'oneshot') at('type', 'a container service is a long-running process (type simple)');
+    return problems;
+  });
+}
+
+/** Containers on targets without Debian packages: named, with the way out. */
+export function containerArchProblems(spec: Spec, targets: readonly Target[]): UnlocatedProblem[] {
+  if (!usesContainers(spec)) return [];
+  const missing = targets.filter((target) => !target.debianArch).map((target) => target.name);
+  if (missing.length === 0) return [];
+  const path = spec.containers?.length ? ['containers'] : ['services', (spec.services ?? []).findIndex((service) => service.image !== undefined), 'image'];
+  return [
+    {
+      path,
+      message: `containers are not available for ${missing.join(', ')}: they need Debian's containerd and runc packages, and Debian has none for ${missing.join(', ')}. Build this spec for another architecture`,
+    },
+  ];
+}

@@ -1,0 +1,43 @@
+/**
+ * The `containers` section of the spec: OCI images that travel inside the OS
+ * image (an edge device may have no registry at boot). Each is built by imago
+ * from Debian packages for the target architecture, or taken from an OCI
+ * archive or `docker save` tarball. Services run them with `image: <name>`.
+ * Also the `qemu` section: how `imago run` and the tests boot the image.
+ */
+import { z } from 'zod';
+import { fileSchema } from './file-schema.ts';
+import { absolutePath, env, name, owner } from './primitives.ts';
+import { size } from './units.ts';
+
+const packageName = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'expected a Debian package name');
+
+export const containerSchema = z
+  .strictObject({
+    name: name.describe('Required. Image name; services refer to it with `image:`. In containerd it is imago/<name>:latest.'),
+    packages: z
+      .array(packageName)
+      .min(1)
+      .optional()
+      .describe('Build the image from these Debian packages (with their dependencies, for the target architecture, maintainer scripts not run), like apko. Exactly one of packages or archive.'),
+    files: z.array(fileSchema).optional().describe('Files added to a built image after its packages; `source` is relative to the spec.'),
+    entrypoint: z.array(z.string()).min(1).optional().describe('The built image\'s Entrypoint (argv).'),
+    cmd: z.array(z.string()).optional().describe('The built image\'s Cmd: arguments after the entrypoint, or the command when there is none.'),
+    env: env.optional().describe('Environment of a built image, added to PATH.'),
+    workdir: absolutePath.optional().describe('Working directory of a built image. Default /.'),
+    user: owner.optional().describe('User of a built image: "user", "user:group" or "uid:gid", looked up in the image\'s /etc/passwd (root, daemon, nobody and the packages\' own files). Default root.'),
+    archive: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Take the image from an OCI archive (tar of an OCI layout) or a `docker save` tarball, relative to the spec, optionally gzip-compressed. It must have an image for the target architecture.'),
+  })
+  .describe('One container image stored in the OS image.');
+
+export const qemuSchema = z
+  .strictObject({
+    memory: size.optional().describe('Guest RAM for `imago run` and the tests, e.g. 1G. Default: the architecture\'s (512M). Images with containers need more: everything lives in RAM.'),
+  })
+  .describe('How QEMU boots this image.');
+
+export type ContainerSpec = z.output<typeof containerSchema>;

@@ -1,0 +1,17 @@
+/** The `files` entries of a spec, shared by the image and by container images built from Debian packages. */
+import { z } from 'zod';
+import { absolutePath, mode, owner } from './primitives.ts';
+
+export const fileSchema = z
+  .strictObject({
+    path: absolutePath.describe('Required. Where the entry goes in the image.'),
+    contents: z.string().optional().describe('Inline contents of a regular file.'),
+    source: z.string().min(1).optional().describe('A host file whose bytes become this file, relative to the spec.'),
+    directory: z.boolean().optional().describe('true: create a directory.'),
+    symlink: z.string().min(1).optional().describe('Create a symbolic link pointing at this target.'),
+    mode: mode.optional().describe('Permission bits in octal, e.g. "0755". Default 0644 (files), 0755 (directories).'),
+    owner: owner.optional().describe('Owner as "user", "user:group" or "uid:gid". Default root:root.'),
+  })
+  .describe('One file, directory or symlink added to the root filesystem.');
+
+export type FileSpec = z.output<typeof fileSchema>;

@@ -1,0 +1,163 @@
+/**
+ * The update agent in PID 1: mounts the ESP and the data partition at boot,
+ * works out from GRUB's environment whether this is a committed boot, a trial
+ * or a rollback, commits a trial once the critical services have been healthy
+ * long enough (or reboots so GRUB falls back), arms a written slot when
+ * `imagoctl update` asks, and reports it all for `imagoctl status`.
+ * Slot writing itself happens in the imagoctl process (apply.ts), so PID 1
+ * never buffers a bundle.
+ */
+import * as native from 'imago:native';
+import type { UpdateConfig } from '../config.ts';
+import type { Logger } from '../logs/logger.ts';
+import { decodeUtf8 } from '../logs/utf8.ts';
+import type { Sys } from '../sys/sys.ts';
+import { CommitWatch, type CriticalState } from './commit-watch.ts';
+import { mountPartition, waitForPartition } from './disk.ts';
+import { readBytes, replaceFile, rewriteInPlace } from './files.ts';
+import { decodeGrubenv, encodeGrubenv } from './grubenv.ts';
+import { espMount, grubenvFile, stateFile } from './layout.ts';
+import { armTrial, bootedSlot, bootRole, clearTrial, commitTrial, otherSlot, readSlotEnv, slots, writeSlotEnv, type BootRole, type Slot, type SlotEnv } from './slots.ts';
+import type { Rollback, UpdateStatus } from './status.ts';
+
+/** What the agent keeps on the ESP besides grubenv. */
+interface AgentState {
+  /** Written just before a failed trial reboots, so the next boot can say why. */
+  trialFailure?: { slot: Slot; reason: string };
+  lastRollback?: Rollback;
+}
+
+export class UpdateAgent {
+  private role: BootRole = { kind: 'committed' };
+  private booted: Slot = 'A';
+  private mounted = false;
+  private state: AgentState = {};
+
+  constructor(
+    private readonly sys: Sys,
+    private readonly log: Logger,
+    private readonly config: UpdateConfig,
+  ) {}
+
+  /** Mounts the partitions and settles a rollback. Never throws: problems are logged and updates stay off. */
+  boot(): void {
+    const { sys, log, config } = this;
+    try {
+      const esp = waitForPartition(sys, config.espLabel, 15_000);
+      mountPartition(sys, esp, espMount, 'vfat', 'flush');
+      this.mounted = true;
+    } catch (error) {
+      log.warn(`update: ${(error as Error).message}; updates are unavailable`);
+    }
+    try {
+      const data = waitForPartition(sys, config.dataLabel, 5_000);
+      mountPartition(sys, data, config.dataMount, 'ext4', '');
+      log.info(`update: data partition ${data} mounted on ${config.dataMount}`);
+    } catch (error) {
+      log.warn(`update: ${(error as Error).message}`);
+    }
+    this.booted = bootedSlot(sys.readText('/proc/cmdline') ?? '') ?? 'A';
+    if (!this.mounted) return;
+    this.state = this.readState();
+    const env = this.readEnv();
+    this.role = bootRole(env, this.booted);
+    if (this.role.kind === 'rolled-back') {
+      const failed = this.role.failed;
+      const reason = this.state.trialFailure?.slot === failed ? this.state.trialFailure.reason : `slot ${failed} did not reach a healthy system before its ${config.tries} trial boot(s) ran out`;
+      this.state = { lastRollback: { slot: failed, version: this.slotVersion(failed), reason, at: sys.wallClock() } };
+      this.writeState();
+      this.writeEnv(clearTrial(env));
+      log.warn(`update: rolled back from slot ${failed} (version ${this.slotVersion(failed) ?? '?'}) to slot ${this.booted}: ${reason}`);
+    }
+    log.info(`update: booted slot ${this.booted}, version ${config.version}, ${this.role.kind === 'trial' ? `on trial (commits after ${config.commitAfterMs / 1000} s of healthy critical services)` : 'committed'}`);
+  }
+
+  /** During a trial, checks the critical services every second until it commits or fails. */
+  watch(services: () => CriticalState[], reboot: () => void): void {
+    if (this.role.kind !== 'trial') return;
+    const slot = this.role.slot;
+    const watch = new CommitWatch(this.config.critical, this.config.commitAfterMs, this.config.commitTimeoutMs);
+    const tick = () => {
+      const decision = watch.tick(this.sys.now(), services());
+      if (decision.kind === 'wait') return void this.sys.setTimeout(tick, 1000);
+      if (decision.kind === 'commit') {
+        this.writeEnv(commitTrial(this.readEnv(), slot));
+        this.role = { kind: 'committed' };
+        this.log.info(`update: committed slot ${slot} (version ${this.config.version}) ${(this.sys.now() / 1000).toFixed(1)} s after boot`);
+        return;
+      }
+      this.state = { ...this.state, trialFailure: { slot, reason: decision.reason } };
+      this.writeState();
+      native.sync();
+      this.log.warn(`update: trial of slot ${slot} failed: ${decision.reason}; rebooting into slot ${otherSlot(slot)}`);
+      reboot();
+    };
+    this.sys.setTimeout(tick, 1000);
+  }
+
+  /** Arms the inactive slot for a trial boot (the caller reboots). Throws with the reason it cannot. */
+  activate(slot: Slot): { slot: string; version: string } {
+    if (!this.mounted) throw new Error('the ESP is not mounted; updates are unavailable');
+    if (slot === this.booted) throw new Error(`slot ${slot} is running; updates go to slot ${otherSlot(this.booted)}`);
+    const version = this.slotVersion(slot);
+    if (!version || !this.sys.exists(`${espMount}/${slot}/boot.cfg`)) throw new Error(`slot ${slot} has not been written completely`);
+    this.writeEnv(armTrial(this.readEnv(), slot, this.config.tries));
+    native.sync();
+    this.log.info(`update: slot ${slot} (version ${version}) armed for ${this.config.tries} trial boot(s); rebooting`);
+    return { slot, version };
+  }
+
+  status(): UpdateStatus {
+    const env = this.mounted ? this.readEnv() : undefined;
+    return {
+      version: this.config.version,
+      booted: this.booted,
+      state: !env ? 'unknown' : this.role.kind === 'trial' ? 'trial' : 'committed',
+      slots: slots.map((slot) => ({
+        slot,
+        version: this.mounted ? this.slotVersion(slot) : undefined,
+        booted: slot === this.booted,
+        committed: env?.committed === slot && !(this.role.kind === 'trial' && slot === this.booted),
+        trialTries: env?.trial === slot ? env.tries : undefined,
+      })),
+      lastRollback: this.state.lastRollback,
+    };
+  }
+
+  private slotVersion(slot: Slot): string | undefined {
+    const bytes = readBytes(`${espMount}/${slot}/manifest.json`);
+    if (!bytes) return undefined;
+    try {
+      return String((JSON.parse(decodeUtf8(bytes)) as { version?: string }).version ?? '0');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readEnv(): SlotEnv {
+    return readSlotEnv(decodeGrubenv(readBytes(`${espMount}/${grubenvFile}`) ?? new Uint8Array()));
+  }
+
+  private writeEnv(state: SlotEnv): void {
+    const path = `${espMount}/${grubenvFile}`;
+    const current = decodeGrubenv(readBytes(path) ?? new Uint8Array());
+    rewriteInPlace(path, encodeGrubenv(writeSlotEnv(current, state)));
+  }
+
+  private readState(): AgentState {
+    const bytes = readBytes(`${espMount}/${stateFile}`);
+    try {
+      return bytes ? (JSON.parse(decodeUtf8(bytes)) as AgentState) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private writeState(): void {
+    try {
+      replaceFile(`${espMount}/${stateFile}`, `${JSON.stringify(this.state)}\n`);
+    } catch (error) {
+      this.log.warn(`update: unable to record the update state: ${(error as Error).message}`);
+    }
+  }
+}

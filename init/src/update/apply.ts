@@ -1,0 +1,155 @@
+/**
+ * `imagoctl update FILE|URL`, the writing half of the update agent, run in the
+ * imagoctl process so PID 1 never holds a bundle: read the header, check key,
+ * signature, architecture, version (and, for a file, its size) before writing
+ * anything; then stream each payload file into the inactive slot under a
+ * temporary name while hashing it, refuse on the first mismatch, rename the
+ * files into place, sync, and hand over to PID 1, which arms the slot and reboots.
+ *
+ * Power-cut safety: until PID 1 rewrites grubenv, GRUB never looks at the
+ * inactive slot, so a half-written slot is harmless; the running slot is never
+ * opened for writing.
+ */
+import * as os from 'os';
+import * as native from 'imago:native';
+import type { UpdateConfig } from '../config.ts';
+import { toHex } from './hex.ts';
+import { slotBootConfig } from './boot-cfg.ts';
+import { BundleError, checkBundle, headerLength, maxHeaderBytes, parseBundleHeader, slotFiles } from './bundle-format.ts';
+import { readBytes, replaceFile, sha512, syncPath, writeAll } from './files.ts';
+import { decodeGrubenv } from './grubenv.ts';
+import { espMount, grubenvFile } from './layout.ts';
+import { bootedSlot, otherSlot, readSlotEnv, type Slot } from './slots.ts';
+import { decodeUtf8 } from '../logs/utf8.ts';
+
+/** A byte source read front to back: a file or a download's pipe. */
+interface Source {
+  /** Up to `max` bytes; empty at the end. */
+  read(max: number): Uint8Array;
+  size?: number;
+  close(): void;
+}
+
+function openSource(location: string): Source {
+  if (/^https?:\/\//.test(location)) {
+    // BusyBox wget streams the download to a pipe: nothing is stored in RAM or on disk first.
+    const fds = native.pipe();
+    if (typeof fds === 'number') throw new Error(`unable to create a pipe: ${native.strerror(-fds)}`);
+    const pid = native.spawn({ file: '/bin/busybox', args: ['wget', '-q', '-O', '-', location], env: ['PATH=/bin:/usr/bin'], stdout: fds[1], stderr: 2, stdin: -1 });
+    native.close(fds[1]);
+    if (pid < 0) throw new Error(`unable to start wget: ${native.strerror(-pid)}`);
+    return { read: (max) => readChunk(fds[0], max), close: () => native.close(fds[0]) };
+  }
+  const fd = os.open(location, os.O_RDONLY);
+  if (fd < 0) throw new BundleError(`unable to open ${location}: ${native.strerror(-fd)}`);
+  const [info] = os.stat(location);
+  return { read: (max) => readChunk(fd, max), size: info.size, close: () => native.close(fd) };
+}
+
+function readChunk(fd: number, max: number): Uint8Array {
+  for (;;) {
+    const chunk = native.read(fd, max);
+    if (typeof chunk === 'number') {
+      if (chunk === -native.EINTR) continue;
+      throw new Error(`unable to read the bundle: ${native.strerror(-chunk)}`);
+    }
+    return new Uint8Array(chunk);
+  }
+}
+
+/** Reads until `wanted` bytes are buffered or the source ends. */
+function fill(source: Source, buffered: Uint8Array, wanted: number): Uint8Array {
+  let data = buffered;
+  while (data.length < wanted) {
+    const chunk = source.read(Math.max(65536, wanted - data.length));
+    if (chunk.length === 0) break;
+    const joined = new Uint8Array(data.length + chunk.length);
+    joined.set(data);
+    joined.set(chunk, data.length);
+    data = joined;
+  }
+  return data;
+}
+
+export interface ApplyResult {
+  slot: Slot;
+  version: string;
+  bytes: number;
+  seconds: number;
+}
+
+/**
+ * Checks the bundle at `location` and writes it into the inactive slot.
+ * Throws BundleError (refused: nothing armed) with the reason.
+ */
+export function applyBundle(config: UpdateConfig, location: string, log: (line: string) => void): ApplyResult {
+  const started = native.monotonicMs();
+  const env = readSlotEnv(decodeGrubenv(readBytes(`${espMount}/${grubenvFile}`) ?? new Uint8Array()));
+  const booted = bootedSlot(decodeUtf8(readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
+  if (!readBytes(`${espMount}/${grubenvFile}`)) throw new BundleError('the ESP is not mounted: this device was not booted from an imago disk image');
+  if (env.trial) throw new BundleError(`slot ${env.trial} is still on trial; wait until it is committed or rolled back`);
+  if (booted !== env.committed) throw new BundleError(`the running slot ${booted} is not the committed one (${env.committed}); reboot first`);
+
+  const source = openSource(location);
+  let writing = false;
+  try {
+    let buffered = fill(source, new Uint8Array(), 20);
+    const needed = headerLength(buffered);
+    if (needed !== undefined && needed <= maxHeaderBytes) buffered = fill(source, buffered, needed);
+    const header = parseBundleHeader(buffered);
+    checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512, size: source.size });
+    const { manifest } = header;
+    const slot = otherSlot(booted);
+    const dir = `${espMount}/${slot}`;
+    log(`update: ${manifest.name} ${manifest.version} for ${manifest.arch}: signature good (key ${header.signature.key}); writing slot ${slot}`);
+
+    // The inactive slot is emptied first: the ESP has room for two slots, not three.
+    writing = true;
+    os.mkdir(dir, 0o755);
+    for (const name of [...slotFiles, 'boot.cfg'].flatMap((n) => [n, `${n}.new`])) native.unlink(`${dir}/${name}`);
+    let pending = buffered.subarray(header.payloadOffset);
+    let total = 0;
+    for (const file of manifest.files) {
+      const path = `${dir}/${file.name}.new`;
+      const fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644);
+      if (fd < 0) throw new Error(`unable to create ${path}: ${native.strerror(-fd)}`);
+      const hash = native.sha256Init();
+      let left = file.size;
+      try {
+        while (left > 0) {
+          if (pending.length === 0) pending = source.read(Math.min(1 << 20, left));
+          if (pending.length === 0) throw new BundleError(`the bundle is truncated: ${file.name} ended after ${file.size - left} of ${file.size} bytes`);
+          const piece = pending.subarray(0, Math.min(left, pending.length));
+          pending = pending.subarray(piece.length);
+          const copy = piece.slice();
+          native.sha256Update(hash, copy.buffer as ArrayBuffer);
+          writeAll(fd, copy, path);
+          left -= piece.length;
+        }
+        if (native.fsync(fd) < 0) throw new Error(`unable to sync ${path}`);
+      } finally {
+        native.close(fd);
+      }
+      const digest = toHex(new Uint8Array(native.sha256Final(hash)));
+      if (digest !== file.sha256) throw new BundleError(`${file.name} does not match its sha256 in the signed manifest: the bundle was altered or damaged`);
+      total += file.size;
+    }
+    if (pending.length > 0 || source.read(1).length > 0) throw new BundleError('the bundle is longer than its manifest says: it was altered');
+    for (const file of manifest.files) {
+      const result = native.rename(`${dir}/${file.name}.new`, `${dir}/${file.name}`);
+      if (result < 0) throw new Error(`unable to rename ${dir}/${file.name}.new: ${native.strerror(-result)}`);
+    }
+    const cmdline = decodeUtf8(readBytes(`${dir}/cmdline`) ?? new Uint8Array());
+    // boot.cfg last: the agent treats a slot without it as incomplete.
+    replaceFile(`${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
+    syncPath(dir);
+    native.sync();
+    return { slot, version: manifest.version, bytes: total, seconds: (native.monotonicMs() - started) / 1000 };
+  } catch (error) {
+    // A refused or failed write leaves the inactive slot without boot.cfg, so it can never be armed.
+    if (writing) native.unlink(`${espMount}/${otherSlot(booted)}/boot.cfg`);
+    throw error;
+  } finally {
+    source.close();
+  }
+}

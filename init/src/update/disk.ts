@@ -1,0 +1,39 @@
+/**
+ * Finds the ESP and the data partition by their GPT partition names (the
+ * kernel's PARTNAME in /sys/class/block/<dev>/uevent) and mounts them: the ESP
+ * (vfat) at /run/imago/esp, the data partition (ext4) at /data. Waits a little
+ * for the disk: virtio_blk probes asynchronously after its module loads.
+ */
+import * as os from 'os';
+import * as native from 'imago:native';
+import type { Sys } from '../sys/sys.ts';
+
+/** The /dev path of the partition named `name`, or undefined. */
+export function findPartition(sys: Sys, name: string): string | undefined {
+  for (const dev of sys.listDir('/sys/class/block')) {
+    const uevent = sys.readText(`/sys/class/block/${dev}/uevent`) ?? '';
+    if (uevent.split('\n').includes(`PARTNAME=${name}`)) {
+      const devname = /^DEVNAME=(.+)$/m.exec(uevent)?.[1] ?? dev;
+      return `/dev/${devname}`;
+    }
+  }
+  return undefined;
+}
+
+/** Polls for the partition up to `timeoutMs`; throws naming it when it never appears. */
+export function waitForPartition(sys: Sys, name: string, timeoutMs: number): string {
+  const deadline = sys.now() + timeoutMs;
+  for (;;) {
+    const device = findPartition(sys, name);
+    if (device) return device;
+    if (sys.now() > deadline) throw new Error(`no partition named ${name} after ${timeoutMs / 1000} s (is this a raw disk image, with virtio_blk and the file system modules in kernel.modules?)`);
+    os.sleep(100);
+  }
+}
+
+/** Mounts `device` at `target` (created); throws with the errno text. */
+export function mountPartition(sys: Sys, device: string, target: string, fstype: string, options: string): void {
+  sys.mkdirs(target);
+  const result = native.mount(device, target, fstype, native.MS_NOSUID | native.MS_NODEV, options);
+  if (result < 0) throw new Error(`unable to mount ${device} (${fstype}) on ${target}: ${native.strerror(-result)}`);
+}

@@ -1,0 +1,99 @@
+/**
+ * Durable file operations for the update agent, on QuickJS's os module and our
+ * native one: whole-file reads as bytes, in-place rewrites, and atomic
+ * replacement (temporary name, fsync, rename, fsync of the folder).
+ */
+import * as os from 'os';
+import * as native from 'imago:native';
+import { encodeUtf8 } from '../logs/utf8.ts';
+
+/** The file's bytes, or undefined when it cannot be read. */
+export function readBytes(path: string): Uint8Array | undefined {
+  const fd = os.open(path, os.O_RDONLY);
+  if (fd < 0) return undefined;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = native.read(fd, 1 << 20);
+      if (typeof chunk === 'number') {
+        if (chunk === -native.EINTR) continue;
+        return undefined;
+      }
+      if (chunk.byteLength === 0) break;
+      chunks.push(new Uint8Array(chunk));
+      total += chunk.byteLength;
+    }
+  } finally {
+    native.close(fd);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
+function buffer(data: Uint8Array): ArrayBuffer {
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+/** Writes all of `data` to `fd`; throws naming `what` on an error. */
+export function writeAll(fd: number, data: Uint8Array, what: string): void {
+  let rest = buffer(data);
+  while (rest.byteLength > 0) {
+    const n = native.write(fd, rest);
+    if (n === -native.EINTR) continue;
+    if (n < 0) throw new Error(`unable to write ${what}: ${native.strerror(-n)}`);
+    rest = rest.slice(n);
+  }
+}
+
+/** fsync of a path (a file or a folder); throws on failure. */
+export function syncPath(path: string): void {
+  const fd = os.open(path, os.O_RDONLY);
+  if (fd < 0) throw new Error(`unable to open ${path}: ${native.strerror(-fd)}`);
+  const result = native.fsync(fd);
+  native.close(fd);
+  if (result < 0) throw new Error(`unable to sync ${path}: ${native.strerror(-result)}`);
+}
+
+/**
+ * Rewrites an existing file in place with bytes of the same length (GRUB's
+ * environment block): the file keeps its clusters, so GRUB can still write it.
+ */
+export function rewriteInPlace(path: string, data: Uint8Array): void {
+  const fd = os.open(path, os.O_WRONLY);
+  if (fd < 0) throw new Error(`unable to open ${path}: ${native.strerror(-fd)}`);
+  try {
+    writeAll(fd, data, path);
+    const result = native.fsync(fd);
+    if (result < 0) throw new Error(`unable to sync ${path}: ${native.strerror(-result)}`);
+  } finally {
+    native.close(fd);
+  }
+}
+
+/** Replaces `path` atomically with `data`: a temporary file, fsync, rename, fsync of the folder. */
+export function replaceFile(path: string, data: Uint8Array | string): void {
+  const temporary = `${path}.new`;
+  const fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644);
+  if (fd < 0) throw new Error(`unable to create ${temporary}: ${native.strerror(-fd)}`);
+  try {
+    writeAll(fd, typeof data === 'string' ? encodeUtf8(data) : data, temporary);
+    const result = native.fsync(fd);
+    if (result < 0) throw new Error(`unable to sync ${temporary}: ${native.strerror(-result)}`);
+  } finally {
+    native.close(fd);
+  }
+  const renamed = native.rename(temporary, path);
+  if (renamed < 0) throw new Error(`unable to rename ${temporary}: ${native.strerror(-renamed)}`);
+  syncPath(path.slice(0, path.lastIndexOf('/')) || '/');
+}
+
+/** sha512 through the native module, for Ed25519. */
+export function sha512(data: Uint8Array): Uint8Array {
+  return new Uint8Array(native.sha512(buffer(data)));
+}

@@ -1,0 +1,40 @@
+/**
+ * The edge scenario is `images/edge.yml` itself plus the probe services of
+ * `qemu-tests/edge/probe.yml`: the spec written to `out/qemu-tests/edge-spec/`
+ * is the example with those services appended, so the test boots what users
+ * get, not a copy that could drift from it.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from '../builder/src/build/build.ts';
+import { buildOptions } from '../builder/src/build/options.ts';
+import { terminalProgress } from '../builder/src/cli/progress.ts';
+
+/** Writes the combined spec and builds it for `arch`; returns the image folder. */
+export async function buildEdgeScenario(arch: string): Promise<string> {
+  const specDir = join('out', 'qemu-tests', 'edge-spec');
+  await mkdir(specDir, { recursive: true });
+  const spec = join(specDir, 'spec.yml');
+  await writeFile(spec, appendServices(await readFile('images/edge.yml', 'utf8'), await readFile(join('qemu-tests', 'edge', 'probe.yml'), 'utf8')));
+  const [image] = await build(spec, buildOptions({ outDir: join('out', 'qemu-tests', 'edge'), arch: [arch], progress: terminalProgress() }));
+  return image!.dir;
+}
+
+/**
+ * Appends the service items of `extra` (a file whose one key is `services:`)
+ * to `spec`, whose last top-level key must be `services:`. As text, not
+ * parsed and re-printed: re-printing would turn `mode: 0755` (octal to imago)
+ * into the decimal 755.
+ */
+export function appendServices(spec: string, extra: string): string {
+  const lastKey = spec.split('\n').filter((line) => /^[a-z_]+:/.test(line)).pop();
+  if (lastKey !== 'services:') throw new Error(`images/edge.yml: expected services: as the last top-level key, got ${lastKey}`);
+  const items = extra.slice(extra.indexOf('\nservices:\n') + '\nservices:\n'.length);
+  return `${spec.replace(/\n*$/, '\n')}${items}`;
+}
+
+/** Builds `images/edge.yml` as it is into `out/qemu-tests/<name>/` (for the reproducibility check). */
+export async function buildEdgeExample(name: string, arch: string): Promise<string> {
+  const [image] = await build('images/edge.yml', buildOptions({ outDir: join('out', 'qemu-tests', name), arch: [arch], progress: terminalProgress() }));
+  return image!.dir;
+}

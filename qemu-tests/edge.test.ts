@@ -1,0 +1,131 @@
+/**
+ * Boots images/edge.yml (plus a console-driven probe, see edge-scenario.ts) on
+ * each test architecture that has Debian packages: containerd starts and
+ * imports the stored images, the broker container becomes healthy, a message
+ * published by the publisher container in the guest reaches an MQTT
+ * subscriber on the host through the forwarded port, killing the broker's
+ * process makes the init restart its container and the dependant recovers,
+ * and power-off stops the tasks. Also checks that two builds of the example
+ * are byte-identical.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import test from 'ava';
+import mqtt from 'mqtt';
+import { getTarget } from '../targets/index.ts';
+import { type ContainersRow, writeContainersRow } from './containers-matrix.ts';
+import { buildEdgeExample, buildEdgeScenario } from './edge-scenario.ts';
+import { TCG_TIMEOUTS, withImage } from './harness.ts';
+import { testArches } from './test-arches.ts';
+
+/** containerd, the image import and runc under emulation: minutes, not seconds, on the slower targets. */
+const HEALTHY_MS = 900_000;
+
+/** A TCP port free on the host's loopback right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves with the first message for which `accept` is true, or rejects after `ms`. */
+function nextMessage(messages: { at: number; text: string }[], accept: (m: { at: number; text: string }) => boolean, ms: number): Promise<{ at: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const found = messages.find(accept);
+      if (found) {
+        clearInterval(poll);
+        resolve(found);
+      } else if (Date.now() - started > ms) {
+        clearInterval(poll);
+        reject(new Error(`no matching MQTT message on the host within ${ms / 1000} s (${messages.length} received)`));
+      }
+    }, 100);
+  });
+}
+
+const arches = testArches().filter((arch) => getTarget(arch).debianArch);
+
+for (const arch of arches) {
+  test(`${arch}: containers: broker healthy, guest messages reach the host, the broker recovers from a kill`, async (t) => {
+    const dir = await buildEdgeScenario(arch);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    const row: ContainersRow = {
+      arch,
+      initrdBytes: manifest.outputs['initrd.img'].size,
+      imageBytes: Object.fromEntries(manifest.containers.map((c: { name: string; archive: { size: number } }) => [c.name, c.archive.size])),
+      passed: false,
+    };
+    t.teardown(() => writeContainersRow({ ...row, passed: t.passed }));
+    const port = await freePort();
+    await withImage(
+      dir,
+      async (vm) => {
+        const healthy = await vm.expect('init: broker healthy', HEALTHY_MS);
+        row.healthySeconds = healthy.ms / 1000;
+        t.log(`broker healthy ${row.healthySeconds.toFixed(1)} s after QEMU started`);
+        await vm.expect(/init: started publisher/, HEALTHY_MS);
+
+        const messages: { at: number; text: string }[] = [];
+        const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 1000, connectTimeout: 30_000 });
+        try {
+          client.on('message', (topic, payload) => messages.push({ at: vm.elapsedMs(), text: `${topic} ${payload.toString()}` }));
+          await client.subscribeAsync('edge/#');
+          const first = await nextMessage(messages, () => true, TCG_TIMEOUTS.expectMs);
+          t.regex(first.text, /^edge\/telemetry reading \d+ from edge$/, 'the publisher container reached the host subscriber');
+
+          await vm.send('containers\n');
+          const tasks = await vm.expect(/probe: TASKS (.*)\r?\n/);
+          t.regex(tasks.groups[0] ?? '', /broker=RUNNING .*publisher=RUNNING/);
+          const cgroup = await vm.expect(/probe: CGROUP (.*)\r?\n/);
+          t.is(cgroup.groups[0], 'broker memory.max=67108864 cpu.max=50000 100000', 'memory and CPU limits reach the container');
+
+          const killedAt = vm.elapsedMs();
+          await vm.send('kill-broker\n');
+          await vm.expect(/probe: KILL broker process \d+/);
+          // Either ctr reports the task's SIGKILL first, or the health check notices the closed port first.
+          await vm.expect(/init: broker (exited \(exit 137\); restarting|unhealthy after \d+ failed checks)/);
+          await vm.expect(/init: publisher stopping: dependency broker is (down|unhealthy)/);
+          await vm.expect('init: broker healthy', HEALTHY_MS);
+          await vm.expect(/init: started publisher/, HEALTHY_MS);
+          const after = await nextMessage(messages, (m) => m.at > killedAt + 1000 && /reading 1 from edge$/.test(m.text), TCG_TIMEOUTS.expectMs * 2);
+          row.recoverySeconds = (after.at - killedAt) / 1000;
+          t.log(`a new publisher run reached the host ${row.recoverySeconds.toFixed(1)} s after the kill`);
+        } finally {
+          await client.endAsync(true);
+        }
+
+        await vm.send('poweroff\n');
+        await vm.expect('init: shutting down (poweroff)');
+        await vm.expect('init: all services stopped', TCG_TIMEOUTS.exitMs * 2);
+        await vm.expect('init: powering off', TCG_TIMEOUTS.exitMs);
+        t.is(await vm.waitExit(TCG_TIMEOUTS.exitMs), 0);
+        const text = vm.console.transcript();
+        t.notRegex(text, /run-container: removing the container/, 'every container was removed by ctr run --rm');
+        const order = (needle: string) => text.lastIndexOf(needle);
+        t.true(order('init: stopping publisher') < order('init: stopping broker'), 'the dependant stops first');
+        t.true(order('init: stopping broker') < order('init: stopping containerd'), 'containerd stops after its containers');
+      },
+      { test: t, forwards: [{ host: port, guest: 1883 }] },
+    );
+  });
+}
+
+test('images/edge.yml builds byte-identical initrd and OCI images twice', async (t) => {
+  const arch = arches[0] ?? 'x86_64';
+  const a = await buildEdgeExample('edge-repro-a', arch);
+  const b = await buildEdgeExample('edge-repro-b', arch);
+  const [manifestA, manifestB] = await Promise.all([a, b].map(async (dir) => readFile(join(dir, 'manifest.json'), 'utf8')));
+  t.is(manifestA, manifestB, 'manifest.json, with every OCI archive digest, is the same');
+  t.true((await readFile(join(a, 'initrd.img'))).equals(await readFile(join(b, 'initrd.img'))), 'initrd.img is byte-identical');
+  const containers = JSON.parse(manifestA!).containers as { name: string; archive: { sha256: string } }[];
+  t.deepEqual(containers.map((c) => c.name), ['mosquitto', 'mqtt-client']);
+  t.log(containers.map((c) => `${c.name} ${c.archive.sha256}`).join('\n'));
+});

@@ -1,0 +1,106 @@
+/**
+ * Helpers for the A/B update scenarios: build the scenario's spec in several
+ * versions as raw disks, sign bundles, serve them to the guest over HTTP, and
+ * run shell commands in the guest through the scenario's `nc -e /bin/sh`
+ * service (a forwarded TCP port).
+ */
+import { createPrivateKey } from 'node:crypto';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { build } from '../builder/src/build/build.ts';
+import { buildOptions } from '../builder/src/build/options.ts';
+import { createBundle } from '../builder/src/bundle/create-bundle.ts';
+import { terminalProgress } from '../builder/src/cli/progress.ts';
+
+export const scenarioDir = join('qemu-tests', 'update');
+export const outRoot = join('out', 'qemu-tests', 'update');
+
+/** Builds the scenario spec with `edit` applied to its text, as a raw disk; returns the image folder. */
+export async function buildVariant(name: string, arch: string, edit: (text: string) => string): Promise<string> {
+  const text = await readFile(join(scenarioDir, 'spec.yml'), 'utf8');
+  const specs = join(outRoot, 'specs');
+  await mkdir(specs, { recursive: true });
+  const spec = join(specs, `${name}.yml`);
+  // Key files are relative to the spec: point them back at the scenario folder.
+  await writeFile(spec, edit(text).replace('test-keys/', `${resolve(scenarioDir, 'test-keys')}/`));
+  const [image] = await build(spec, buildOptions({ outDir: join(outRoot, name), arch: [arch], formats: ['raw'], progress: terminalProgress() }));
+  return image!.dir;
+}
+
+/** Signs the image folder with a key of qemu-tests/update/test-keys (or another key file) into `<out>/<file>`. */
+export async function makeBundle(imageDir: string, file: string, keyFile = join(scenarioDir, 'test-keys', 'release.key')): Promise<string> {
+  const { bytes } = await createBundle(imageDir, createPrivateKey(await readFile(keyFile, 'utf8')));
+  const path = join(outRoot, 'bundles', file);
+  await mkdir(join(outRoot, 'bundles'), { recursive: true });
+  await writeFile(path, bytes);
+  return path;
+}
+
+/** A fresh writable copy of a built disk. */
+export async function freshDisk(imageDir: string, name: string): Promise<string> {
+  const path = join(outRoot, `${name}.img`);
+  await copyFile(join(imageDir, 'disk.img'), path);
+  return path;
+}
+
+/** Serves the files of `<outRoot>/bundles` over HTTP on a free port; the guest sees the host as 10.0.2.2. */
+export async function serveBundles(): Promise<{ server: Server; url: (file: string) => string }> {
+  const server = createServer((request, response) => {
+    readFile(join(outRoot, 'bundles', (request.url ?? '/').slice(1)))
+      .then((data) => response.end(data))
+      .catch(() => {
+        response.statusCode = 404;
+        response.end();
+      });
+  });
+  await new Promise<void>((done) => server.listen(0, '0.0.0.0', done));
+  const port = (server.address() as { port: number }).port;
+  return { server, url: (file) => `http://10.0.2.2:${port}/${file}` };
+}
+
+/** Runs `command` in the guest's shell service; resolves with its output and exit code. */
+export function guestShell(port: number, command: string, timeoutMs = 300_000): Promise<{ output: string; code: number }> {
+  return new Promise((done, fail) => {
+    const socket = connect(port, '127.0.0.1');
+    let output = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      fail(new Error(`guest command timed out: ${command}\n${output}`));
+    }, timeoutMs);
+    socket.on('data', (chunk) => {
+      output += chunk.toString('utf8');
+      const end = /__END__(\d+)/.exec(output);
+      if (end) {
+        clearTimeout(timer);
+        socket.end();
+        done({ output: output.slice(0, end.index), code: Number(end[1]) });
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      if (!/__END__/.test(output)) done({ output, code: -1 });
+    });
+    socket.write(`${command} 2>&1; echo __END__$?\n`);
+  });
+}
+
+/** Waits until the guest's shell service answers. */
+export async function waitForShell(port: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { code } = await guestShell(port, 'true', 5000);
+      if (code === 0) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the guest shell service never answered');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

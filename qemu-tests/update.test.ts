@@ -1,0 +1,111 @@
+/**
+ * A/B updates on x86_64, booted from the raw disk under OVMF: v1 -> v2 with the
+ * data partition surviving; a v2 whose critical service never gets healthy
+ * rolling back by itself; refused bundles leaving the running slot untouched.
+ * Prints update-apply and reboot-to-committed seconds.
+ */
+import test from 'ava';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateKeys } from '../builder/src/bundle/keys.ts';
+import { bootDisk } from '../builder/src/qemu/index.ts';
+import { TCG_TIMEOUTS } from './harness.ts';
+import { buildVariant, freshDisk, guestShell, makeBundle, outRoot, serveBundles, waitForShell } from './update-helpers.ts';
+
+const arch = process.env.IMAGO_UPDATE_ARCH ?? 'x86_64';
+const shellPort = 12000 + Math.floor(Math.random() * 20000);
+
+test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls back by itself`, async (t) => {
+  const v1 = await buildVariant('v1', arch, (s) => s);
+  const v2 = await buildVariant('v2', arch, (s) => s.replace('image_version: "1"', 'image_version: "2"').replace('echo app up', 'echo app v2 up'));
+  const broken = await buildVariant('v3-broken', arch, (s) => s.replace('image_version: "1"', 'image_version: "3"').replace('health: { tcp: 8080', 'health: { tcp: 9999'));
+  await makeBundle(v2, 'v2.bundle');
+  await makeBundle(broken, 'v3-broken.bundle');
+  const { server, url } = await serveBundles();
+  const disk = await freshDisk(v1, `${arch}-update`);
+  const vm = await bootDisk(disk, arch, { forwards: [{ host: shellPort, guest: 2323 }], expectTimeoutMs: TCG_TIMEOUTS.expectMs, onLine: process.env.IMAGO_QEMU_ECHO ? (l) => process.stderr.write(`${l.text}\n`) : undefined });
+  try {
+    await vm.expect(/update: booted slot A, version 1, committed/, TCG_TIMEOUTS.bootMs);
+    await waitForShell(shellPort);
+    const marker = `survives-${Date.now()}`;
+    t.is((await guestShell(shellPort, `echo ${marker} > /data/marker && sync && cat /data/marker`)).output.trim(), marker);
+
+    // v1 -> v2
+    const apply = await guestShell(shellPort, `imagoctl update ${url('v2.bundle')}`);
+    t.regex(apply.output, /update: wrote slot B \(version 2/, apply.output);
+    const applySeconds = Number(/update-apply seconds: ([\d.]+)/.exec(apply.output)?.[1]);
+    const rebootAt = (await vm.expect(/init: .*rebooting/)).ms;
+    await vm.expect(/update: booted slot B, version 2, on trial/, TCG_TIMEOUTS.bootMs);
+    const committedAt = (await vm.expect(/update: committed slot B \(version 2\)/, TCG_TIMEOUTS.bootMs)).ms;
+    await waitForShell(shellPort);
+    t.is((await guestShell(shellPort, 'cat /data/marker')).output.trim(), marker, '/data survives the update');
+    const status = (await guestShell(shellPort, 'imagoctl status')).output;
+    t.regex(status, /running version 2 from slot B, committed/, status);
+    t.regex(status, /slot B: 2 \(booted, committed\)/, status);
+    t.regex(status, /slot A: 1/, status);
+    t.log(`update-apply: ${applySeconds.toFixed(1)} s; reboot-to-committed: ${((committedAt - rebootAt) / 1000).toFixed(1)} s (commit_after 5 s)`);
+
+    // v2 -> v3, whose critical service never gets healthy: the trial fails and GRUB falls back to v2.
+    const bad = await guestShell(shellPort, `imagoctl update ${url('v3-broken.bundle')}`);
+    t.regex(bad.output, /update: wrote slot A \(version 3/, bad.output);
+    await vm.expect(/update: booted slot A, version 3, on trial/, TCG_TIMEOUTS.bootMs);
+    await vm.expect(/update: trial of slot A failed: critical services not healthy/, TCG_TIMEOUTS.bootMs);
+    await vm.expect(/update: rolled back from slot A \(version 3\) to slot B/, TCG_TIMEOUTS.bootMs);
+    await waitForShell(shellPort);
+    const after = (await guestShell(shellPort, 'imagoctl status; cat /data/marker')).output;
+    t.regex(after, /running version 2 from slot B, committed/, after);
+    t.regex(after, /last rollback: slot A \(version 3\) at .*: critical services not healthy within 60 s of boot: app \S+/, after);
+    t.regex(after, new RegExp(marker));
+  } finally {
+    server.close();
+    await vm.kill();
+  }
+});
+
+test.serial(`${arch}: tampered, other-arch, truncated and untrusted bundles are refused; the running slot is unchanged`, async (t) => {
+  const v1 = await buildVariant('v1', arch, (s) => s);
+  const v2 = await buildVariant('v2', arch, (s) => s.replace('image_version: "1"', 'image_version: "2"').replace('echo app up', 'echo app v2 up'));
+  const good = await readFile(await makeBundle(v2, 'v2.bundle'));
+  const bundles = join(outRoot, 'bundles');
+  const tampered = Buffer.from(good);
+  tampered[tampered.length - 5000]! ^= 0xff;
+  await writeFile(join(bundles, 'tampered.bundle'), tampered);
+  await writeFile(join(bundles, 'truncated.bundle'), good.subarray(0, good.length - 4096));
+  const otherArch = join(outRoot, 'other-arch');
+  await rm(otherArch, { recursive: true, force: true });
+  await cp(v2, otherArch, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(otherArch, 'manifest.json'), 'utf8'));
+  await writeFile(join(otherArch, 'manifest.json'), JSON.stringify({ ...manifest, arch: arch === 'x86_64' ? 'aarch64' : 'x86_64' }));
+  await makeBundle(otherArch, 'other-arch.bundle');
+  const stranger = generateKeys();
+  await writeFile(join(bundles, 'stranger.key'), stranger.privatePem);
+  await makeBundle(v2, 'untrusted.bundle', join(bundles, 'stranger.key'));
+
+  const { server, url } = await serveBundles();
+  const disk = await freshDisk(v1, `${arch}-refusals`);
+  const vm = await bootDisk(disk, arch, { forwards: [{ host: shellPort + 1, guest: 2323 }], expectTimeoutMs: TCG_TIMEOUTS.expectMs });
+  try {
+    await vm.expect(/update: booted slot A, version 1, committed/, TCG_TIMEOUTS.bootMs);
+    await waitForShell(shellPort + 1);
+    const sums = 'sha256sum /run/imago/esp/A/* /run/imago/esp/imago/grubenv';
+    const before = (await guestShell(shellPort + 1, sums)).output;
+    const cases: [string, RegExp][] = [
+      ['tampered.bundle', /update refused: (initrd.img|kernel|manifest.json) does not match its sha256 in the signed manifest/],
+      ['other-arch.bundle', new RegExp(`update refused: the bundle is for ${arch === 'x86_64' ? 'aarch64' : 'x86_64'}, this device is ${arch}`)],
+      ['truncated.bundle', /update refused: the bundle is truncated: \S+ ended after \d+ of \d+ bytes/],
+      ['untrusted.bundle', new RegExp(`update refused: the bundle is signed by key ${stranger.id}, which this image does not trust`)],
+    ];
+    for (const [file, message] of cases) {
+      const result = await guestShell(shellPort + 1, `imagoctl update ${url(file)}`);
+      t.is(result.code, 1, `${file}: ${result.output}`);
+      t.regex(result.output, message, file);
+      t.log(`${file}: ${result.output.trim()}`);
+    }
+    t.is((await guestShell(shellPort + 1, sums)).output, before, 'slot A and grubenv are byte-for-byte unchanged');
+    t.notRegex((await guestShell(shellPort + 1, 'ls /run/imago/esp/B/')).output, /boot\.cfg/, 'the inactive slot is never left bootable');
+    t.regex((await guestShell(shellPort + 1, 'imagoctl status')).output, /running version 1 from slot A, committed/);
+  } finally {
+    server.close();
+    await vm.kill();
+  }
+});
