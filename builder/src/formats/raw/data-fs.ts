@@ -8,16 +8,19 @@ import { mkdtemp, mkdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../io/exec.ts';
+import { fatEpoch } from './esp.ts';
 
 /** The file system's bytes. Throws naming mke2fs when it is missing or fails. */
 export async function makeDataFs(options: { sizeBytes: number; uuid: string; hashSeed: string; label: string; epoch: number }): Promise<Buffer> {
   const work = await mkdtemp(join(tmpdir(), 'imago-data-'));
-  // ext4 stores times from 1970; 0 is fine, but keep one rule for every partition.
-  const time = String(options.epoch);
+  // mke2fs ignores E2FSPROGS_FAKE_TIME=0 and stamps the superblock with the real time, so
+  // use the ESP's rule for every partition: never earlier than 1980-01-01.
+  const epoch = Math.max(options.epoch, fatEpoch);
+  const time = String(epoch);
   try {
     const root = join(work, 'root');
     await mkdir(root);
-    await utimes(root, options.epoch, options.epoch);
+    await utimes(root, epoch, epoch);
     const image = join(work, 'data.img');
     const env = { ...process.env, SOURCE_DATE_EPOCH: time, E2FSPROGS_FAKE_TIME: time };
     try {
