@@ -53,16 +53,18 @@ test-qemu:
 ## scenario on the six with Debian packages, the update scenarios on aarch64 and 20 power
 ## cuts on x86_64, and print the tables.
 test-matrix: deps-all
-	rm -rf $(OUT)/qemu-tests/matrix
+	# Every scenario runs even when an earlier one failed, so the tables are complete;
+	# the target still fails if any of them did.
+	rm -rf $(OUT)/qemu-tests/matrix $(OUT)/qemu-tests/containers-matrix
 	$(IMAGO) build $(FOUNDATION) --out $(OUT)/qemu-tests/foundation --arch all
-	-IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/foundation.test.ts
-	rm -rf $(OUT)/qemu-tests/containers-matrix
-	-IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/edge.test.ts
-	node --import tsx qemu-tests/matrix-table.ts
-	# A/B updates: the update scenarios on aarch64 (AAVMF), and 20 power cuts during updates on x86_64.
-	-IMAGO_UPDATE_ARCH=aarch64 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts
-	-IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts
-	node --import tsx qemu-tests/containers-table.ts
+	@status=0; \
+	IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/foundation.test.ts || status=1; \
+	IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/edge.test.ts || status=1; \
+	node --import tsx qemu-tests/matrix-table.ts; \
+	IMAGO_UPDATE_ARCH=aarch64 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
+	IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
+	node --import tsx qemu-tests/containers-table.ts; \
+	exit $$status
 
 ## Sizes and timings of the default image on every architecture, as a table.
 bench: deps-all
