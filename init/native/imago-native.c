@@ -659,8 +659,17 @@ static void __attribute__((noreturn)) child_run(SpawnPlan *p)
     struct sigaction dfl;
     memset(&dfl, 0, sizeof(dfl));
     dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-        sigaction(sig, &dfl, NULL);   /* EINVAL for SIGKILL/SIGSTOP and glibc's own: fine */
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sigaction(sig, &dfl, NULL) == 0 || sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        /* glibc refuses its reserved real-time signals (32, 33), yet an ignored
+           one is inherited through exec from whoever started us. A zeroed kernel
+           sigaction means SIG_DFL whatever the architecture's layout; the kernel
+           sigset is 8 bytes, or 16 on MIPS. */
+        unsigned long zero[16] = { 0 };
+        if (syscall(SYS_rt_sigaction, sig, zero, NULL, 8) < 0)
+            syscall(SYS_rt_sigaction, sig, zero, NULL, 16);
+    }
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
