@@ -7,19 +7,19 @@ import { debianOnly, isDebianSuite, parseDeb822Sources, parseOneLineSources, rea
 // Fixture hosts use the reserved .example domain: the project never names a real mirror.
 const deb822 = `Types: deb
 # a comment inside the stanza
-URIs: http://mirror.example/debian
+URIs: file:/srv/mirror/debian
 Suites: bookworm bookworm-updates
 Components: main contrib
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb deb-src
-URIs: http://mirror.example/debian-security
+URIs: file:/srv/mirror/debian-security
 Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
-URIs: http://mirror.example/disabled
+URIs: file:/srv/mirror/disabled
 Suites: bookworm
 Components: main
 Enabled: no
@@ -40,14 +40,14 @@ test('parseDeb822Sources reads stanzas, comments and continuation lines, drops d
   t.deepEqual(entries, [
     {
       types: ['deb'],
-      uris: ['http://mirror.example/debian'],
+      uris: ['file:/srv/mirror/debian'],
       suites: ['bookworm', 'bookworm-updates'],
       components: ['main', 'contrib'],
       signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg',
     },
     {
       types: ['deb', 'deb-src'],
-      uris: ['http://mirror.example/debian-security'],
+      uris: ['file:/srv/mirror/debian-security'],
       suites: ['bookworm-security'],
       components: ['main'],
       signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg',
@@ -59,23 +59,23 @@ test('parseDeb822Sources reads stanzas, comments and continuation lines, drops d
 
 test('parseOneLineSources reads options, ignores comments and junk', (t) => {
   const text = `# main archive
-deb [arch=amd64,arm64 signed-by=/k.gpg] http://mirror.example/debian bookworm main non-free-firmware
-deb-src http://mirror.example/debian bookworm main # trailing comment
-#deb http://mirror.example/debian sid main
+deb [arch=amd64,arm64 signed-by=/k.gpg] file:/srv/mirror/debian bookworm main non-free-firmware
+deb-src file:/srv/mirror/debian bookworm main # trailing comment
+#deb file:/srv/mirror/debian sid main
 not a source line
-deb http://mirror.example/debian-security bookworm-security/updates main
+deb file:/srv/mirror/debian-security bookworm-security/updates main
 `;
   t.deepEqual(parseOneLineSources(text), [
     {
       types: ['deb'],
-      uris: ['http://mirror.example/debian'],
+      uris: ['file:/srv/mirror/debian'],
       suites: ['bookworm'],
       components: ['main', 'non-free-firmware'],
       signedBy: '/k.gpg',
       architectures: ['amd64', 'arm64'],
     },
-    { types: ['deb-src'], uris: ['http://mirror.example/debian'], suites: ['bookworm'], components: ['main'] },
-    { types: ['deb'], uris: ['http://mirror.example/debian-security'], suites: ['bookworm-security/updates'], components: ['main'] },
+    { types: ['deb-src'], uris: ['file:/srv/mirror/debian'], suites: ['bookworm'], components: ['main'] },
+    { types: ['deb'], uris: ['file:/srv/mirror/debian-security'], suites: ['bookworm-security/updates'], components: ['main'] },
   ]);
 });
 
@@ -96,20 +96,20 @@ for (const [suite, expected] of suiteCases) {
 
 test('debianOnly drops third-party entries', (t) => {
   const entries = parseOneLineSources(
-    'deb http://vendor.example/apt cloud-sdk-bookworm main\ndeb http://mirror.example/debian bookworm main\n',
+    'deb http://vendor.example/apt cloud-sdk-bookworm main\ndeb file:/srv/mirror/debian bookworm main\n',
   );
-  t.deepEqual(debianOnly(entries).map((e) => e.uris[0]), ['http://mirror.example/debian']);
+  t.deepEqual(debianOnly(entries).map((e) => e.uris[0]), ['file:/srv/mirror/debian']);
 });
 
 test('readHostSources reads only *.list and *.sources files', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'imago-sources-'));
   t.teardown(() => rm(root, { recursive: true, force: true }));
   await mkdir(join(root, 'etc/apt/sources.list.d'), { recursive: true });
-  await writeFile(join(root, 'etc/apt/sources.list'), 'deb http://mirror.example/a bookworm main\n');
-  await writeFile(join(root, 'etc/apt/sources.list.d/b.sources'), 'Types: deb\nURIs: http://mirror.example/b\nSuites: bookworm\nComponents: main\n');
-  await writeFile(join(root, 'etc/apt/sources.list.d/c.list'), 'deb http://mirror.example/c trixie main\n');
-  await writeFile(join(root, 'etc/apt/sources.list.d/d.list.disabled'), 'deb http://mirror.example/d bookworm main\n');
+  await writeFile(join(root, 'etc/apt/sources.list'), 'deb file:/srv/mirror/a bookworm main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/b.sources'), 'Types: deb\nURIs: file:/srv/mirror/b\nSuites: bookworm\nComponents: main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/c.list'), 'deb file:/srv/mirror/c trixie main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/d.list.disabled'), 'deb file:/srv/mirror/d bookworm main\n');
   await writeFile(join(root, 'etc/apt/sources.list.d/e.list'), 'deb http://vendor.example/e nodistro main\n');
   const entries = await readHostSources(root);
-  t.deepEqual(entries.map((e) => e.uris[0]), ['http://mirror.example/a', 'http://mirror.example/b', 'http://mirror.example/c']);
+  t.deepEqual(entries.map((e) => e.uris[0]), ['file:/srv/mirror/a', 'file:/srv/mirror/b', 'file:/srv/mirror/c']);
 });

@@ -3,19 +3,19 @@ import { parseDeb822Sources } from './host-sources.ts';
 import { derivePrivateSources, renderSources } from './private-sources.ts';
 
 const host = parseDeb822Sources(`Types: deb
-URIs: http://mirror.example/debian
+URIs: file:/srv/mirror/debian
 Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
-URIs: http://mirror.example/debian-security
+URIs: file:/srv/mirror/debian-security
 Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
-URIs: http://mirror.example/debian
+URIs: file:/srv/mirror/debian
 Suites: trixie
 Components: main
 `);
@@ -24,9 +24,9 @@ test('binary entries for bookworm, its updates and security, pinned to the arch'
   const text = renderSources(derivePrivateSources(host, { arch: 'arm64' }));
   t.is(
     text,
-    'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/debian bookworm main\n' +
-      'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/debian bookworm-updates main\n' +
-      'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/debian-security bookworm-security main\n',
+    'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] file:/srv/mirror/debian bookworm main\n' +
+      'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] file:/srv/mirror/debian bookworm-updates main\n' +
+      'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] file:/srv/mirror/debian-security bookworm-security main\n',
   );
 });
 
@@ -35,7 +35,7 @@ test('deb-src for another release comes from the main mirror', (t) => {
   t.deepEqual(sources, [
     {
       type: 'deb-src',
-      uri: 'http://mirror.example/debian',
+      uri: 'file:/srv/mirror/debian',
       suite: 'trixie',
       components: ['main'],
       signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg',

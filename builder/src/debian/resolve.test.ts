@@ -3,16 +3,16 @@ import { parseDebFilename, parsePrintUris } from './resolve.ts';
 import { parseControlRecords, parseDependsNames } from './control-fields.ts';
 
 // Shape of real `apt-get install --print-uris -qq` lines; the host is a placeholder.
-const printUris = `'http://mirror.example/debian/pool/main/g/glibc/libc6_2.36-9%2bdeb12u14_amd64.deb' libc6_2.36-9+deb12u14_amd64.deb 2759320 MD5Sum:8d98f0c882f269aaee8437bcfe89346e
-'http://mirror.example/debian/pool/main/a/attr/libattr1_2.5.1-4_amd64.deb' libattr1_1%3a2.5.1-4_amd64.deb 22164 MD5Sum:52fea1b13209029d52405624225a473e
-'http://mirror.example/debian-security/pool/updates/main/o/openssl/libssl3_3.0.22-1%7edeb12u2_amd64.deb' libssl3_3.0.22-1~deb12u2_amd64.deb 2039888 
+const printUris = `'file:/srv/mirror/debian/pool/main/g/glibc/libc6_2.36-9%2bdeb12u14_amd64.deb' libc6_2.36-9+deb12u14_amd64.deb 2759320 MD5Sum:8d98f0c882f269aaee8437bcfe89346e
+'file:/srv/mirror/debian/pool/main/a/attr/libattr1_2.5.1-4_amd64.deb' libattr1_1%3a2.5.1-4_amd64.deb 22164 MD5Sum:52fea1b13209029d52405624225a473e
+'file:/srv/mirror/debian-security/pool/updates/main/o/openssl/libssl3_3.0.22-1%7edeb12u2_amd64.deb' libssl3_3.0.22-1~deb12u2_amd64.deb 2039888 
 `;
 
 test('parsePrintUris reads uri, file name and size, with or without a hash', (t) => {
   const planned = parsePrintUris(printUris);
   t.is(planned.length, 3);
   t.deepEqual(planned[1], {
-    uri: 'http://mirror.example/debian/pool/main/a/attr/libattr1_2.5.1-4_amd64.deb',
+    uri: 'file:/srv/mirror/debian/pool/main/a/attr/libattr1_2.5.1-4_amd64.deb',
     filename: 'libattr1_1%3a2.5.1-4_amd64.deb',
     size: 22164,
   });
