@@ -25,7 +25,7 @@ Components: main
 Enabled: no
 
 Types: deb
-URIs: http://vendor.example/apt
+URIs: file:/srv/vendor/apt
 Suites: nodistro
 Components: main
 Architectures: amd64
@@ -53,7 +53,7 @@ test('parseDeb822Sources reads stanzas, comments and continuation lines, drops d
       signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg',
     },
     // The inline key block is not a keyring path, so it is left out.
-    { types: ['deb'], uris: ['http://vendor.example/apt'], suites: ['nodistro'], components: ['main'], architectures: ['amd64'] },
+    { types: ['deb'], uris: ['file:/srv/vendor/apt'], suites: ['nodistro'], components: ['main'], architectures: ['amd64'] },
   ]);
 });
 
@@ -96,7 +96,7 @@ for (const [suite, expected] of suiteCases) {
 
 test('debianOnly drops third-party entries', (t) => {
   const entries = parseOneLineSources(
-    'deb http://vendor.example/apt cloud-sdk-bookworm main\ndeb file:/srv/mirror/debian bookworm main\n',
+    'deb file:/srv/vendor/apt cloud-sdk-bookworm main\ndeb file:/srv/mirror/debian bookworm main\n',
   );
   t.deepEqual(debianOnly(entries).map((e) => e.uris[0]), ['file:/srv/mirror/debian']);
 });
@@ -109,7 +109,7 @@ test('readHostSources reads only *.list and *.sources files', async (t) => {
   await writeFile(join(root, 'etc/apt/sources.list.d/b.sources'), 'Types: deb\nURIs: file:/srv/mirror/b\nSuites: bookworm\nComponents: main\n');
   await writeFile(join(root, 'etc/apt/sources.list.d/c.list'), 'deb file:/srv/mirror/c trixie main\n');
   await writeFile(join(root, 'etc/apt/sources.list.d/d.list.disabled'), 'deb file:/srv/mirror/d bookworm main\n');
-  await writeFile(join(root, 'etc/apt/sources.list.d/e.list'), 'deb http://vendor.example/e nodistro main\n');
+  await writeFile(join(root, 'etc/apt/sources.list.d/e.list'), 'deb file:/srv/vendor/e nodistro main\n');
   const entries = await readHostSources(root);
   t.deepEqual(entries.map((e) => e.uris[0]), ['file:/srv/mirror/a', 'file:/srv/mirror/b', 'file:/srv/mirror/c']);
 });
