@@ -45,7 +45,10 @@ export async function freshDisk(imageDir: string, name: string): Promise<string>
   return path;
 }
 
-/** Serves the files of `<outRoot>/bundles` over HTTP on a free port; the guest sees the host as 10.0.2.2. */
+/** Where the guest reaches this server: QEMU's user-mode network shows the host at 10.0.2.2. */
+const serverFromGuest = { scheme: 'http', address: '10.0.2.2' };
+
+/** Serves the files of `<outRoot>/bundles` over HTTP on a free port, for `imagoctl update` in the guest. */
 export async function serveBundles(): Promise<{ server: Server; url: (file: string) => string }> {
   const server = createServer((request, response) => {
     readFile(join(outRoot, 'bundles', (request.url ?? '/').slice(1)))
@@ -57,7 +60,7 @@ export async function serveBundles(): Promise<{ server: Server; url: (file: stri
   });
   await new Promise<void>((done) => server.listen(0, '0.0.0.0', done));
   const port = (server.address() as { port: number }).port;
-  return { server, url: (file) => `http://10.0.2.2:${port}/${file}` };
+  return { server, url: (file) => `${serverFromGuest.scheme}://${serverFromGuest.address}:${port}/${file}` };
 }
 
 /** Runs `command` in the guest's shell service; resolves with its output and exit code. */
