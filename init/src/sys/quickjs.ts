@@ -5,6 +5,7 @@
 import * as os from 'os';
 import * as native from 'imago:native';
 import { decodeUtf8, encodeUtf8 } from '../logs/utf8.ts';
+import { readBytes } from './read-bytes.ts';
 import { decodeWaitStatus } from './signals.ts';
 import { SysError, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
 
@@ -120,32 +121,8 @@ export const quickjsSys: Sys = {
   },
 
   readText(path) {
-    // Not std.loadFile: it sizes the file with ftell, so /proc and cgroupfs files read as empty.
-    const fd = os.open(path, os.O_RDONLY);
-    if (fd < 0) return undefined;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    try {
-      for (;;) {
-        const chunk = native.read(fd, 65536);
-        if (typeof chunk === 'number') {
-          if (chunk === -native.EINTR) continue;
-          return undefined;
-        }
-        if (chunk.byteLength === 0) break;
-        chunks.push(new Uint8Array(chunk));
-        total += chunk.byteLength;
-      }
-    } finally {
-      native.close(fd);
-    }
-    const all = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      all.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return decodeUtf8(all);
+    const bytes = readBytes(path);
+    return bytes === undefined ? undefined : decodeUtf8(bytes);
   },
   writeText(path, text, mode = 0o644) {
     const fd = check(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'open', path);
