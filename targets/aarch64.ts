@@ -16,6 +16,7 @@ export const aarch64: Target = {
   kernel: {
     debianPackage: 'linux-image-arm64',
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    diskModules: ['virtio_blk', 'nvme'],
     build: { arch: 'arm64', fragment: 'aarch64', makeTarget: 'Image', image: 'arch/arm64/boot/Image', format: 'Image' },
   },
   qemu: {

@@ -32,6 +32,12 @@ export interface Target {
     debianPackage?: string;
     /** Modules every image loads with the Debian kernel so the QEMU devices below work, in load order. */
     bootModules: string[];
+    /**
+     * Storage drivers an image with A/B updates loads so the init finds its
+     * disk (QEMU's virtio disk and common controllers); a board's own go in
+     * the spec's kernel.modules. Only targets with a raw disk format have them.
+     */
+    diskModules?: string[];
     /** How to build this target's kernel from Debian's linux-source-6.1 (see builder/src/kernel/). */
     build: KernelBuild;
   };

@@ -15,6 +15,7 @@ export const x86_64: Target = {
     debianPackage: 'linux-image-amd64',
     // Debian builds the virtio core, PCI transport and net driver as modules.
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    diskModules: ['virtio_blk', 'ahci', 'sd_mod', 'nvme'],
     build: { arch: 'x86', fragment: 'x86_64', makeTarget: 'bzImage', image: 'arch/x86/boot/bzImage', format: 'bzImage' },
   },
   qemu: {

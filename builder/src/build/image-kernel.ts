@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { containerKernelFragments, containerKernelModules } from '../containers/host-support.ts';
 import { step } from '../errors.ts';
+import { diskKernelModules } from '../formats/raw/disk-modules.ts';
 import { buildKernel } from '../kernel/build-kernel.ts';
 import { loadDebianKernel, selectModules, type SelectedModule } from '../kernel/debian-kernel.ts';
 import { buildsKernel } from '../spec/arch-rules.ts';
@@ -44,7 +45,7 @@ export async function imageKernel(spec: Spec, specDir: string, target: Target, o
   }
   const kernelTarget = spec.kernel?.package ? { ...target, kernel: { ...target.kernel, debianPackage: spec.kernel.package } } : target;
   const kernel = await step(`get the kernel for ${target.name}`, () => loadDebianKernel(kernelTarget, progress));
-  const modules = await step('select kernel modules', async () => selectModules(kernel, [...target.kernel.bootModules, ...containerKernelModules(spec), ...(spec.kernel?.modules ?? [])]));
+  const modules = await step('select kernel modules', async () => selectModules(kernel, [...target.kernel.bootModules, ...diskKernelModules(spec, target), ...containerKernelModules(spec), ...(spec.kernel?.modules ?? [])]));
   return {
     image: kernel.image,
     modules,

@@ -26,7 +26,7 @@ export function waitForPartition(sys: Sys, name: string, timeoutMs: number): str
   for (;;) {
     const device = findPartition(sys, name);
     if (device) return device;
-    if (sys.now() > deadline) throw new Error(`no partition named ${name} after ${timeoutMs / 1000} s (is this a raw disk image, with virtio_blk and the file system modules in kernel.modules?)`);
+    if (sys.now() > deadline) throw new Error(`no partition named ${name} after ${timeoutMs / 1000} s (is this a raw disk image? a board's own storage driver goes in the spec's kernel.modules)`);
     os.sleep(100);
   }
 }
