@@ -84,6 +84,7 @@ export function readKernelTree(tree: Tree, packageName: string, version: string)
   if (!image || image.kind !== 'file') throw new Error(`kernel package ${packageName} ${version} has no /boot/vmlinuz-* image`);
   const kernelRelease = image.path.replace(/^boot\/vmlinu[xz]-/, '');
   const modules = new Map<string, KernelModule>();
+  const aliases = new Map<string, string[]>();
   for (const prefix of [`lib/modules/${kernelRelease}/`, `usr/lib/modules/${kernelRelease}/`]) {
     for (const entry of tree.entries()) {
       if (!entry.path.startsWith(prefix) || !entry.path.endsWith('.ko')) continue;
@@ -98,8 +99,10 @@ export function readKernelTree(tree: Tree, packageName: string, version: string)
       }
       const name = normaliseModuleName(info.name ?? path.replace(/^.*\//, '').replace(/\.ko$/, ''));
       modules.set(name, { name, path, data: file.data, depends: info.depends, softdepPre: info.softdepPre });
+      for (const [key, value] of info.fields) if (key === 'alias' && !/[*?[]/.test(value)) (aliases.get(value) ?? aliases.set(value, []).get(value)!).push(name);
     }
   }
+  resolveSoftdepAliases(modules, aliases);
   if (modules.size === 0) throw new Error(`kernel package ${packageName} ${version} has no uncompressed .ko modules under lib/modules/${kernelRelease}/`);
   return { packageName, version, kernelRelease, image: image.data, modules };
 }
@@ -119,4 +122,15 @@ export function selectModules(kernel: DebianKernel, names: string[]): SelectedMo
     const module = kernel.modules.get(name)!;
     return { name, path: `lib/modules/${kernel.kernelRelease}/${module.path}`, data: module.data };
   });
+}
+
+/**
+ * A softdep may name an alias rather than a module (libcrc32c's `pre: crc32c`,
+ * which crc32c_generic provides): such names become the module that has the
+ * alias, the first by name when several do, so the closure loads it first.
+ */
+export function resolveSoftdepAliases(modules: Map<string, KernelModule>, aliases: ReadonlyMap<string, string[]>): void {
+  for (const module of modules.values()) {
+    module.softdepPre = module.softdepPre.map((name) => (modules.has(normaliseModuleName(name)) ? name : ([...(aliases.get(name) ?? [])].sort()[0] ?? name)));
+  }
 }
