@@ -9,7 +9,8 @@
  * are byte-identical.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import mqtt from 'mqtt';
@@ -79,7 +80,19 @@ for (const arch of arches) {
           client.on('message', (topic, payload) => messages.push({ at: vm.elapsedMs(), text: `${topic} ${payload.toString()}` }));
           await client.subscribeAsync('edge/#');
           const first = await nextMessage(messages, () => true, TCG_TIMEOUTS.expectMs);
-          t.regex(first.text, /^edge\/telemetry reading \d+ from edge$/, 'the publisher container reached the host subscriber');
+          t.regex(first.text, /^edge\/telemetry reading \d+ from 10\.88\.\d+\.\d+\/16$/, 'the publisher container, on the private network, reached the host subscriber');
+
+          // The private network's NAT: the publisher reaches a web server on the host (QEMU's 10.0.2.2).
+          const token = `outbound-${Date.now()}`;
+          const web = createHttpServer((_req, res) => res.end(token));
+          await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+          try {
+            await vm.send(`outbound ${(web.address() as AddressInfo).port}\n`);
+            t.is((await vm.expect(/probe: OUTBOUND (.*)\r?\n/)).groups[0], token, 'a private-network container reaches the outside through the NAT');
+            t.regex((await vm.expect(/probe: NAT (.*)\r?\n/)).groups[0] ?? '', /^[1-9]\d* rules$/);
+          } finally {
+            web.close();
+          }
 
           await vm.send('containers\n');
           const tasks = await vm.expect(/probe: TASKS (.*)\r?\n/);
@@ -95,7 +108,7 @@ for (const arch of arches) {
           await vm.expect(/init: publisher stopping: dependency broker is (down|unhealthy)/);
           await vm.expect('init: broker healthy', HEALTHY_MS);
           await vm.expect(/init: started publisher/, HEALTHY_MS);
-          const after = await nextMessage(messages, (m) => m.at > killedAt + 1000 && /reading 1 from edge$/.test(m.text), TCG_TIMEOUTS.expectMs * 2);
+          const after = await nextMessage(messages, (m) => m.at > killedAt + 1000 && /reading 1 from 10\.88\./.test(m.text), TCG_TIMEOUTS.expectMs * 2);
           row.recoverySeconds = (after.at - killedAt) / 1000;
           t.log(`a new publisher run reached the host ${row.recoverySeconds.toFixed(1)} s after the kill`);
         } finally {

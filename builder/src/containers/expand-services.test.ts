@@ -50,3 +50,7 @@ test('a spec without containers is unchanged', (t) => {
   const plain: Spec = { version: 1, name: 'x', services: [{ name: 'a', command: ['/bin/true'] }] };
   t.is(expandContainerServices(plain), plain);
 });
+
+test('a private-network container joins the CNI network instead of the host\'s', (t) => {
+  t.deepEqual(ctrRunArgs({ name: 'app', image: 'mosquitto', network: 'private' }), ['--cni', 'imago/mosquitto:latest', 'app']);
+});

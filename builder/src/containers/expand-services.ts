@@ -44,7 +44,10 @@ function importServiceSpec(): ServiceSpec {
  */
 export function ctrRunArgs(service: ServiceSpec): string[] {
   const args: string[] = [];
-  if ((service.network ?? 'host') === 'host') args.push('--net-host');
+  const network = service.network ?? 'host';
+  if (network === 'host') args.push('--net-host');
+  // ctr's CNI support attaches the task's namespace to the network of /etc/cni/net.d and detaches it after --rm.
+  if (network === 'private') args.push('--cni');
   for (const [key, value] of Object.entries(service.env ?? {})) args.push('--env', `${key}=${value}`);
   if (service.workdir) args.push('--cwd', service.workdir);
   for (const mount of service.mounts ?? []) {

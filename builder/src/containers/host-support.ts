@@ -6,19 +6,23 @@
 import { fileURLToPath } from 'node:url';
 import type { Spec } from '../spec/schema.ts';
 import { usesContainers } from './names.ts';
+import { privateNetworkModules, privateNetworkPackages, usesPrivateNetwork } from './private-network.ts';
 
 /** Debian packages the image needs for containers (with their dependencies, resolved later). */
 export function containerHostPackages(spec: Spec): string[] {
-  return usesContainers(spec) ? ['containerd', 'runc'] : [];
+  if (!usesContainers(spec)) return [];
+  return ['containerd', 'runc', ...(usesPrivateNetwork(spec) ? privateNetworkPackages : [])];
 }
 
 /**
  * Modules a Debian kernel loads for containers: overlayfs for containerd's
  * snapshotter. Namespaces, cgroups, seccomp and the BPF device controller are
- * built into Debian's kernels; host and loopback-only networking need nothing more.
+ * built into Debian's kernels; host and loopback-only networking need nothing
+ * more, private networks need the bridge and netfilter modules.
  */
 export function containerKernelModules(spec: Spec): string[] {
-  return usesContainers(spec) ? ['overlay'] : [];
+  if (!usesContainers(spec)) return [];
+  return ['overlay', ...(usesPrivateNetwork(spec) ? privateNetworkModules : [])];
 }
 
 /** Extra kernel config fragments (absolute paths) for a kernel built from source. */

@@ -4,6 +4,7 @@
  * supervised service. Pure, so the exact bytes are tested.
  */
 import { containerdSocket, containerNamespace } from './names.ts';
+import { cniLeaseDir } from './private-network.ts';
 
 /** What the import script needs to know about one stored image. */
 export interface StoredImageRef {
@@ -18,11 +19,13 @@ export interface StoredImageRef {
 /**
  * containerd's configuration: root on the /var tmpfs, state and socket on
  * /run. The CRI plugin (Kubernetes) and the snapshotters an in-memory system
- * cannot use are disabled: less memory, faster start, no noise in the log.
+ * cannot use (and the /opt installer) are disabled: less memory, faster start, no noise in the log.
  */
 export function containerdConfig(): string {
   const disabled = [
     'io.containerd.grpc.v1.cri',
+    // Installs binaries into /opt/containerd, which is read-only here.
+    'io.containerd.internal.v1.opt',
     'io.containerd.internal.v1.tracing',
     'io.containerd.snapshotter.v1.aufs',
     'io.containerd.snapshotter.v1.btrfs',
@@ -78,7 +81,9 @@ export function importScript(images: readonly StoredImageRef[]): string {
  * `run-container NAMESPACE ID CTR-RUN-ARGS...`: runs one container in the
  * foreground with `ctr run --rm`. A run that was killed rather than stopped
  * (a crash of ctr, containerd restarted under it) leaves its container behind
- * and the id taken, so that is removed first.
+ * and the id taken, so that is removed first, with the private-network
+ * address host-local still holds for it (its file names the owner as
+ * NAMESPACE-ID, then a CR).
  */
 export function runContainerScript(): string {
   return [
@@ -91,6 +96,7 @@ export function runContainerScript(): string {
     '  echo "run-container: removing the container $id left by an earlier run" >&2',
     '  $ctr tasks delete -f "$id" > /dev/null 2>&1 || true',
     '  $ctr containers delete "$id" > /dev/null',
+    `  for lease in $(grep -l "^$ns-$id$(printf '\\r')" ${cniLeaseDir}/* 2> /dev/null); do rm -f "$lease"; done`,
     'fi',
     'exec $ctr run --rm "$@"',
     '',

@@ -10,6 +10,7 @@ import { addContainerRuntime } from '../containers/add-runtime.ts';
 import { expandContainerServices } from '../containers/expand-services.ts';
 import type { StoredImage } from '../containers/image-containers.ts';
 import { usesContainers } from '../containers/names.ts';
+import { usesPrivateNetwork } from '../containers/private-network.ts';
 import { addBusyboxLinks } from '../debian/busybox.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
@@ -61,7 +62,7 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
   for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
-  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? []);
+  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], usesPrivateNetwork(spec));
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);

@@ -49,6 +49,13 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
       if (service[field] !== undefined) at(field, `a container service runs as its image's user; set user: on the image under containers: instead`);
     }
     if (service.type === 'oneshot') at('type', 'a container service is a long-running process (type simple)');
+    if (service.network === 'private') {
+      for (const field of ['ready', 'health'] as const) {
+        const probe = service[field];
+        const kind = probe?.tcp !== undefined ? 'tcp' : probe?.http !== undefined ? 'http' : undefined;
+        if (kind) at(field, `a ${kind} probe connects to the device's 127.0.0.1, which a private-network container is not on; use a command probe, or network: host`);
+      }
+    }
     return problems;
   });
 }

@@ -68,7 +68,10 @@ export const serviceSchema = z
     name: name.describe('Required. Unique service name; its log is /var/log/<name>.log.'),
     command: command.optional().describe('The command: a list of arguments (argv), or one string run by /bin/sh -c. Required, except for a container service, where it replaces the image\'s entrypoint and command.'),
     image: name.optional().describe('Run the service as a container of this image (a name from `containers:`), through containerd. Restart, depends_on, ready, health, logs and stop work as for any service.'),
-    network: z.enum(['host', 'none']).optional().describe('Network of a container service: host (default: the device\'s own network, ports and probes on 127.0.0.1) or none (loopback only).'),
+    network: z
+      .enum(['host', 'private', 'none'])
+      .optional()
+      .describe('Network of a container service: host (default: the device\'s own network, ports and probes on 127.0.0.1), private (its own eth0 on the imago0 bridge, 10.88.0.0/16, with the device at 10.88.0.1 and outbound traffic masqueraded; tcp and http probes cannot reach it, use a command probe) or none (loopback only).'),
     mounts: z.array(mountSchema).optional().describe('Host paths bind-mounted into a container service.'),
     type: z.enum(['simple', 'oneshot']).optional().describe('simple (default): a long-running process. oneshot: runs to completion; it is ready once it exited 0.'),
     env: env.optional(),

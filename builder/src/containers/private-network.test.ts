@@ -1,0 +1,45 @@
+import test from 'ava';
+import { parseSpec } from '../spec/parse.ts';
+import { Tree } from '../tree/tree.ts';
+import { containerHostPackages, containerKernelModules } from './host-support.ts';
+import { addPrivateNetwork, cniConfig, usesPrivateNetwork } from './private-network.ts';
+
+const spec = (network: string) => {
+  const { spec: parsed, problems } = parseSpec(`version: 1\nname: t\ncontainers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, network: ${network} }\n`, 'spec.yml');
+  if (!parsed) throw new Error(problems.map((p) => p.message).join('\n'));
+  return parsed;
+};
+
+test('a private-network service brings the CNI plugins, iptables and the netfilter modules', (t) => {
+  t.true(usesPrivateNetwork(spec('private')));
+  t.deepEqual(containerHostPackages(spec('private')), ['containerd', 'runc', 'containernetworking-plugins', 'iptables']);
+  t.true(containerKernelModules(spec('private')).includes('bridge'));
+  t.true(containerKernelModules(spec('private')).includes('nft_chain_nat'));
+});
+
+test('host and none networks need neither', (t) => {
+  for (const network of ['host', 'none']) {
+    t.false(usesPrivateNetwork(spec(network)));
+    t.deepEqual(containerHostPackages(spec(network)), ['containerd', 'runc']);
+    t.deepEqual(containerKernelModules(spec(network)), ['overlay']);
+  }
+});
+
+test('the network is a masquerading gateway bridge with host-local addresses', (t) => {
+  const network = JSON.parse(cniConfig());
+  t.is(network.name, 'imago');
+  t.like(network.plugins[0], { type: 'bridge', bridge: 'imago0', isGateway: true, ipMasq: true });
+  t.deepEqual(network.plugins[0].ipam.ranges, [[{ subnet: '10.88.0.0/16', gateway: '10.88.0.1' }]]);
+  t.deepEqual(network.plugins.map((p: { type: string }) => p.type), ['bridge', 'loopback']);
+});
+
+test('the image keeps only the plugins it uses, links /opt/cni/bin and the iptables-nft commands', (t) => {
+  const tree = new Tree();
+  for (const plugin of ['bridge', 'host-local', 'loopback', 'dhcp', 'portmap']) tree.add({ path: `/usr/lib/cni/${plugin}`, kind: 'file', mode: 0o755, data: new Uint8Array(1) });
+  tree.add({ path: '/usr/sbin/xtables-nft-multi', kind: 'file', mode: 0o755, data: new Uint8Array(1) });
+  addPrivateNetwork(tree);
+  t.deepEqual(tree.entries().filter((e) => e.path.startsWith('usr/lib/cni/')).map((e) => e.path), ['usr/lib/cni/bridge', 'usr/lib/cni/host-local', 'usr/lib/cni/loopback']);
+  t.like(tree.get('/opt/cni/bin'), { kind: 'symlink', target: '/usr/lib/cni' });
+  t.like(tree.get('/usr/sbin/iptables'), { kind: 'symlink', target: 'xtables-nft-multi' });
+  t.true(tree.has('/etc/cni/net.d/10-imago.conflist'));
+});

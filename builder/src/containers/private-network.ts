@@ -1,0 +1,78 @@
+/**
+ * `network: private` for container services: each such container gets its own
+ * network namespace with an eth0 on the `imago0` bridge, an address from
+ * 10.88.0.0/16, the device at 10.88.0.1 as its gateway, and outbound traffic
+ * masqueraded to the device's own addresses. It is Docker's default bridge,
+ * made by Debian's CNI plugins (bridge, host-local, loopback) through
+ * `ctr run --cni`; the NAT rules go in with Debian's iptables (nft backend).
+ * Pure: what the image needs, as packages, modules, files and text.
+ */
+import { bytes, type Tree } from '../tree/tree.ts';
+
+/** The bridge on the device that private containers are attached to. */
+export const bridgeName = 'imago0';
+export const privateSubnet = '10.88.0.0/16';
+/** The device's address on the bridge: how a private container reaches the device's services. */
+export const bridgeGateway = '10.88.0.1';
+
+/** The CNI network's name. */
+const networkName = 'imago';
+/** host-local's record of the addresses it gave out: one file per address, on the /var tmpfs. */
+export const cniLeaseDir = `/var/lib/cni/networks/${networkName}`;
+
+/** Where ctr's CNI library reads its network: the first configuration file in this folder. */
+export const cniConfigPath = '/etc/cni/net.d/10-imago.conflist';
+/** Debian installs the plugins here; ctr's library looks in /opt/cni/bin as well. */
+const debianPluginDir = '/usr/lib/cni';
+const upstreamPluginDir = '/opt/cni/bin';
+const usedPlugins = ['bridge', 'host-local', 'loopback'];
+/** Debian's plugins are about 3 MB each; an image keeps the three it uses. */
+const debianPlugins = ['bandwidth', 'bridge', 'dhcp', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tuning', 'vlan', 'vrf'];
+
+/** The commands update-alternatives would link to iptables-nft; maintainer scripts do not run in an image. */
+const iptablesLinks = ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'];
+
+/** Whether any service of `spec` runs a container on the private network. */
+export function usesPrivateNetwork(spec: { services?: { image?: string; network?: string }[] }): boolean {
+  return (spec.services ?? []).some((service) => service.image !== undefined && service.network === 'private');
+}
+
+/** Debian packages for private networks (their dependencies are resolved later). */
+export const privateNetworkPackages = ['containernetworking-plugins', 'iptables'];
+
+/**
+ * Modules a Debian kernel loads for private networks: the bridge and veth
+ * pairs, and nftables with the pieces iptables-nft uses for the plugin's
+ * MASQUERADE rules (the xt_ ones through nft_compat).
+ */
+export const privateNetworkModules = ['bridge', 'veth', 'nf_tables', 'nft_chain_nat', 'nft_masq', 'nft_compat', 'xt_MASQUERADE', 'xt_comment', 'xt_addrtype'];
+
+/** The CNI network list: a gateway bridge with masquerading, addresses from host-local, and lo brought up. */
+export function cniConfig(): string {
+  const network = {
+    cniVersion: '1.0.0',
+    name: networkName,
+    plugins: [
+      {
+        type: 'bridge',
+        bridge: bridgeName,
+        isGateway: true,
+        ipMasq: true,
+        hairpinMode: true,
+        ipam: { type: 'host-local', ranges: [[{ subnet: privateSubnet, gateway: bridgeGateway }]], routes: [{ dst: '0.0.0.0/0' }] },
+      },
+      { type: 'loopback' },
+    ],
+  };
+  return `${JSON.stringify(network, null, 2)}\n`;
+}
+
+/** Adds the CNI configuration, the plugin folder link and the iptables links to `tree`, and drops unused plugins. */
+export function addPrivateNetwork(tree: Tree): void {
+  for (const plugin of debianPlugins.filter((name) => !usedPlugins.includes(name))) tree.remove(`${debianPluginDir}/${plugin}`);
+  tree.add({ path: cniConfigPath, kind: 'file', mode: 0o644, data: bytes(cniConfig()) });
+  tree.add({ path: upstreamPluginDir, kind: 'symlink', mode: 0o777, target: debianPluginDir });
+  for (const name of iptablesLinks) {
+    if (!tree.has(`/usr/sbin/${name}`)) tree.add({ path: `/usr/sbin/${name}`, kind: 'symlink', mode: 0o777, target: 'xtables-nft-multi' });
+  }
+}
