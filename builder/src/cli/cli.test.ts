@@ -50,3 +50,17 @@ test('build --help documents the options', (t) => {
   t.is(result.code, 0);
   for (const option of ['--out', '--arch', '--compression', 'SOURCE_DATE_EPOCH']) t.true(result.stdout.includes(option), option);
 });
+
+test('run --disk on an image folder without disk.img says how to make one', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ arch: 'x86_64' }));
+  const result = imago('run', '--disk', dir);
+  t.not(result.code, 0);
+  t.regex(result.stderr, /has no disk\.img: build it with --format raw/);
+});
+
+test('run --help offers booting the disk image', (t) => {
+  const result = imago('run', '--help');
+  t.is(result.code, 0);
+  t.regex(result.stdout, /--disk\s+boot the flashable disk\.img under UEFI/);
+});

@@ -75,12 +75,13 @@ program
 program
   .command('run')
   .description('Boot an image in QEMU with its serial console on this terminal (Ctrl-A X quits). A spec is built first.')
-  .argument('<image>', 'a built image folder (out/x86_64) or a spec (images/minimal.yml)')
+  .argument('<image>', 'a built image folder (out/x86_64), a spec (images/minimal.yml) or a disk image (out/x86_64/disk.img)')
   .option('-o, --out <dir>', 'output folder when building a spec', 'out')
   .addOption(new Option('-a, --arch <arch>', 'architecture to boot when given a spec').choices(targetNames))
   .option('-f, --forward <host:guest>', 'forward a host TCP port to the guest (repeatable)', parseForward)
   .option('-m, --memory <MiB>', 'guest memory in MiB', (v) => Number.parseInt(v, 10))
   .option('--append <args>', 'extra kernel command line for this boot (e.g. imago.debug)')
+  .option('--disk', 'boot the flashable disk.img under UEFI (a spec is built with --format raw), as a device would')
   .action(runCommand);
 
 try {

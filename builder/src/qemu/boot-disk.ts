@@ -14,13 +14,16 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getTarget } from '../../../targets/index.ts';
 import { efiBootFor } from '../formats/raw/firmware.ts';
-import type { PortForward } from './command.ts';
+import { runInTerminal } from './boot.ts';
+import { consoleArgs, type ConsoleMode, type PortForward } from './command.ts';
 import { QemuSpawnError } from './errors.ts';
 import { Vm, type VmOptions } from './vm.ts';
 
 export interface DiskBootOptions extends VmOptions {
   forwards?: PortForward[];
   memoryMiB?: number;
+  /** pipe (default) for tests, terminal for a person (`imago run --disk`). */
+  console?: ConsoleMode;
 }
 
 /** The QEMU command line for a disk boot; throws naming the firmware package when it is missing. */
@@ -30,7 +33,7 @@ export function diskCommand(disk: string, arch: string, options: DiskBootOptions
   if (!existsSync(boot.firmware)) throw new QemuSpawnError(`UEFI firmware ${boot.firmware} is missing: install the Debian package ${boot.firmwarePackage}`);
   const q = target.qemu;
   const args = ['-nodefaults', '-M', q.machine, ...(q.cpu ? ['-cpu', q.cpu] : []), '-accel', 'tcg', '-m', String(options.memoryMiB ?? q.memoryMiB)];
-  args.push('-display', 'none', '-chardev', 'stdio,id=con0,signal=off', '-serial', 'chardev:con0');
+  args.push('-display', 'none', ...consoleArgs(options.console ?? 'pipe'));
   args.push('-bios', boot.firmware, '-drive', `file=${disk},format=raw,if=none,id=disk0,cache=writeback`, '-device', 'virtio-blk-pci,drive=disk0');
   const fwd = (options.forwards ?? []).map((f) => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
   args.push('-netdev', ['user', 'id=n0', ...fwd].join(','), '-device', `${q.netDevice},netdev=n0`);
@@ -48,4 +51,9 @@ export async function bootDisk(disk: string, arch: string, options: DiskBootOpti
     child.once('error', (error) => reject(new QemuSpawnError(`failed to start ${command.binary}: ${error.message}`, { cause: error })));
   });
   return new Vm(child, command, startedAt, options);
+}
+
+/** Boots `disk` with its console on this terminal (Ctrl-A X quits); resolves with QEMU's exit code. */
+export async function runDiskInteractive(disk: string, arch: string, options: DiskBootOptions = {}): Promise<number> {
+  return runInTerminal(diskCommand(disk, arch, { ...options, console: 'terminal' }), getTarget(arch).qemu.package);
 }

@@ -51,6 +51,11 @@ export async function bootImage(dir: string, options: BootOptions = {}): Promise
  */
 export async function runInteractive(dir: string, options: BootOptions = {}): Promise<number> {
   const { command, qemuPackage } = await imageCommand(dir, options, 'terminal');
+  return runInTerminal(command, qemuPackage);
+}
+
+/** Runs a QEMU command with its console on this terminal; resolves with QEMU's exit code. */
+export async function runInTerminal(command: QemuCommand, qemuPackage: string): Promise<number> {
   const child = spawn(command.binary, command.args, { stdio: 'inherit' });
   await spawned(child, command, qemuPackage);
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

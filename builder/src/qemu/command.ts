@@ -94,7 +94,8 @@ export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCo
   return { binary: q.binary, args };
 }
 
-function consoleArgs(mode: ConsoleMode): string[] {
+/** QEMU's serial console wiring for `mode`. */
+export function consoleArgs(mode: ConsoleMode): string[] {
   if (mode === 'pipe') return ['-chardev', 'stdio,id=con0,signal=off', '-serial', 'chardev:con0'];
   // The same wiring as -nographic: serial and monitor multiplexed on stdio,
   // the terminal in raw mode, and no SIGINT from Ctrl-C (it goes to the guest).

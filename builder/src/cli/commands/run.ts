@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { build } from '../../build/build.ts';
 import { buildOptions } from '../../build/options.ts';
-import { runInteractive } from '../../qemu/index.ts';
+import { readImageDir, runDiskInteractive, runInteractive } from '../../qemu/index.ts';
 import { terminalProgress } from '../progress.ts';
 
 export interface RunFlags {
@@ -11,22 +11,39 @@ export interface RunFlags {
   forward?: string[];
   memory?: number;
   append?: string;
+  disk?: boolean;
 }
 
-/** `imago run IMAGE`: boots a built folder, or builds a spec first; exits with QEMU's code. */
+/**
+ * `imago run IMAGE`: boots a built folder, or builds a spec first; exits with
+ * QEMU's code. With --disk (or a disk.img as IMAGE) it boots the flashable
+ * disk under UEFI instead of the kernel and initrd, as a device would.
+ */
 export async function runCommand(image: string, flags: RunFlags): Promise<void> {
-  let dir = image;
-  if ((await stat(image)).isFile()) {
-    const options = buildOptions({ outDir: flags.out, arch: flags.arch ? [flags.arch] : undefined, progress: terminalProgress() });
+  const isFile = (await stat(image)).isFile();
+  const diskGiven = isFile && basename(image).endsWith('.img');
+  const disk = flags.disk || diskGiven;
+  let dir = diskGiven ? dirname(image) : image;
+  if (isFile && !diskGiven) {
+    const options = buildOptions({ outDir: flags.out, arch: flags.arch ? [flags.arch] : undefined, formats: disk ? ['raw'] : undefined, progress: terminalProgress() });
     const [first] = await build(image, options);
     dir = first!.dir;
-  } else if (!(await stat(join(image, 'manifest.json')).catch(() => undefined))) {
+  } else if (!(await stat(join(dir, 'manifest.json')).catch(() => undefined))) {
     throw new Error(`${image} is neither a spec file nor a built image folder (no manifest.json)`);
   }
   const forwards = (flags.forward ?? []).map((pair) => {
     const [host, guest] = pair.split(':').map(Number);
     return { host: host!, guest: guest! };
   });
-  process.stderr.write(`booting ${dir} (Ctrl-A X quits QEMU)\n`);
-  process.exitCode = await runInteractive(dir, { forwards, memoryMiB: flags.memory, appendCmdline: flags.append });
+  if (!disk) {
+    process.stderr.write(`booting ${dir} (Ctrl-A X quits QEMU)\n`);
+    process.exitCode = await runInteractive(dir, { forwards, memoryMiB: flags.memory, appendCmdline: flags.append });
+    return;
+  }
+  const diskPath = diskGiven ? image : join(dir, 'disk.img');
+  if (!(await stat(diskPath).catch(() => undefined))) throw new Error(`${dir} has no disk.img: build it with --format raw`);
+  if (flags.append) throw new Error('--append applies to kernel boots: a disk boots the kernel command line of its slot');
+  const { manifest, memoryMiB } = await readImageDir(dir);
+  process.stderr.write(`booting ${diskPath} under UEFI (Ctrl-A X quits QEMU)\n`);
+  process.exitCode = await runDiskInteractive(diskPath, manifest.arch, { forwards, memoryMiB: flags.memory ?? memoryMiB });
 }
