@@ -6,16 +6,22 @@
 import { bytes, type Tree } from '../tree/tree.ts';
 import { unusedContainerdFiles } from './host-support.ts';
 import type { StoredImage } from './image-containers.ts';
-import { containerdConfigPath, importScriptPath, runScriptPath } from './names.ts';
+import { containerdConfigPath, importScriptPath, runScriptPath, startContainerdPath } from './names.ts';
 import { addPrivateNetwork } from './private-network.ts';
-import { containerdConfig, hostsFile, importScript, runContainerScript } from './runtime-files.ts';
+import { containerdConfig, hostsFile, importScript, runContainerScript, startContainerdScript } from './runtime-files.ts';
 
-/**
- * Adds containerd's runtime files and `images` to `tree`, and the private
- * network's when `privateNetwork`; call only for a spec that uses containers.
- */
-export function addContainerRuntime(tree: Tree, images: readonly StoredImage[], privateNetwork: boolean): void {
-  if (privateNetwork) addPrivateNetwork(tree);
+/** What else an image's containers need besides containerd itself. */
+export interface ContainerRuntimeNeeds {
+  /** A service runs on the private network. */
+  privateNetwork: boolean;
+  /** The image has a data partition (update:), where containerd keeps its root. */
+  dataPartition: boolean;
+}
+
+/** Adds containerd's runtime files and `images` to `tree`; call only for a spec that uses containers. */
+export function addContainerRuntime(tree: Tree, images: readonly StoredImage[], needs: ContainerRuntimeNeeds): void {
+  if (needs.privateNetwork) addPrivateNetwork(tree);
+  if (needs.dataPartition) tree.add({ path: startContainerdPath, kind: 'file', mode: 0o755, data: bytes(startContainerdScript()) });
   for (const path of unusedContainerdFiles) tree.remove(path);
   if (!tree.has('/etc/hosts')) tree.add({ path: '/etc/hosts', kind: 'file', mode: 0o644, data: bytes(hostsFile) });
   tree.add({ path: containerdConfigPath, kind: 'file', mode: 0o644, data: bytes(containerdConfig()) });

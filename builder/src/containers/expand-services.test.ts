@@ -8,7 +8,7 @@ test('a container service runs ctr run --rm through the helper, after the import
   const expanded = expandContainerServices(spec([{ name: 'broker', image: 'mosquitto', depends_on: [{ name: 'db', condition: 'healthy' }] }]));
   t.deepEqual(expanded.services!.map((s) => s.name), ['containerd', 'containers-import', 'broker']);
   const broker = expanded.services![2]!;
-  t.deepEqual(broker.command, ['/usr/libexec/imago/run-container', 'imago', 'broker', '--net-host', 'imago/mosquitto:latest', 'broker']);
+  t.deepEqual(broker.command, ['/usr/libexec/imago/run-container', 'imago', 'broker', 'max', '--net-host', 'imago/mosquitto:latest', 'broker']);
   t.deepEqual(broker.depends_on, [{ name: 'containers-import', condition: 'ready' }, { name: 'db', condition: 'healthy' }]);
   t.is(broker.image, undefined, 'the expanded service is an ordinary one');
 });
@@ -41,9 +41,10 @@ test('env, workdir, mounts, limits, network and the command override become ctr 
   ]);
 });
 
-test('memory and CPU limits go to the container; pids stays on the service', (t) => {
+test('every limit goes to the container, none to the supervised ctr', (t) => {
   const [, , app] = expandContainerServices(spec([{ name: 'app', image: 'mosquitto', limits: { memory: 1024, pids: 5 } }])).services!;
-  t.deepEqual(app!.limits, { pids: 5 });
+  t.is(app!.limits, undefined);
+  t.deepEqual(app!.command!.slice(0, 6), ['/usr/libexec/imago/run-container', 'imago', 'app', '5', '--net-host', '--memory-limit']);
 });
 
 test('a spec without containers is unchanged', (t) => {
@@ -53,4 +54,9 @@ test('a spec without containers is unchanged', (t) => {
 
 test('a private-network container joins the CNI network instead of the host\'s', (t) => {
   t.deepEqual(ctrRunArgs({ name: 'app', image: 'mosquitto', network: 'private' }), ['--cni', 'imago/mosquitto:latest', 'app']);
+});
+
+test('with a data partition containerd starts through the helper that puts its root there', (t) => {
+  const [containerd] = expandContainerServices({ ...spec([]), update: { keys: ['k.pub'] } }).services!;
+  t.deepEqual(containerd!.command, ['/usr/libexec/imago/start-containerd']);
 });

@@ -11,13 +11,17 @@
  *   spec2.services[0].name;   // 'containerd'
  */
 import type { ServiceSpec, Spec } from '../spec/schema.ts';
-import { containerdConfigPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, usesContainers } from './names.ts';
+import { containerdConfigPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, startContainerdPath, usesContainers } from './names.ts';
 
-/** containerd's own service: supervised like any other, ready once `ctr version` gets an answer over the socket. */
-function containerdServiceSpec(): ServiceSpec {
+/**
+ * containerd's own service: supervised like any other, ready once `ctr version`
+ * gets an answer over the socket. With a data partition it starts through the
+ * helper that puts its root there.
+ */
+function containerdServiceSpec(dataPartition: boolean): ServiceSpec {
   return {
     name: containerdService,
-    command: ['/usr/bin/containerd', '--config', containerdConfigPath],
+    command: dataPartition ? [startContainerdPath] : ['/usr/bin/containerd', '--config', containerdConfigPath],
     ready: { command: ['/usr/bin/ctr', '--address', containerdSocket, 'version'], interval: 500, timeout: 10_000 },
     // Go programs start slowly under emulation; a cold containerd may need a while to load its plugins.
     start_timeout: 180_000,
@@ -65,10 +69,9 @@ function containerProcess(service: ServiceSpec): ServiceSpec {
   const { image: _image, network: _network, mounts: _mounts, env: _env, workdir: _workdir, limits, ...rest } = service;
   return {
     ...rest,
-    command: [runScriptPath, containerNamespace, service.name, ...ctrRunArgs(service)],
+    // pids has no ctr flag: the helper sets it on the container's cgroup. Memory and CPU are ctr flags.
+    command: [runScriptPath, containerNamespace, service.name, String(limits?.pids ?? 'max'), ...ctrRunArgs(service)],
     depends_on: [{ name: importService, condition: 'ready' }, ...(service.depends_on ?? [])],
-    // pids has no ctr flag; it still caps ctr and the helper. Memory and CPU went to the container.
-    limits: limits?.pids !== undefined ? { pids: limits.pids } : undefined,
     // A cold start pulls nothing, but containerd unpacks and runc starts under emulation: allow more time.
     start_timeout: service.start_timeout ?? 180_000,
   };
@@ -82,5 +85,5 @@ function containerProcess(service: ServiceSpec): ServiceSpec {
 export function expandContainerServices(spec: Spec): Spec {
   if (!usesContainers(spec)) return spec;
   const services = (spec.services ?? []).map((service) => (service.image ? containerProcess(service) : service));
-  return { ...spec, services: [containerdServiceSpec(), importServiceSpec(), ...services] };
+  return { ...spec, services: [containerdServiceSpec(spec.update !== undefined), importServiceSpec(), ...services] };
 }

@@ -2,12 +2,17 @@
  * Where containers live in an image and in containerd: one place for the
  * names the builder writes and the boot-time scripts read.
  */
+import { dataMount } from '../../../init/src/update/layout.ts';
 
 /** containerd namespace of every imago container and image. */
 export const containerNamespace = 'imago';
 
 /** containerd's socket; its state (and so the socket) is on the /run tmpfs. */
 export const containerdSocket = '/run/containerd/containerd.sock';
+
+/** containerd's images and snapshots: in RAM, or on the data partition of an image with updates. */
+export const containerdRamRoot = '/var/lib/containerd';
+export const containerdDataRoot = `${dataMount}/containerd`;
 
 /** The generated containerd configuration. */
 export const containerdConfigPath = '/etc/containerd/config.toml';
@@ -20,6 +25,7 @@ export const importService = 'containers-import';
 
 /** Boot-time helper scripts written by the builder. */
 export const importScriptPath = '/usr/libexec/imago/import-containers';
+export const startContainerdPath = '/usr/libexec/imago/start-containerd';
 export const runScriptPath = '/usr/libexec/imago/run-container';
 
 /** The name of a spec container's image in containerd. No registry host: it never leaves the device. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { containerdConfig, importScript, runContainerScript } from './runtime-files.ts';
+import { containerdConfig, importScript, runContainerScript, startContainerdScript } from './runtime-files.ts';
 
 test('containerd keeps its root on /var and its socket on /run, without the CRI plugin', (t) => {
   const config = containerdConfig();
@@ -16,9 +16,24 @@ test('the import script skips an image already there with the same digest', (t) 
   t.regex(script, /^set -e$/m, 'a failed import fails the task, which is then retried');
 });
 
-test('the run helper clears a container left behind, then execs ctr run --rm', (t) => {
+test('the run helper clears a container left behind, then runs ctr run --rm in its own session', (t) => {
   const script = runContainerScript();
   t.regex(script, /containers info "\$id"/);
   t.regex(script, /tasks delete -f "\$id"/);
-  t.regex(script, /exec \$ctr run --rm "\$@"$/m);
+  t.regex(script, /^setsid \$ctr run --rm "\$@" &$/m);
+  t.regex(script, /trap "\$ctr tasks kill --signal SIG\$sig \$id > \/dev\/null 2>&1" \$sig/, 'stop signals go to the task');
+  t.regex(script, /kill -0 \$child 2> \/dev\/null \|\| exit \$status/, 'exits with ctr\'s status once ctr is gone');
+});
+
+test('the run helper puts a pids limit on the container\'s cgroup before ctr makes it', (t) => {
+  const script = runContainerScript();
+  t.regex(script, /^ns=\$1 id=\$2 pids=\$3$/m);
+  t.regex(script, /echo "\$pids" > "\$cgroup\/\$id\/pids\.max"\nfi\n/);
+});
+
+test('containerd\'s root goes on /data when the data partition is mounted, else stays in RAM', (t) => {
+  const script = startContainerdScript();
+  t.regex(script, /^root=\/var\/lib\/containerd$/m);
+  t.regex(script, /^if grep -q "\^\[\^ \]\* \/data " \/proc\/mounts; then root=\/data\/containerd; fi$/m);
+  t.regex(script, /^exec \/usr\/bin\/containerd --config \/etc\/containerd\/config\.toml --root "\$root"$/m);
 });

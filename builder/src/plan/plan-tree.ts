@@ -7,6 +7,7 @@
  * links, imago's own files (init, its config, kernel modules), the spec's files.
  */
 import { addContainerRuntime } from '../containers/add-runtime.ts';
+import { containerdDataProblems } from '../containers/data-room.ts';
 import { expandContainerServices } from '../containers/expand-services.ts';
 import type { StoredImage } from '../containers/image-containers.ts';
 import { usesContainers } from '../containers/names.ts';
@@ -62,7 +63,7 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
   for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
-  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], usesPrivateNetwork(spec));
+  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], { privateNetwork: usesPrivateNetwork(spec), dataPartition: spec.update !== undefined });
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);
@@ -70,5 +71,6 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
   const updateProblems = addUpdateConfig(tree, spec, config, inputs.update);
   tree.add({ path: configPath, kind: 'file', mode: 0o644, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
-  return { tree, problems: [...problems, ...configProblems, ...updateProblems] };
+  const dataProblems = containerdDataProblems(spec, (inputs.containers ?? []).map((image) => image.archive.length));
+  return { tree, problems: [...problems, ...configProblems, ...updateProblems, ...dataProblems] };
 }

@@ -26,10 +26,9 @@ import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
 import { grubConfig, slotBootConfig } from './grub-cfg.ts';
 import { buildGrubImage, fetchGrub } from './grub-image.ts';
 import { guidBytes, guidText, volumeId } from './guid.ts';
+import { defaultDataSize, defaultSlotSize } from '../../spec/update-defaults.ts';
 
 const MiB = 1024 * 1024;
-export const defaultSlotSize = 96 * MiB;
-export const defaultDataSize = 64 * MiB;
 
 export interface RawDiskRequest {
   /** The built image folder; its files become slot A, and disk.img is written there. */
