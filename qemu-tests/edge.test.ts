@@ -98,7 +98,7 @@ for (const arch of arches) {
           const tasks = await vm.expect(/probe: TASKS (.*)\r?\n/);
           t.regex(tasks.groups[0] ?? '', /broker=RUNNING .*publisher=RUNNING/);
           const cgroup = await vm.expect(/probe: CGROUP (.*)\r?\n/);
-          t.is(cgroup.groups[0], 'broker memory.max=67108864 cpu.max=50000 100000', 'memory and CPU limits reach the container');
+          t.is(cgroup.groups[0], 'broker memory.max=67108864 cpu.max=50000 100000 pids.max=64', 'memory, CPU and pids limits reach the container');
 
           const killedAt = vm.elapsedMs();
           await vm.send('kill-broker\n');
