@@ -127,10 +127,17 @@ export function selectModules(kernel: DebianKernel, names: string[]): SelectedMo
 /**
  * A softdep may name an alias rather than a module (libcrc32c's `pre: crc32c`,
  * which crc32c_generic provides): such names become the module that has the
- * alias, the first by name when several do, so the closure loads it first.
+ * alias, so the closure loads it first. When several do, the portable C one
+ * (`*_generic`) wins: the others need CPU features a board or QEMU may lack
+ * (crc32-arm-ce fails with ENODEV without ARMv8 crypto); then the first by name.
  */
 export function resolveSoftdepAliases(modules: Map<string, KernelModule>, aliases: ReadonlyMap<string, string[]>): void {
   for (const module of modules.values()) {
-    module.softdepPre = module.softdepPre.map((name) => (modules.has(normaliseModuleName(name)) ? name : ([...(aliases.get(name) ?? [])].sort()[0] ?? name)));
+    module.softdepPre = module.softdepPre.map((name) => (modules.has(normaliseModuleName(name)) ? name : (preferredProvider(aliases.get(name) ?? []) ?? name)));
   }
+}
+
+function preferredProvider(names: readonly string[]): string | undefined {
+  const sorted = [...names].sort();
+  return sorted.find((name) => name.endsWith('_generic')) ?? sorted[0];
 }
