@@ -1,8 +1,7 @@
 /**
  * Container services become ordinary services: each runs the run-container
- * helper, which execs `ctr run --rm` in the foreground. ctr forwards signals to
- * the task and exits with its status, and the container's stdout and stderr
- * are ctr's, so restart, readiness, health checks, logs and stop all come from
+ * helper, which runs `ctr run --rm`, sends stop signals to the task and exits
+ * with its status; the container's stdout and stderr are ctr's, so restart, readiness, health checks, logs and stop all come from
  * the supervisor unchanged. Two services are added in front of them:
  * `containerd` (ready when its socket answers) and the `containers-import`
  * oneshot that loads the stored images. Pure.
