@@ -38,6 +38,11 @@ export interface Target {
      * the spec's kernel.modules. Only targets with a raw disk format have them.
      */
     diskModules?: string[];
+    /**
+     * The most RAM (MiB) the Debian kernel can use on this QEMU board, when it
+     * is less than QEMU offers: a spec asking for more must build its kernel.
+     */
+    debianMaxMemoryMiB?: number;
     /** How to build this target's kernel from Debian's linux-source-6.1 (see builder/src/kernel/). */
     build: KernelBuild;
   };

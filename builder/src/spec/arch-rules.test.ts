@@ -1,6 +1,7 @@
 import test from 'ava';
 import { mips } from '../../../targets/mips.ts';
 import { mips64el } from '../../../targets/mips64el.ts';
+import { mipsel } from '../../../targets/mipsel.ts';
 import { x86_64 } from '../../../targets/x86_64.ts';
 import { archProblems, buildsKernel } from './arch-rules.ts';
 import type { Spec } from './schema.ts';
@@ -26,4 +27,12 @@ test('built kernels: always on mips, on request elsewhere', (t) => {
   t.true(buildsKernel(spec({}), mips));
   t.false(buildsKernel(spec({}), x86_64));
   t.true(buildsKernel(spec({ kernel: { build: { config: ['extra.config'] } } }), x86_64));
+});
+
+test('more QEMU memory than Debian\'s mipsel kernel can use asks for a built kernel', (t) => {
+  const [problem] = archProblems(spec({ qemu: { memory: 2 ** 30 } }), [mipsel]);
+  t.deepEqual(problem?.path, ['qemu', 'memory']);
+  t.regex(problem?.message ?? '', /^Debian's mipsel kernel \(linux-image-4kc-malta\) uses at most 256 MiB on QEMU's malta board, so 1024 MiB would not be there: build the kernel/);
+  t.deepEqual(archProblems(spec({ qemu: { memory: 2 ** 30 }, kernel: { build: true } }), [mipsel]), []);
+  t.deepEqual(archProblems(spec({ qemu: { memory: 2 ** 30 } }), [mips64el]), []);
 });

@@ -42,6 +42,16 @@ export function archProblems(spec: Spec, targets: readonly Target[]): UnlocatedP
       message: `the kernel for ${built.join(', ')} is built from kernel-config/ with everything built in and has no modules. Remove kernel.modules, or add the options to a kernel.build.config fragment`,
     });
   }
+  for (const target of targets) {
+    const max = target.kernel.debianMaxMemoryMiB;
+    const asked = spec.qemu?.memory === undefined ? 0 : spec.qemu.memory / 2 ** 20;
+    if (max !== undefined && asked > max && !buildsKernel(spec, target)) {
+      problems.push({
+        path: ['qemu', 'memory'],
+        message: `Debian's ${target.name} kernel (${target.kernel.debianPackage}) uses at most ${max} MiB on QEMU's ${target.qemu.machine} board, so ${asked} MiB would not be there: build the kernel (kernel: { build: true }) or ask for at most ${max}M`,
+      });
+    }
+  }
   problems.push(...containerArchProblems(spec, targets));
   return problems;
 }
