@@ -60,3 +60,9 @@ test('with a data partition containerd starts through the helper that puts its r
   const [containerd] = expandContainerServices({ ...spec([]), update: { keys: ['k.pub'] } }).services!;
   t.deepEqual(containerd!.command, ['/usr/libexec/imago/start-containerd']);
 });
+
+test('container services get time to stop and clean up unless they say otherwise', (t) => {
+  const [, , a, b] = expandContainerServices(spec([{ name: 'a', image: 'mosquitto' }, { name: 'b', image: 'mosquitto', stop_timeout: 5000 }])).services!;
+  t.is(a!.stop_timeout, 60_000);
+  t.is(b!.stop_timeout, 5000);
+});

@@ -73,6 +73,9 @@ function containerProcess(service: ServiceSpec): ServiceSpec {
     depends_on: [{ name: importService, condition: 'ready' }, ...(service.depends_on ?? [])],
     // A cold start pulls nothing, but containerd unpacks and runc starts under emulation: allow more time.
     start_timeout: service.start_timeout ?? 180_000,
+    // The timer covers the task's exit and ctr's clean-up after it (network detached, container
+    // and snapshot removed), which takes more than 10 s under emulation on the slower targets.
+    stop_timeout: service.stop_timeout ?? 60_000,
   };
 }
 

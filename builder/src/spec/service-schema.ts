@@ -95,7 +95,7 @@ export const serviceSchema = z
     critical: z.boolean().optional().describe('A trial boot after an update commits only once this service has been healthy (or running, without a health check) for update.commit_after; otherwise the device rolls back. Default false.'),
     on_failed: z.enum(['stay', 'reboot']).optional().describe('What a failed service does to the device: stay (default) or reboot.'),
     start_timeout: duration.optional().describe('Time to become ready before the start counts as failed. Default 60s.'),
-    stop_timeout: duration.optional().describe('Time to exit after the stop signal before everything in its cgroup is killed. Default 10s.'),
+    stop_timeout: duration.optional().describe('Time to exit after the stop signal before everything in its cgroup is killed. Default 10s; 60s for a container service, which also removes its container.'),
     stop_signal: z.enum(signalNames).optional().describe('Signal that asks the service to stop. Default TERM.'),
     limits: z
       .strictObject({
