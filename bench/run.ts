@@ -15,6 +15,7 @@ import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
 import { bootImage } from '../builder/src/qemu/index.ts';
+import { markdownTable } from '../qemu-tests/matrix-rows.ts';
 import { targetNames } from '../targets/index.ts';
 import { baselineMarker, writeBaselineImage } from './busybox-baseline.ts';
 
@@ -146,9 +147,7 @@ function renderTable(rows: BenchRow[]): string {
     r.cold === undefined ? '-' : `${r.cold.toFixed(0)} s`, `${r.warm.toFixed(1)} s`, `${r.ready.toFixed(2)} s`,
     `${r.baseline.toFixed(2)} s`, (r.ready / r.baseline).toFixed(2), `${r.rssMiB.toFixed(2)} MiB`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n') + '\n';
+  return markdownTable(header, cells);
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`);

@@ -1,35 +1,24 @@
 /**
- * containerd on the data partition: images/edge.yml (with the console probe of
- * edge-scenario.ts) plus an `update:` section, booted twice from its raw disk
+ * containerd on the data partition: the edge scenario (edge-scenario.ts) plus
+ * an `update:` section, booted twice from its raw disk
  * on x86_64. The first boot imports the stored images into /data/containerd;
  * the second finds them there, skips the import, and the broker gets healthy
  * again. Prints both boots' seconds to a healthy broker.
  */
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import test from 'ava';
-import { build } from '../builder/src/build/build.ts';
-import { buildOptions } from '../builder/src/build/options.ts';
-import { terminalProgress } from '../builder/src/cli/progress.ts';
 import { bootDisk, type Vm } from '../builder/src/qemu/index.ts';
-import { appendServices } from './edge-scenario.ts';
+import { buildEdgeScenario } from './edge-scenario.ts';
 import { TCG_TIMEOUTS } from './harness.ts';
 
 const arch = 'x86_64';
-const outDir = join('out', 'qemu-tests', 'containers-data');
 const HEALTHY_MS = 900_000;
 
-/** The edge example with the probe and a data partition big enough for its two images. */
-async function buildScenario(): Promise<string> {
-  const edge = await readFile('images/edge.yml', 'utf8');
-  const probe = await readFile(join('qemu-tests', 'edge', 'probe.yml'), 'utf8');
+/** The edge scenario with a data partition big enough for its two images, as a raw disk. */
+function buildScenario(): Promise<string> {
   const keys = resolve('qemu-tests', 'update', 'test-keys', 'release.pub');
-  const text = appendServices(edge, probe).replace(/^containers:$/m, `update:\n  keys: [${keys}]\n  data_size: 256M\n\ncontainers:`);
-  await mkdir(outDir, { recursive: true });
-  const spec = join(outDir, 'spec.yml');
-  await writeFile(spec, text);
-  const [image] = await build(spec, buildOptions({ outDir: join(outDir, 'image'), arch: [arch], formats: ['raw'], progress: terminalProgress() }));
-  return image!.dir;
+  return buildEdgeScenario(arch, { name: 'containers-data', extra: `update:\n  keys: [${keys}]\n  data_size: 256M\n`, formats: ['raw'] });
 }
 
 /** Powers the guest off through the probe and waits for QEMU to end. */
@@ -41,7 +30,7 @@ async function powerOff(vm: Vm): Promise<number> {
 
 test.serial(`${arch}: containerd keeps its images on /data: the second boot skips the import`, async (t) => {
   const image = await buildScenario();
-  const disk = join(outDir, 'disk.img');
+  const disk = join('out', 'qemu-tests', 'containers-data.img');
   await copyFile(join(image, 'disk.img'), disk);
   const echo = process.env.IMAGO_QEMU_ECHO ? (line: { text: string }) => process.stderr.write(`${line.text}\n`) : undefined;
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
+import type { FormatName } from '../builder/src/formats/registry.ts';
 
 /**
  * Where the example needs a kernel built from kernel-config/: Debian's mipsel
@@ -17,19 +18,25 @@ import { terminalProgress } from '../builder/src/cli/progress.ts';
  */
 const builtKernelArches = ['mipsel'];
 
-/** `spec` with `kernel: { build: true }` added before its `containers:`. */
-function withBuiltKernel(spec: string): string {
-  return spec.replace(/^containers:$/m, 'kernel: { build: true }\n\ncontainers:');
+/** Options of one build of the edge scenario. */
+export interface EdgeScenarioOptions {
+  /** Names the folders: the spec goes to `out/qemu-tests/<name>-spec/`, the image to `out/qemu-tests/<name>/`. Default edge. */
+  name?: string;
+  /** Top-level YAML added before the example's `containers:` (an `update:` section, say). */
+  extra?: string;
+  formats?: FormatName[];
 }
 
 /** Writes the combined spec and builds it for `arch`; returns the image folder. */
-export async function buildEdgeScenario(arch: string): Promise<string> {
-  const specDir = join('out', 'qemu-tests', 'edge-spec');
+export async function buildEdgeScenario(arch: string, options: EdgeScenarioOptions = {}): Promise<string> {
+  const name = options.name ?? 'edge';
+  const specDir = join('out', 'qemu-tests', `${name}-spec`);
   await mkdir(specDir, { recursive: true });
   const spec = join(specDir, 'spec.yml');
+  const extra = `${builtKernelArches.includes(arch) ? 'kernel: { build: true }\n' : ''}${options.extra ?? ''}`;
   const text = appendServices(await readFile('images/edge.yml', 'utf8'), await readFile(join('qemu-tests', 'edge', 'probe.yml'), 'utf8'));
-  await writeFile(spec, builtKernelArches.includes(arch) ? withBuiltKernel(text) : text);
-  const [image] = await build(spec, buildOptions({ outDir: join('out', 'qemu-tests', 'edge'), arch: [arch], progress: terminalProgress() }));
+  await writeFile(spec, extra ? text.replace(/^containers:$/m, `${extra}\ncontainers:`) : text);
+  const [image] = await build(spec, buildOptions({ outDir: join('out', 'qemu-tests', name), arch: [arch], formats: options.formats, progress: terminalProgress() }));
   return image!.dir;
 }
 

@@ -10,30 +10,20 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import mqtt from 'mqtt';
 import { getTarget } from '../targets/index.ts';
-import { type ContainersRow, writeContainersRow } from './containers-matrix.ts';
+import { type ContainersRow, containersMatrixDir } from './containers-matrix.ts';
+import { writeRow } from './matrix-rows.ts';
 import { buildEdgeExample, buildEdgeScenario } from './edge-scenario.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
 import { testArches } from './test-arches.ts';
+import { freePort } from './free-port.ts';
 
 /** containerd, the image import and runc under emulation: minutes, not seconds, on the slower targets. */
 const HEALTHY_MS = 900_000;
-
-/** A TCP port free on the host's loopback right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves with the first message for which `accept` is true, or rejects after `ms`. */
 function nextMessage(messages: { at: number; text: string }[], accept: (m: { at: number; text: string }) => boolean, ms: number): Promise<{ at: number; text: string }> {
@@ -64,7 +54,7 @@ for (const arch of arches) {
       imageBytes: Object.fromEntries(manifest.containers.map((c: { name: string; archive: { size: number } }) => [c.name, c.archive.size])),
       passed: false,
     };
-    t.teardown(() => writeContainersRow({ ...row, passed: t.passed }));
+    t.teardown(() => writeRow(containersMatrixDir, { ...row, passed: t.passed }));
     const port = await freePort();
     await withImage(
       dir,

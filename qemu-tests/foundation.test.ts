@@ -15,7 +15,8 @@ import { getTarget } from '../targets/index.ts';
 import { buildScenario } from './build-scenario.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
 import { readInitBinary } from './init-binary.ts';
-import { type MatrixRow, writeMatrixRow } from './matrix-row.ts';
+import { type MatrixRow, matrixDir } from './foundation-matrix.ts';
+import { writeRow } from './matrix-rows.ts';
 import { testArches } from './test-arches.ts';
 
 /** `file`'s verdict on a binary. */
@@ -29,12 +30,22 @@ async function describeBinary(data: Uint8Array): Promise<string> {
   }
 }
 
+/** Each architecture's image and `file`'s description of its init, built once for both tests. */
+const images = new Map<string, Promise<{ dir: string; description: string }>>();
+function foundationImage(arch: string): Promise<{ dir: string; description: string }> {
+  let image = images.get(arch);
+  if (!image) {
+    image = buildScenario('foundation', arch).then(async (dir) => ({ dir, description: await describeBinary(await readInitBinary(dir)) }));
+    images.set(arch, image);
+  }
+  return image;
+}
+
 for (const arch of testArches()) {
   const target = getTarget(arch);
 
   test(`${arch}: the init is a static ${target.elf.class}-bit ${target.elf.endian} ${target.elf.machine} executable`, async (t) => {
-    const dir = await buildScenario('foundation', arch);
-    const description = await describeBinary(await readInitBinary(dir));
+    const { description } = await foundationImage(arch);
     t.log(description);
     t.true(description.startsWith(`ELF ${target.elf.class}-bit ${target.elf.endian} executable`), description);
     t.true(description.includes(target.elf.machine), description);
@@ -42,7 +53,7 @@ for (const arch of testArches()) {
   });
 
   test(`${arch}: the init boots, supervises and powers off cleanly`, async (t) => {
-    const dir = await buildScenario('foundation', arch);
+    const { dir, description } = await foundationImage(arch);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     const row: MatrixRow = {
       arch,
@@ -50,10 +61,10 @@ for (const arch of testArches()) {
       kernelBytes: manifest.outputs.kernel.size,
       initrdBytes: manifest.outputs['initrd.img'].size,
       initBytes: manifest.init.size,
-      initFile: await describeBinary(await readInitBinary(dir)),
+      initFile: description,
       passed: false,
     };
-    t.teardown(() => writeMatrixRow({ ...row, passed: t.passed }));
+    t.teardown(() => writeRow(matrixDir, { ...row, passed: t.passed }));
     await withImage(
       dir,
       async (vm) => {

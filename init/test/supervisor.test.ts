@@ -8,24 +8,14 @@ import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { hostInit, startInit, type RunningInit } from './host-init.ts';
+import { freePort } from '../../qemu-tests/free-port.ts';
 
 test.before(async (t) => {
   t.timeout(10 * 60_000);
   await hostInit();
 });
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function withInit(spec: string, body: (init: RunningInit) => Promise<void>): Promise<void> {
   const init = await startInit(spec);

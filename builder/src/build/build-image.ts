@@ -3,8 +3,7 @@
  * and modules, the userland, the init binary, source files), plan the tree,
  * write the initramfs, and publish `<outDir>/<arch>/` atomically.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { compress } from '../archive/compress.ts';
 import { writeCpio } from '../archive/cpio-newc.ts';
@@ -13,6 +12,7 @@ import { checkPackagesExist } from '../debian/resolve.ts';
 import { fetchDebianSource } from '../debian/source.ts';
 import { SpecError, step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
+import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
 import { buildInit } from '../runtime/build-init.ts';
 import type { LoadedSpec } from '../spec/load.ts';
@@ -71,10 +71,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
 
   const containers = await imageContainers(loaded, target, options.sourceDateEpoch, progress);
 
-  const sources = new Map<number, Uint8Array>();
-  for (const [index, file] of (spec.files ?? []).entries()) {
-    if (file.source) sources.set(index, await readFile(resolve(loaded.dir, file.source)));
-  }
+  const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
   const update = await updateInputs(loaded, target);

@@ -4,11 +4,10 @@
  * cache, signed index), unpack them into one tree with the spec's files, and
  * write it as a single reproducible layer. No Docker, no root.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { unpackDeb } from '../debian/deb.ts';
 import { fetchPackages } from '../debian/download.ts';
 import { SpecError } from '../errors.ts';
+import { readFileSources } from '../io/file-sources.ts';
 import type { Progress } from '../progress.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { ContainerSpec } from '../spec/schema.ts';
@@ -42,10 +41,7 @@ export async function buildDebianImage(
   const debs = await fetchPackages(container.packages ?? [], debianArch, progress);
   const unpacked = new Tree();
   for (const deb of debs) await unpackDeb(deb.path, unpacked);
-  const sources = new Map<number, Uint8Array>();
-  for (const [i, file] of (container.files ?? []).entries()) {
-    if (file.source) sources.set(i, await readFile(resolve(loaded.dir, file.source)));
-  }
+  const sources = await readFileSources(loaded.dir, container.files);
   const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources);
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
   const env = { PATH: defaultPath, ...(container.env ?? {}) };

@@ -25,9 +25,8 @@ export const cniConfigPath = '/etc/cni/net.d/10-imago.conflist';
 /** Debian installs the plugins here; ctr's library looks in /opt/cni/bin as well. */
 const debianPluginDir = '/usr/lib/cni';
 const upstreamPluginDir = '/opt/cni/bin';
-const usedPlugins = ['bridge', 'host-local', 'loopback'];
 /** Debian's plugins are about 3 MB each; an image keeps the three it uses. */
-const debianPlugins = ['bandwidth', 'bridge', 'dhcp', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tuning', 'vlan', 'vrf'];
+const usedPlugins = ['bridge', 'host-local', 'loopback'];
 
 /** The commands update-alternatives would link to iptables-nft; maintainer scripts do not run in an image. */
 const iptablesLinks = ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'];
@@ -69,7 +68,10 @@ export function cniConfig(): string {
 
 /** Adds the CNI configuration, the plugin folder link and the iptables links to `tree`, and drops unused plugins. */
 export function addPrivateNetwork(tree: Tree): void {
-  for (const plugin of debianPlugins.filter((name) => !usedPlugins.includes(name))) tree.remove(`${debianPluginDir}/${plugin}`);
+  const pluginDir = `${debianPluginDir.slice(1)}/`;
+  for (const entry of tree.entries()) {
+    if (entry.path.startsWith(pluginDir) && !usedPlugins.includes(entry.path.slice(pluginDir.length))) tree.remove(entry.path);
+  }
   tree.add({ path: cniConfigPath, kind: 'file', mode: 0o644, data: bytes(cniConfig()) });
   tree.add({ path: upstreamPluginDir, kind: 'symlink', mode: 0o777, target: debianPluginDir });
   for (const name of iptablesLinks) {

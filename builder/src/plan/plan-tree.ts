@@ -69,8 +69,8 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   const problems = addSpecFiles(tree, spec, inputs.sources, users);
   const modules = inputs.modules.map((module) => ({ name: module.name, path: `/${module.path}` }));
   const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
-  const updateProblems = addUpdateConfig(tree, spec, config, inputs.update);
+  addUpdateConfig(tree, spec, config, inputs.update);
   tree.add({ path: configPath, kind: 'file', mode: 0o644, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
   const dataProblems = containerdDataProblems(spec, (inputs.containers ?? []).map((image) => image.archive.length));
-  return { tree, problems: [...problems, ...configProblems, ...updateProblems, ...dataProblems] };
+  return { tree, problems: [...problems, ...configProblems, ...dataProblems] };
 }

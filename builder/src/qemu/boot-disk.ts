@@ -14,31 +14,18 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getTarget } from '../../../targets/index.ts';
 import { efiBootFor } from '../formats/raw/firmware.ts';
-import { runInTerminal } from './boot.ts';
-import { consoleArgs, type ConsoleMode, type PortForward } from './command.ts';
+import { runInTerminal, spawned } from './boot.ts';
+import { type MachineOptions, type QemuCommand, qemuDiskCommand } from './command.ts';
 import { QemuSpawnError } from './errors.ts';
 import { Vm, type VmOptions } from './vm.ts';
 
-export interface DiskBootOptions extends VmOptions {
-  forwards?: PortForward[];
-  memoryMiB?: number;
-  /** pipe (default) for tests, terminal for a person (`imago run --disk`). */
-  console?: ConsoleMode;
-}
+export interface DiskBootOptions extends Pick<MachineOptions, 'forwards' | 'memoryMiB' | 'console'>, VmOptions {}
 
 /** The QEMU command line for a disk boot; throws naming the firmware package when it is missing. */
-export function diskCommand(disk: string, arch: string, options: DiskBootOptions = {}): { binary: string; args: string[] } {
-  const target = getTarget(arch);
+export function diskCommand(disk: string, arch: string, options: DiskBootOptions = {}): QemuCommand {
   const boot = efiBootFor(arch);
   if (!existsSync(boot.firmware)) throw new QemuSpawnError(`UEFI firmware ${boot.firmware} is missing: install the Debian package ${boot.firmwarePackage}`);
-  const q = target.qemu;
-  const args = ['-nodefaults', '-M', q.machine, ...(q.cpu ? ['-cpu', q.cpu] : []), '-accel', 'tcg', '-m', String(options.memoryMiB ?? q.memoryMiB)];
-  args.push('-display', 'none', ...consoleArgs(options.console ?? 'pipe'));
-  args.push('-bios', boot.firmware, '-drive', `file=${disk},format=raw,if=none,id=disk0,cache=writeback`, '-device', 'virtio-blk-pci,drive=disk0');
-  const fwd = (options.forwards ?? []).map((f) => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
-  args.push('-netdev', ['user', 'id=n0', ...fwd].join(','), '-device', `${q.netDevice},netdev=n0`);
-  if (q.rngDevice) args.push('-object', 'rng-random,filename=/dev/urandom,id=rng0', '-device', `${q.rngDevice},rng=rng0`);
-  return { binary: q.binary, args: [...args, ...q.extraArgs] };
+  return qemuDiskCommand(getTarget(arch), { forwards: options.forwards, memoryMiB: options.memoryMiB, console: options.console, disk, firmware: boot.firmware });
 }
 
 /** Starts QEMU on `disk`; the caller must `kill()` the handle. */
@@ -46,10 +33,7 @@ export async function bootDisk(disk: string, arch: string, options: DiskBootOpti
   const command = diskCommand(disk, arch, options);
   const startedAt = performance.now();
   const child = spawn(command.binary, command.args, { stdio: 'pipe' });
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error) => reject(new QemuSpawnError(`failed to start ${command.binary}: ${error.message}`, { cause: error })));
-  });
+  await spawned(child, command, getTarget(arch).qemu.package);
   return new Vm(child, command, startedAt, options);
 }
 

@@ -85,7 +85,7 @@ async function imageCommand(
 }
 
 /** Resolves once the child runs; rejects with QemuSpawnError if it cannot be started (e.g. not installed). */
-function spawned(child: ChildProcess, command: QemuCommand, qemuPackage: string): Promise<void> {
+export function spawned(child: ChildProcess, command: QemuCommand, qemuPackage: string): Promise<void> {
   return new Promise((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) => {

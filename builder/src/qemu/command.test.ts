@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Target } from '../../../targets/types.ts';
 import { x86_64 } from '../../../targets/x86_64.ts';
-import { qemuCommand } from './command.ts';
+import { qemuCommand, qemuDiskCommand } from './command.ts';
 
 const files = { kernel: '/o/kernel', initrd: '/o/initrd.img', cmdline: 'console=ttyS0 quiet' };
 
@@ -82,4 +82,13 @@ test('terminal console multiplexes serial and monitor on stdio without SIGINT', 
   t.deepEqual(values(args, '-chardev'), ['stdio,id=con0,mux=on,signal=off']);
   t.deepEqual(values(args, '-serial'), ['chardev:con0']);
   t.deepEqual(values(args, '-mon'), ['chardev=con0,mode=readline']);
+});
+
+test('a disk boot starts the firmware with the disk on virtio, and lets the guest reboot', (t) => {
+  const { args } = qemuDiskCommand(x86_64, { disk: 'disk.img', firmware: 'OVMF.fd', forwards: [{ host: 2323, guest: 23 }] });
+  t.false(args.includes('-no-reboot'));
+  t.false(args.includes('-kernel'));
+  t.deepEqual(values(args, '-bios'), ['OVMF.fd']);
+  t.deepEqual(values(args, '-drive'), ['file=disk.img,format=raw,if=none,id=disk0,cache=writeback']);
+  t.deepEqual(values(args, '-netdev'), ['user,id=n0,hostfwd=tcp:127.0.0.1:2323-:23']);
 });

@@ -30,14 +30,8 @@ export interface PortForward {
  */
 export type ConsoleMode = 'pipe' | 'terminal';
 
-/** Everything `qemuCommand` needs besides the target. */
-export interface QemuCommandOptions {
-  /** Path of the kernel image. */
-  kernel: string;
-  /** Path of the initramfs. */
-  initrd: string;
-  /** The kernel command line, passed as is. */
-  cmdline: string;
+/** How the machine is set up, whatever it boots. */
+export interface MachineOptions {
   /** Ports forwarded into the guest; none by default. */
   forwards?: PortForward[];
   /** Guest RAM; defaults to the target's `memoryMiB`. */
@@ -50,6 +44,24 @@ export interface QemuCommandOptions {
   console?: ConsoleMode;
   /** Appended after the target's own `extraArgs`. */
   extraArgs?: string[];
+}
+
+/** Everything `qemuCommand` needs besides the target. */
+export interface QemuCommandOptions extends MachineOptions {
+  /** Path of the kernel image. */
+  kernel: string;
+  /** Path of the initramfs. */
+  initrd: string;
+  /** The kernel command line, passed as is. */
+  cmdline: string;
+}
+
+/** Everything `qemuDiskCommand` needs besides the target. */
+export interface QemuDiskOptions extends MachineOptions {
+  /** Path of the raw disk image, attached as a virtio block device. */
+  disk: string;
+  /** The UEFI firmware QEMU starts instead of a kernel. */
+  firmware: string;
 }
 
 /** A program and its arguments, ready for `spawn`. */
@@ -72,19 +84,33 @@ export interface QemuCommand {
  * Throws when a port forward or the memory size is not a valid number.
  */
 export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCommand {
+  return machineCommand(target, options, ['-kernel', options.kernel, '-initrd', options.initrd, '-append', options.cmdline], false);
+}
+
+/**
+ * The command line that boots a raw disk image through UEFI firmware, as a
+ * device would. Unlike a kernel boot, a guest reboot restarts the machine
+ * (no `-no-reboot`) so the bootloader picks the slot; a power-off still ends QEMU.
+ */
+export function qemuDiskCommand(target: Target, options: QemuDiskOptions): QemuCommand {
+  const drive = `file=${options.disk},format=raw,if=none,id=disk0,cache=writeback`;
+  return machineCommand(target, options, ['-bios', options.firmware, '-drive', drive, '-device', 'virtio-blk-pci,drive=disk0'], true);
+}
+
+function machineCommand(target: Target, options: MachineOptions, bootArgs: string[], reboots: boolean): QemuCommand {
   const q = target.qemu;
   const memory = options.memoryMiB ?? q.memoryMiB;
   if (!Number.isInteger(memory) || memory <= 0) {
     throw new QemuOptionError(`memoryMiB: invalid value ${memory}: expected a positive whole number of MiB`);
   }
   const accel = options.accel ?? 'tcg';
-  const args: string[] = ['-nodefaults', '-no-reboot', '-M', q.machine];
+  const args: string[] = ['-nodefaults', ...(reboots ? [] : ['-no-reboot']), '-M', q.machine];
   if (q.cpu) args.push('-cpu', q.cpu);
   args.push('-accel', accel === 'tcg' && (options.smp ?? 1) > 1 ? 'tcg,thread=multi' : accel);
   args.push('-m', String(memory));
   if (options.smp !== undefined) args.push('-smp', String(options.smp));
   args.push('-display', 'none', ...consoleArgs(options.console ?? 'pipe'));
-  args.push('-kernel', options.kernel, '-initrd', options.initrd, '-append', options.cmdline);
+  args.push(...bootArgs);
   const netdev = ['user', 'id=n0', ...(options.forwards ?? []).map(hostfwd)].join(',');
   args.push('-netdev', netdev, '-device', `${q.netDevice},netdev=n0`);
   if (q.rngDevice) {
@@ -95,7 +121,7 @@ export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCo
 }
 
 /** QEMU's serial console wiring for `mode`. */
-export function consoleArgs(mode: ConsoleMode): string[] {
+function consoleArgs(mode: ConsoleMode): string[] {
   if (mode === 'pipe') return ['-chardev', 'stdio,id=con0,signal=off', '-serial', 'chardev:con0'];
   // The same wiring as -nographic: serial and monitor multiplexed on stdio,
   // the terminal in raw mode, and no SIGINT from Ctrl-C (it goes to the guest).

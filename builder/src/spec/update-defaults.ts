@@ -1,6 +1,6 @@
 /**
- * Defaults of the spec's `update:` sizes, shared by the raw disk writer and the
- * build-time checks that must agree with it.
+ * Defaults of the spec's `update:` section, shared by the raw disk writer, the
+ * init configuration and the build-time checks that must agree with them.
  */
 const MiB = 2 ** 20;
 
@@ -8,3 +8,10 @@ const MiB = 2 ** 20;
 export const defaultSlotSize = 96 * MiB;
 /** The ext4 data partition, when update.data_size is not given. */
 export const defaultDataSize = 64 * MiB;
+
+/** How long critical services must be healthy before a trial commits (update.commit_after). */
+export const defaultCommitAfterMs = 60_000;
+/** When an uncommitted trial gives up (update.commit_timeout). */
+export const defaultCommitTimeoutMs = 300_000;
+/** Trial boots of a new slot (update.tries). */
+export const defaultTries = 1;

@@ -15,9 +15,25 @@ export function check(result: number, verb: string, object: string): number {
   return result;
 }
 
-function toBuffer(data: string | Uint8Array): ArrayBuffer {
+/** The bytes of `data` in an ArrayBuffer of their own, as the native calls take them. */
+export function toBuffer(data: string | Uint8Array): ArrayBuffer {
   const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Writes all of `data` to `fd`, retrying after a signal and with the remainder
+ * after a partial write (a full pipe); throws a SysError naming `object`.
+ */
+export function writeAll(fd: number, data: string | Uint8Array | ArrayBuffer, object: string): void {
+  let rest = data instanceof ArrayBuffer ? data : toBuffer(data);
+  for (;;) {
+    const written = native.write(fd, rest);
+    if (written === -native.EINTR) continue;
+    check(written, 'write', object);
+    if (written === 0 || written >= rest.byteLength) return;
+    rest = rest.slice(written);
+  }
 }
 
 /** The current read handler of each fd, so a rotation never revives a removed one. */
@@ -95,18 +111,10 @@ export const quickjsSys: Sys = {
     return new Uint8Array(result);
   },
   write(fd, data) {
-    let rest = toBuffer(data);
-    // A partial write (a full pipe, a signal) is retried with the remainder.
-    for (;;) {
-      const written = native.write(fd, rest);
-      if (written === -native.EINTR) continue;
-      check(written, 'write', `fd ${fd}`);
-      if (written === 0 || written >= rest.byteLength) return;
-      rest = rest.slice(written);
-    }
+    writeAll(fd, data, `fd ${fd}`);
   },
   tryWrite(fd, data) {
-    const written = native.write(fd, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    const written = native.write(fd, toBuffer(data));
     if (written === -native.EAGAIN || written === -native.EINTR) return 0;
     return check(written, 'write', `fd ${fd}`);
   },

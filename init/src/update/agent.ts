@@ -63,11 +63,12 @@ export class UpdateAgent {
     this.role = bootRole(env, this.booted);
     if (this.role.kind === 'rolled-back') {
       const failed = this.role.failed;
+      const version = this.slotVersion(failed);
       const reason = this.state.trialFailure?.slot === failed ? this.state.trialFailure.reason : `slot ${failed} did not reach a healthy system before its ${config.tries} trial boot(s) ran out`;
-      this.state = { lastRollback: { slot: failed, version: this.slotVersion(failed), reason, at: sys.wallClock() } };
+      this.state = { lastRollback: { slot: failed, version, reason, at: sys.wallClock() } };
       this.writeState();
       this.writeEnv(clearTrial(env));
-      log.warn(`update: rolled back from slot ${failed} (version ${this.slotVersion(failed) ?? '?'}) to slot ${this.booted}: ${reason}`);
+      log.warn(`update: rolled back from slot ${failed} (version ${version ?? '?'}) to slot ${this.booted}: ${reason}`);
     }
     log.info(`update: booted slot ${this.booted}, version ${config.version}, ${this.role.kind === 'trial' ? `on trial (commits after ${config.commitAfterMs / 1000} s of healthy critical services)` : 'committed'}`);
   }

@@ -16,6 +16,7 @@ import type { UpdateConfig } from '../config.ts';
 import { toHex } from './hex.ts';
 import { slotBootConfig } from './boot-cfg.ts';
 import { BundleError, checkBundle, headerLength, maxHeaderBytes, parseBundleHeader, slotFiles } from './bundle-format.ts';
+import { toBuffer } from '../sys/quickjs.ts';
 import { readBytes, replaceFile, sha512, syncPath, writeAll } from './files.ts';
 import { decodeGrubenv } from './grubenv.ts';
 import { espMount, grubenvFile } from './layout.ts';
@@ -84,9 +85,10 @@ export interface ApplyResult {
  */
 export function applyBundle(config: UpdateConfig, location: string, log: (line: string) => void): ApplyResult {
   const started = native.monotonicMs();
-  const env = readSlotEnv(decodeGrubenv(readBytes(`${espMount}/${grubenvFile}`) ?? new Uint8Array()));
+  const grubenv = readBytes(`${espMount}/${grubenvFile}`);
+  const env = readSlotEnv(decodeGrubenv(grubenv ?? new Uint8Array()));
   const booted = bootedSlot(decodeUtf8(readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
-  if (!readBytes(`${espMount}/${grubenvFile}`)) throw new BundleError('the ESP is not mounted: this device was not booted from an imago disk image');
+  if (!grubenv) throw new BundleError('the ESP is not mounted: this device was not booted from an imago disk image');
   if (env.trial) throw new BundleError(`slot ${env.trial} is still on trial; wait until it is committed or rolled back`);
   if (booted !== env.committed) throw new BundleError(`the running slot ${booted} is not the committed one (${env.committed}); reboot first`);
 
@@ -121,9 +123,9 @@ export function applyBundle(config: UpdateConfig, location: string, log: (line: 
           if (pending.length === 0) throw new BundleError(`the bundle is truncated: ${file.name} ended after ${file.size - left} of ${file.size} bytes`);
           const piece = pending.subarray(0, Math.min(left, pending.length));
           pending = pending.subarray(piece.length);
-          const copy = piece.slice();
-          native.sha256Update(hash, copy.buffer as ArrayBuffer);
-          writeAll(fd, copy, path);
+          const chunk = toBuffer(piece);
+          native.sha256Update(hash, chunk);
+          writeAll(fd, chunk, path);
           left -= piece.length;
         }
         if (native.fsync(fd) < 0) throw new Error(`unable to sync ${path}`);

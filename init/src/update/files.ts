@@ -5,24 +5,11 @@
  */
 import * as os from 'os';
 import * as native from 'imago:native';
-import { encodeUtf8 } from '../logs/utf8.ts';
 
 export { readBytes } from '../sys/read-bytes.ts';
+import { toBuffer, writeAll } from '../sys/quickjs.ts';
 
-function buffer(data: Uint8Array): ArrayBuffer {
-  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-}
-
-/** Writes all of `data` to `fd`; throws naming `what` on an error. */
-export function writeAll(fd: number, data: Uint8Array, what: string): void {
-  let rest = buffer(data);
-  while (rest.byteLength > 0) {
-    const n = native.write(fd, rest);
-    if (n === -native.EINTR) continue;
-    if (n < 0) throw new Error(`unable to write ${what}: ${native.strerror(-n)}`);
-    rest = rest.slice(n);
-  }
-}
+export { writeAll };
 
 /** fsync of a path (a file or a folder); throws on failure. */
 export function syncPath(path: string): void {
@@ -55,7 +42,7 @@ export function replaceFile(path: string, data: Uint8Array | string): void {
   const fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644);
   if (fd < 0) throw new Error(`unable to create ${temporary}: ${native.strerror(-fd)}`);
   try {
-    writeAll(fd, typeof data === 'string' ? encodeUtf8(data) : data, temporary);
+    writeAll(fd, data, temporary);
     const result = native.fsync(fd);
     if (result < 0) throw new Error(`unable to sync ${temporary}: ${native.strerror(-result)}`);
   } finally {
@@ -68,5 +55,5 @@ export function replaceFile(path: string, data: Uint8Array | string): void {
 
 /** sha512 through the native module, for Ed25519. */
 export function sha512(data: Uint8Array): Uint8Array {
-  return new Uint8Array(native.sha512(buffer(data)));
+  return new Uint8Array(native.sha512(toBuffer(data)));
 }

@@ -1,9 +1,9 @@
-import { createPrivateKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createBundle } from '../../bundle/create-bundle.ts';
 import { generateKeys, parsePrivateKey, parsePublicKey } from '../../bundle/keys.ts';
 import { verifyBundle } from '../../bundle/verify-bundle.ts';
 import { BuildError } from '../../errors.ts';
+import { parseBundleHeader } from '../../../../init/src/update/bundle-format.ts';
 
 /** `imago keygen NAME`: writes NAME.key (private, 0600) and NAME.pub; refuses to overwrite. */
 export async function keygenCommand(name: string): Promise<void> {
@@ -24,7 +24,7 @@ export async function bundleCommand(imageDir: string, flags: { key: string; out:
     throw new BuildError(error.message, { cause: error });
   });
   await writeFile(flags.out, bytes);
-  process.stdout.write(`${flags.out}: ${manifest.name} ${manifest.version} for ${manifest.arch}, ${(bytes.length / 1e6).toFixed(2)} MB, signed by ${createPrivateKey(await readText(flags.key)).asymmetricKeyType} key\n`);
+  process.stdout.write(`${flags.out}: ${manifest.name} ${manifest.version} for ${manifest.arch}, ${(bytes.length / 1e6).toFixed(2)} MB, signed by ${key.asymmetricKeyType} key\n`);
 }
 
 /** `imago verify BUNDLE --key PUB...`: checks signature, completeness and hashes. */
@@ -32,7 +32,7 @@ export async function verifyCommand(bundle: string, flags: { key: string[]; arch
   const trusted = await Promise.all(flags.key.map(async (file) => parsePublicKey(await readText(file), file)));
   const bytes = await readFile(bundle);
   try {
-    const header = JSON.parse(bytes.subarray(20, 20 + bytes.readUInt32BE(16)).toString('utf8')) as { arch: string };
+    const header = parseBundleHeader(bytes).manifest;
     const device = flags.arch || flags.running ? { arch: flags.arch ?? header.arch, version: flags.running ?? '0' } : undefined;
     const manifest = verifyBundle(bytes, trusted, device);
     process.stdout.write(`${bundle}: good: ${manifest.name} ${manifest.version} for ${manifest.arch}, ${manifest.files.map((f) => `${f.name} ${f.size}`).join(', ')}\n`);

@@ -64,7 +64,7 @@ export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: str
     files[`A/${name}`] = data;
   }
   if (slotBytes > slotSize) throw new Error(`the image (${(slotBytes / MiB).toFixed(1)} MiB) does not fit a slot of ${slotSize / MiB} MiB: raise update.slot_size`);
-  files['A/boot.cfg'] = slotBootConfig('A', (await readFile(join(request.imageDir, 'cmdline'), 'utf8')).trim());
+  files['A/boot.cfg'] = slotBootConfig('A', Buffer.from(files['A/cmdline']!).toString('utf8').trim());
   const esp = await makeEsp({ files, sizeBytes: espSize, volumeId: espId, epoch });
   const data = await makeDataFs({ sizeBytes: dataSize, uuid: guidText(guidBytes(`${seed}:data-fs`)), hashSeed: guidText(guidBytes(`${seed}:data-hash`)), label: dataPartName, epoch });
 
