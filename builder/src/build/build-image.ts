@@ -61,6 +61,8 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     await step(`find packages for ${target.name}`, () => checkPackagesExist(imagePackages(spec), arch, progress));
   }
 
+  // Key files are read before the long steps, so a wrong path fails in seconds.
+  const update = await updateInputs(loaded, target);
   const kernel = await imageKernel(spec, loaded.dir, target, options, compile);
   const userland = await imageUserland(spec, target, options, compile);
 
@@ -74,7 +76,6 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
-  const update = await updateInputs(loaded, target);
   const { tree, problems } = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update });
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
   const initrd = await compress(writeCpio(tree, { mtime: options.sourceDateEpoch }), options.compression);

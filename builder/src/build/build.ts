@@ -8,7 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { getTarget, targetNames } from '../../../targets/index.ts';
 import type { Target } from '../../../targets/types.ts';
-import { SpecError } from '../errors.ts';
+import { SpecError, step } from '../errors.ts';
+import { formats, type OutputFormat } from '../formats/registry.ts';
 import { archProblems } from '../spec/arch-rules.ts';
 import { loadSpec, type LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -40,6 +41,11 @@ export async function build(file: string, options: BuildOptions): Promise<BuiltI
   // `--arch` can ask for architectures the spec's own rules did not check.
   const problems = archProblems(loaded.spec, targets);
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
+  // A format an architecture cannot have fails before minutes of compiling, with the message its build would give.
+  for (const name of options.formats) {
+    const format: OutputFormat = formats[name];
+    for (const target of targets) await step(`make the ${name} image for ${target.name}`, async () => format.check?.(target.name));
+  }
   if (targets.length === 1) return [await buildImage(loaded, targets[0]!, options)];
 
   const compile = serialGate();

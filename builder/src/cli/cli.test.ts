@@ -1,6 +1,7 @@
 /** The `imago` command as a user runs it: output, exit codes, help. */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,4 +64,12 @@ test('run --help offers booting the disk image', (t) => {
   const result = imago('run', '--help');
   t.is(result.code, 0);
   t.regex(result.stdout, /--disk\s+boot the flashable disk\.img under UEFI/);
+});
+
+test('build --format raw for an architecture without UEFI fails before building anything', async (t) => {
+  const out = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const result = imago('build', 'images/minimal.yml', '--arch', 'armv7', '--format', 'raw', '-o', join(out, 'out'));
+  t.is(result.code, 1);
+  t.regex(result.stderr, /failed to make the raw image for armv7: --format raw: armv7 has no UEFI GRUB build/);
+  t.false(existsSync(join(out, 'out')), 'nothing was written');
 });

@@ -5,6 +5,7 @@
  */
 import type { Progress } from '../progress.ts';
 import type { Spec } from '../spec/schema.ts';
+import { efiBootFor } from './raw/firmware.ts';
 import { buildRawDisk } from './raw/index.ts';
 
 export interface FormatRequest {
@@ -19,11 +20,13 @@ export interface OutputFormat {
   description: string;
   /** Makes the format's files in the image folder; absent for the base format. */
   build?: (request: FormatRequest) => Promise<unknown>;
+  /** Throws when the format cannot be made for an architecture: run before anything is built. */
+  check?: (arch: string) => void;
 }
 
 export const formats = {
   initrd: { description: 'kernel, initrd.img, cmdline and manifest.json, booted directly by QEMU or a bootloader (always written)' },
-  raw: { description: 'also disk.img: a flashable GPT disk with GRUB (UEFI), A/B slots and an ext4 data partition (x86_64, aarch64)', build: buildRawDisk },
+  raw: { description: 'also disk.img: a flashable GPT disk with GRUB (UEFI), A/B slots and an ext4 data partition (x86_64, aarch64)', build: buildRawDisk, check: (arch: string) => void efiBootFor(arch) },
 } satisfies Record<string, OutputFormat>;
 
 export type FormatName = keyof typeof formats;

@@ -50,7 +50,8 @@ export class UpdateAgent {
       log.warn(`update: ${(error as Error).message}; updates are unavailable`);
     }
     try {
-      const data = waitForPartition(sys, config.dataLabel, 5_000);
+      // Both partitions are on the image's disk: when its ESP never showed up, one look for /data is enough.
+      const data = waitForPartition(sys, config.dataLabel, this.mounted ? 5_000 : 0);
       mountPartition(sys, data, config.dataMount, 'ext4', '');
       log.info(`update: data partition ${data} mounted on ${config.dataMount}`);
     } catch (error) {
