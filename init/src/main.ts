@@ -13,7 +13,7 @@
 import * as os from 'os';
 import * as std from 'std';
 import * as native from 'imago:native';
-import { configPath, type InitConfig } from './config.ts';
+import { configPath, type InitConfig } from '../../contract/index.ts';
 import { readConfig } from './read-config.ts';
 import { bootSystem } from './boot/boot.ts';
 import { emergency } from './boot/emergency.ts';

@@ -1,5 +1,5 @@
 /** Reads and checks the init's configuration file. */
-import { configVersion, type InitConfig } from './config.ts';
+import { configVersion, type InitConfig } from '../../contract/index.ts';
 import type { Sys } from './sys/sys.ts';
 
 export function readConfig(sys: Sys, path: string): InitConfig {

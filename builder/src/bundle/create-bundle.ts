@@ -2,7 +2,7 @@
  * Makes an update bundle from a build output folder (`out/<arch>/`): a manifest
  * with the image's name, architecture, version and every slot file's size and
  * sha256, an Ed25519 signature over the manifest, then the files themselves.
- * Layout in init/src/update/bundle-format.ts.
+ * Layout in contract/bundle-format.ts.
  *
  * ```ts
  * const bytes = await createBundle('out/x86_64', privateKey);
@@ -11,7 +11,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleMagic, slotFiles, type BundleManifest, type BundleSignature } from '../../../init/src/update/bundle-format.ts';
+import { bundleMagic, type BundleManifest, type BundleSignature, slotFiles } from '../../../contract/index.ts';
 import { publicOf } from './keys.ts';
 
 function u32(value: number): Buffer {

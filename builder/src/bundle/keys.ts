@@ -9,7 +9,7 @@
  * ```
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { TrustedKey } from '../../../init/src/update/bundle-format.ts';
+import type { TrustedKey } from '../../../contract/index.ts';
 
 /** The DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key follows it. */
 const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');

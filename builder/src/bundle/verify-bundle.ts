@@ -7,7 +7,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { BundleError, checkBundle, parseBundleHeader, type BundleManifest, type TrustedKey } from '../../../init/src/update/bundle-format.ts';
+import { BundleError, type BundleManifest, checkBundle, parseBundleHeader, type TrustedKey } from '../../../contract/index.ts';
 
 const sha512 = (data: Uint8Array) => new Uint8Array(createHash('sha512').update(data).digest());
 

@@ -2,7 +2,7 @@
  * Where containers live in an image and in containerd: one place for the
  * names the builder writes and the boot-time scripts read.
  */
-import { dataMount } from '../../../init/src/update/layout.ts';
+import { dataMount } from '../../../contract/index.ts';
 
 /** containerd namespace of every imago container and image. */
 export const containerNamespace = 'imago';

@@ -3,7 +3,7 @@
  * import script run at boot, and the helper that runs one container as a
  * supervised service. Pure, so the exact bytes are tested.
  */
-import { dataMount } from '../../../init/src/update/layout.ts';
+import { dataMount } from '../../../contract/index.ts';
 import { containerdConfigPath, containerdDataRoot, containerdRamRoot, containerdSocket, containerNamespace } from './names.ts';
 import { cniLeaseDir } from './private-network.ts';
 

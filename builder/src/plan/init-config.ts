@@ -3,16 +3,7 @@
  * resolved to ids, commands to argv, environments completed, defaults filled in,
  * DHCP clients added as supervised services. Pure.
  */
-import {
-  configVersion,
-  type HealthConfig,
-  type InitConfig,
-  type InterfaceConfig,
-  type ModuleConfig,
-  type ProbeConfig,
-  type ProcessConfig,
-  type ServiceConfig,
-} from '../../../init/src/config.ts';
+import { configVersion, type HealthConfig, type InitConfig, type InterfaceConfig, type ModuleConfig, type ProbeConfig, type ProcessConfig, type ServiceConfig } from '../../../contract/index.ts';
 import type { OnbootSpec, ServiceSpec, Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { logDefaults, serviceDefaults } from './service-defaults.ts';

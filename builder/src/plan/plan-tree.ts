@@ -16,7 +16,7 @@ import { addBusyboxLinks } from '../debian/busybox.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { bytes, Tree, type Entry } from '../tree/tree.ts';
-import { configPath } from '../../../init/src/config.ts';
+import { configPath } from '../../../contract/index.ts';
 import { addBaseLayout } from './base-layout.ts';
 import { buildInitConfig } from './init-config.ts';
 import { addUpdateConfig, type UpdateInputs } from './update-config.ts';

@@ -2,7 +2,7 @@
  * The defaults of every service setting, in one place: what a spec means when
  * it leaves a field out. The README and the schema's descriptions quote these.
  */
-import type { BackoffConfig, LogsConfig } from '../../../init/src/config.ts';
+import type { BackoffConfig, LogsConfig } from '../../../contract/index.ts';
 
 export const serviceDefaults = Object.freeze({
   restart: 'always' as const,

@@ -3,9 +3,7 @@
  * `image_version` and services marked `critical`, plus the mount point of the
  * data partition in the tree. Pure.
  */
-import type { InitConfig, UpdateConfig } from '../../../init/src/config.ts';
-import type { TrustedKey } from '../../../init/src/update/bundle-format.ts';
-import { dataMount, dataPartName, espPartName } from '../../../init/src/update/layout.ts';
+import { dataMount, dataPartName, espPartName, type InitConfig, type TrustedKey, type UpdateConfig } from '../../../contract/index.ts';
 import { defaultCommitAfterMs, defaultCommitTimeoutMs, defaultTries } from '../spec/update-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { Tree } from '../tree/tree.ts';

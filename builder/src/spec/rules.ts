@@ -2,7 +2,7 @@
  * Cross-field checks the schema cannot express, as a list of named rules. Each
  * takes a schema-valid spec and returns problems with their spec paths.
  */
-import { startOrder } from '../../../init/src/model/graph.ts';
+import { startOrder } from '../../../contract/index.ts';
 import { specArchProblems } from './arch-rules.ts';
 import { containerServices, containerSources } from './container-rules.ts';
 import type { Spec } from './schema.ts';

@@ -4,7 +4,7 @@
  * network, and make the root read-only.
  */
 import * as native from 'imago:native';
-import { configPath, type InitConfig } from '../config.ts';
+import { configPath, type InitConfig } from '../../../contract/index.ts';
 import { readConfig } from '../read-config.ts';
 import type { Logger } from '../logs/logger.ts';
 import { bringUpLoopback, configureStatic } from '../net/network.ts';

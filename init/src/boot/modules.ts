@@ -1,6 +1,6 @@
 /** Loads the image's kernel modules in the order the builder resolved (dependencies first). */
 import * as native from 'imago:native';
-import type { ModuleConfig } from '../config.ts';
+import type { ModuleConfig } from '../../../contract/index.ts';
 
 export function loadModules(modules: readonly ModuleConfig[], log: (message: string) => void): void {
   for (const module of modules) {

@@ -9,7 +9,7 @@ import type { Sys } from '../sys/sys.ts';
 import { parseCtlArgs } from './ctl-args.ts';
 import { formatLogLine, formatStatus } from './format.ts';
 import { parseMessage, requestMessage, type StatusResult } from './protocol.ts';
-import { configPath } from '../config.ts';
+import { configPath } from '../../../contract/index.ts';
 import { readConfig } from '../read-config.ts';
 import { applyBundle } from '../update/apply.ts';
 import { formatUpdateStatus } from '../update/status.ts';

@@ -3,8 +3,7 @@
  * file check. Every probe ends within its timeout and never throws: the result
  * says ok or not, with a detail for the log.
  */
-import type { ProbeConfig } from '../config.ts';
-import { decodeUtf8 } from '../logs/utf8.ts';
+import { decodeUtf8, type ProbeConfig } from '../../../contract/index.ts';
 import type { Sys } from '../sys/sys.ts';
 
 export interface ProbeResult {

@@ -5,7 +5,7 @@
  * Only when the queue is full are lines dropped, and counted.
  */
 import type { Sys } from '../sys/sys.ts';
-import { encodeUtf8 } from './utf8.ts';
+import { encodeUtf8 } from '../../../contract/index.ts';
 
 /** How much console output may wait: a few seconds of a 115200-baud serial line. */
 const maxQueuedBytes = 64 * 1024;

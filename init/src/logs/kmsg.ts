@@ -3,7 +3,7 @@
  * the console: the kernel prints there itself).
  */
 import type { Sys } from '../sys/sys.ts';
-import { decodeUtf8 } from './utf8.ts';
+import { decodeUtf8 } from '../../../contract/index.ts';
 
 const levels = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 

@@ -3,7 +3,7 @@
  * cut into pieces, so a process that never writes a newline cannot grow the
  * init's memory without bound.
  */
-import { decodeUtf8 } from './utf8.ts';
+import { decodeUtf8 } from '../../../contract/index.ts';
 
 export class LineSplitter {
   private pending = new Uint8Array(0);

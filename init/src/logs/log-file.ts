@@ -4,7 +4,7 @@
  * or block the init.
  */
 import type { Sys } from '../sys/sys.ts';
-import { encodeUtf8 } from './utf8.ts';
+import { encodeUtf8 } from '../../../contract/index.ts';
 import { rotationSteps, shouldRotate, type RotationPolicy } from './rotation.ts';
 
 export class LogFile {

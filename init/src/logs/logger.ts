@@ -8,7 +8,7 @@
  * Nothing here may block or throw into the init: the console is non-blocking
  * and a line that cannot be written is dropped and counted, per source.
  */
-import type { LogsConfig } from '../config.ts';
+import type { LogsConfig } from '../../../contract/index.ts';
 import type { Sys } from '../sys/sys.ts';
 import { ConsoleWriter } from './console-writer.ts';
 import { LogFile } from './log-file.ts';

@@ -5,7 +5,7 @@
  *   ready:   it is running (its ready probe passed), or a oneshot finished well
  *   healthy: it is running and its last health check passed
  */
-import type { DependencyCondition } from '../config.ts';
+import type { DependencyCondition } from '../../../contract/index.ts';
 import type { ServiceRuntime } from './service.ts';
 
 export function conditionMet(condition: DependencyCondition, dependency: ServiceRuntime): boolean {

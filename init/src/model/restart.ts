@@ -6,7 +6,7 @@
  * at once; each further one waits twice as long as the last, from `initialMs` up
  * to `maxMs`. After `limit` restarts in a streak the service is failed.
  */
-import type { BackoffConfig, RestartPolicy } from '../config.ts';
+import type { BackoffConfig, RestartPolicy } from '../../../contract/index.ts';
 import type { ExitStatus } from '../sys/sys.ts';
 
 /** Whether a process that ended with `status` is restarted under `policy`. */

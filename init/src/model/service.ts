@@ -30,7 +30,7 @@
  * A oneshot service is `starting` while it runs and becomes `exited` when it
  * ends with 0, which satisfies its dependants; any other end is a failure.
  */
-import type { ServiceConfig } from '../config.ts';
+import type { ServiceConfig } from '../../../contract/index.ts';
 import type { ExitStatus } from '../sys/sys.ts';
 import { describeExit } from '../sys/signals.ts';
 import { nextFailureCount, restartDelay, shouldRestart, succeeded } from './restart.ts';

@@ -5,7 +5,7 @@
  * the interface and resolv.conf when a lease arrives.
  */
 import * as native from 'imago:native';
-import type { InterfaceConfig } from '../config.ts';
+import type { InterfaceConfig } from '../../../contract/index.ts';
 import type { Sys } from '../sys/sys.ts';
 
 /** /etc/resolv.conf in the image is a symlink to this file, so a read-only root can still change DNS. */

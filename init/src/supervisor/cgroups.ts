@@ -3,7 +3,7 @@
  * service's whole process tree can be limited (memory.max, cpu.max, pids.max)
  * and killed at once (cgroup.kill), not only its main process.
  */
-import type { LimitsConfig } from '../config.ts';
+import type { LimitsConfig } from '../../../contract/index.ts';
 import type { Sys } from '../sys/sys.ts';
 
 const controllers = ['cpu', 'memory', 'pids'];

@@ -2,7 +2,7 @@
  * Starts one process with its stdout and stderr captured line by line into the
  * logger under the process's name.
  */
-import type { ProcessConfig } from '../config.ts';
+import type { ProcessConfig } from '../../../contract/index.ts';
 import { LineSplitter } from '../logs/lines.ts';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';

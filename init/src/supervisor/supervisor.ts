@@ -5,12 +5,11 @@
  * it through `reapAll`, including orphans re-parented to the init, which are
  * reaped and forgotten.
  */
-import type { ProcessConfig, ServiceConfig, StopSignal } from '../config.ts';
+import { type ProcessConfig, type ServiceConfig, startOrder, type StopSignal } from '../../../contract/index.ts';
 import { runProbe, type ProbeResult } from '../health/probe.ts';
 import { ProbeLoop } from '../health/probe-loop.ts';
 import type { Logger } from '../logs/logger.ts';
 import { conditionMet } from '../model/dependencies.ts';
-import { startOrder } from '../model/graph.ts';
 import { initialRuntime, transition, type Effect, type ServiceEvent, type ServicePolicy, type ServiceRuntime } from '../model/service.ts';
 import { describeExit } from '../sys/signals.ts';
 import type { ExitStatus, Sys, TimerHandle } from '../sys/sys.ts';

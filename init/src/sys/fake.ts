@@ -8,7 +8,7 @@
  *   sys.exit(pid, { exited: true, code: 1 });   // queued for reap()
  *   await sys.advance(100);                     // fires due timers, settles promises
  */
-import { decodeUtf8 } from '../logs/utf8.ts';
+import { decodeUtf8 } from '../../../contract/index.ts';
 import type { ExitStatus, SpawnRequest, Sys, TimerHandle } from './sys.ts';
 
 interface Timer {

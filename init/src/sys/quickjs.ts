@@ -4,7 +4,7 @@
  */
 import * as os from 'os';
 import * as native from 'imago:native';
-import { decodeUtf8, encodeUtf8 } from '../logs/utf8.ts';
+import { decodeUtf8, encodeUtf8 } from '../../../contract/index.ts';
 import { readBytes } from './read-bytes.ts';
 import { decodeWaitStatus } from './signals.ts';
 import { SysError, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';

@@ -8,16 +8,12 @@
  * never buffers a bundle.
  */
 import * as native from 'imago:native';
-import type { UpdateConfig } from '../config.ts';
+import { armTrial, bootedSlot, type BootRole, bootRole, clearTrial, commitTrial, decodeGrubenv, decodeUtf8, encodeGrubenv, espMount, grubenvFile, otherSlot, readSlotEnv, type Slot, type SlotEnv, slots, stateFile, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
 import type { Logger } from '../logs/logger.ts';
-import { decodeUtf8 } from '../logs/utf8.ts';
 import type { Sys } from '../sys/sys.ts';
 import { CommitWatch, type CriticalState } from './commit-watch.ts';
 import { mountPartition, waitForPartition } from './disk.ts';
 import { readBytes, replaceFile, rewriteInPlace } from './files.ts';
-import { decodeGrubenv, encodeGrubenv } from './grubenv.ts';
-import { espMount, grubenvFile, stateFile } from './layout.ts';
-import { armTrial, bootedSlot, bootRole, clearTrial, commitTrial, otherSlot, readSlotEnv, slots, writeSlotEnv, type BootRole, type Slot, type SlotEnv } from './slots.ts';
 import type { Rollback, UpdateStatus } from './status.ts';
 
 /** What the agent keeps on the ESP besides grubenv. */

@@ -12,16 +12,9 @@
  */
 import * as os from 'os';
 import * as native from 'imago:native';
-import type { UpdateConfig } from '../config.ts';
-import { toHex } from './hex.ts';
-import { slotBootConfig } from './boot-cfg.ts';
-import { BundleError, checkBundle, headerLength, maxHeaderBytes, parseBundleHeader, slotFiles } from './bundle-format.ts';
+import { bootedSlot, BundleError, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { toBuffer } from '../sys/quickjs.ts';
 import { readBytes, replaceFile, sha512, syncPath, writeAll } from './files.ts';
-import { decodeGrubenv } from './grubenv.ts';
-import { espMount, grubenvFile } from './layout.ts';
-import { bootedSlot, otherSlot, readSlotEnv, type Slot } from './slots.ts';
-import { decodeUtf8 } from '../logs/utf8.ts';
 
 /** A byte source read front to back: a file or a download's pipe. */
 interface Source {

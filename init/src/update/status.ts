@@ -1,5 +1,5 @@
 /** What `imagoctl status` shows about A/B updates. */
-import type { Slot } from './slots.ts';
+import type { Slot } from '../../../contract/index.ts';
 
 export interface SlotStatus {
   slot: Slot;

@@ -3,7 +3,7 @@ import { createBundle } from '../../bundle/create-bundle.ts';
 import { generateKeys, parsePrivateKey, parsePublicKey } from '../../bundle/keys.ts';
 import { verifyBundle } from '../../bundle/verify-bundle.ts';
 import { BuildError } from '../../errors.ts';
-import { parseBundleHeader } from '../../../../init/src/update/bundle-format.ts';
+import { parseBundleHeader } from '../../../../contract/index.ts';
 
 /** `imago keygen NAME`: writes NAME.key (private, 0600) and NAME.pub; refuses to overwrite. */
 export async function keygenCommand(name: string): Promise<void> {

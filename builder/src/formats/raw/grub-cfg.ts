@@ -8,9 +8,9 @@
  * arithmetic: the decrement is a chain of string comparisons up to `maxTries`.
  * If a slot's files cannot be loaded, it falls through to the committed slot.
  *
- * Each slot has its own `boot.cfg` (init/src/update/boot-cfg.ts).
+ * Each slot has its own `boot.cfg` (contract/boot-cfg.ts).
  */
-export { slotBootConfig } from '../../../../init/src/update/boot-cfg.ts';
+export { slotBootConfig } from '../../../../contract/index.ts';
 
 /** The largest `update.tries` the script can count down. */
 export const maxTries = 3;

@@ -14,9 +14,7 @@
  */
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeGrubenv } from '../../../../init/src/update/grubenv.ts';
-import { dataPartName, espPartName, grubenvFile } from '../../../../init/src/update/layout.ts';
-import { slotFiles } from '../../../../init/src/update/bundle-format.ts';
+import { dataPartName, encodeGrubenv, espPartName, grubenvFile, slotFiles } from '../../../../contract/index.ts';
 import type { Progress } from '../../progress.ts';
 import type { Spec } from '../../spec/schema.ts';
 import { makeDataFs } from './data-fs.ts';

@@ -25,10 +25,10 @@ test('rejects a changed message, signature or key', (t) => {
   const message = new TextEncoder().encode('{"version":"2"}');
   const signature = new Uint8Array(sign(null, message, privateKey));
   const changed = message.slice();
-  changed[5] ^= 1;
+  changed[5] = changed[5]! ^ 1;
   t.false(verifyEd25519(raw, changed, signature, sha512), 'message');
   const badSignature = signature.slice();
-  badSignature[40] ^= 1;
+  badSignature[40] = badSignature[40]! ^ 1;
   t.false(verifyEd25519(raw, message, badSignature, sha512), 'signature');
   t.false(verifyEd25519(other.raw, message, signature, sha512), 'key');
   t.false(verifyEd25519(raw.subarray(1), message, signature, sha512), 'short key');

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { CommitWatch } from './commit-watch.ts';
 import { decodeGrubenv, encodeGrubenv, grubenvSize } from './grubenv.ts';
 import { armTrial, bootedSlot, bootRole, clearTrial, commitTrial, readSlotEnv, writeSlotEnv } from './slots.ts';
 import { compareVersions } from './version.ts';
@@ -27,20 +26,6 @@ test('the slot state machine: arm, trial, commit, rollback', (t) => {
   t.deepEqual(readSlotEnv(writeSlotEnv({ other: 'x' }, armed)), armed);
   t.is(bootedSlot('console=ttyS0 imago.slot=B'), 'B');
   t.is(bootedSlot('console=ttyS0'), undefined);
-});
-
-test('commit needs every critical service healthy for the whole period', (t) => {
-  const watch = new CommitWatch(['app'], 5000, 60_000);
-  const healthy = [{ name: 'app', state: 'running', health: 'healthy' }];
-  const sick = [{ name: 'app', state: 'running', health: 'unhealthy' }];
-  t.is(watch.tick(1000, healthy).kind, 'wait');
-  t.is(watch.tick(3000, sick).kind, 'wait');
-  t.is(watch.tick(4000, healthy).kind, 'wait');
-  t.is(watch.tick(8000, healthy).kind, 'wait');
-  t.is(watch.tick(9000, healthy).kind, 'commit');
-  const timeout = new CommitWatch(['app'], 5000, 60_000).tick(60_000, sick);
-  t.deepEqual(timeout, { kind: 'fail', reason: 'critical services not healthy within 60 s of boot: app running/unhealthy' });
-  t.regex((new CommitWatch(['app'], 5000, 60_000).tick(1, [{ name: 'app', state: 'failed', health: 'none', reason: 'restart limit' }]) as { reason: string }).reason, /app failed: restart limit/);
 });
 
 test('versions compare part by part', (t) => {

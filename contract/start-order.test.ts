@@ -1,5 +1,5 @@
 import test from 'ava';
-import { dependantsOf, startOrder } from './graph.ts';
+import { dependantsOf, startOrder } from './start-order.ts';
 
 test('dependencies start first, declaration order otherwise', (t) => {
   const result = startOrder([

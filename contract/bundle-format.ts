@@ -13,7 +13,7 @@
  * checkBundle(header, { trusted, arch: 'x86_64', running: '1.0', sha512 }); // throws naming the refusal
  * ```
  */
-import { decodeUtf8 } from '../logs/utf8.ts';
+import { decodeUtf8 } from './utf8.ts';
 import { verifyEd25519 } from './ed25519.ts';
 import { fromHex } from './hex.ts';
 import { compareVersions } from './version.ts';

@@ -9,7 +9,7 @@
  * const out = encodeGrubenv({ ...env, imago_trial: 'B', imago_tries: '1' });
  * ```
  */
-import { decodeUtf8, encodeUtf8 } from '../logs/utf8.ts';
+import { decodeUtf8, encodeUtf8 } from './utf8.ts';
 
 export const grubenvSize = 1024;
 const header = '# GRUB Environment Block\n';
