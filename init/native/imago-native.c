@@ -17,10 +17,9 @@
  * - No NSS functions (getpwnam, getaddrinfo): they need dlopen in a static
  *   binary. Addresses are numeric literals parsed with inet_pton.
  */
-#define _GNU_SOURCE   /* pipe2, accept4, close_range */
+#define _GNU_SOURCE   /* pipe2, accept4 */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +41,14 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/un.h>
-#include <grp.h>
 
 #include "imago-native.h"
 #include "imago-hash.h"
+#include "imago-spawn.h"
 
 #define countof(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The select() limit of QuickJS's event loop. */
+/* The select() limit of QuickJS's event loop (imago-spawn.c closes up to it too). */
 #define MAX_LOOP_FD 1024
 
 /* ------------------------------------------------------------------------ */
@@ -424,32 +423,21 @@ static JSValue n_readSignal(JSContext *ctx, JSValueConst this_val, int argc, JSV
 }
 
 /* ------------------------------------------------------------------------ */
-/* spawn: fork + exec for services                                          */
+/* spawn: options for fork + exec of services (imago-spawn.c)               */
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-/* Everything the child needs, converted before fork() so the child never touches JS. */
+/* A request for imago-spawn.c and the lists it points into, converted before
+   fork() so the child never touches JS. */
 typedef struct {
-    char *file;
+    imago_spawn_request req;
     StrList args, env;
-    char *cwd;
-    char *cgroup_procs;  /* <cgroup>/cgroup.procs to join before exec, or NULL */
-    int std_fds[3];      /* -2: inherit, -1: /dev/null, else the fd to dup */
-    int setsid;
-    int has_uid, has_gid, has_groups, has_umask;
-    uid_t uid;
-    gid_t gid;
-    gid_t *groups;
-    uint32_t ngroups;
-    mode_t umask;
 } SpawnPlan;
 
 static void plan_free(SpawnPlan *p)
 {
-    free(p->file);
-    free(p->cwd);
-    free(p->cgroup_procs);
-    free(p->groups);
+    free(p->req.file);
+    free(p->req.cwd);
+    free(p->req.cgroup_procs);
+    free(p->req.groups);
     strlist_free(&p->args);
     strlist_free(&p->env);
 }
@@ -511,47 +499,50 @@ static int plan_from(JSContext *ctx, SpawnPlan *p, JSValueConst opts)
     static const char *const std_names[3] = { "stdin", "stdout", "stderr" };
     int32_t n;
     int present;
+    imago_spawn_request *r = &p->req;
 
     memset(p, 0, sizeof(*p));
     if (!JS_IsObject(opts)) {
         JS_ThrowTypeError(ctx, "spawn: options must be an object");
         return -1;
     }
-    if (opt_str(ctx, opts, "file", &p->file, 1) || opt_strlist(ctx, opts, "args", &p->args) ||
-        opt_strlist(ctx, opts, "env", &p->env) || opt_str(ctx, opts, "cwd", &p->cwd, 0))
+    if (opt_str(ctx, opts, "file", &r->file, 1) || opt_strlist(ctx, opts, "args", &p->args) ||
+        opt_strlist(ctx, opts, "env", &p->env) || opt_str(ctx, opts, "cwd", &r->cwd, 0))
         return -1;
+    r->args = p->args.items;
+    r->env = p->env.items;
     for (int i = 0; i < 3; i++) {
         if (opt_int(ctx, opts, std_names[i], &n, &present))
             return -1;
-        p->std_fds[i] = present ? (n < 0 ? -1 : n) : -2;
+        r->std_fds[i] = present ? (n < 0 ? -1 : n) : -2;
     }
     JSValue v = JS_GetPropertyStr(ctx, opts, "setsid");
-    p->setsid = JS_ToBool(ctx, v);
+    r->setsid = JS_ToBool(ctx, v);
     JS_FreeValue(ctx, v);
-    if (p->setsid < 0)
+    if (r->setsid < 0)
         return -1;
-    if (opt_int(ctx, opts, "uid", &n, &p->has_uid))
+    if (opt_int(ctx, opts, "uid", &n, &r->has_uid))
         return -1;
-    p->uid = (uid_t)n;
-    if (opt_int(ctx, opts, "gid", &n, &p->has_gid))
+    r->uid = (uid_t)n;
+    if (opt_int(ctx, opts, "gid", &n, &r->has_gid))
         return -1;
-    p->gid = (gid_t)n;
-    if (opt_int(ctx, opts, "umask", &n, &p->has_umask))
+    r->gid = (gid_t)n;
+    if (opt_int(ctx, opts, "umask", &n, &r->has_umask))
         return -1;
-    p->umask = (mode_t)n & 0777;
+    r->umask = (mode_t)n & 0777;
 
     char *cgroup = NULL;
     if (opt_str(ctx, opts, "cgroup", &cgroup, 0))
         return -1;
     if (cgroup) {
         size_t size = strlen(cgroup) + sizeof("/cgroup.procs");
-        p->cgroup_procs = malloc(size);
-        if (!p->cgroup_procs) {
+        r->cgroup_procs = malloc(size);
+        if (!r->cgroup_procs) {
             free(cgroup);
             JS_ThrowOutOfMemory(ctx);
             return -1;
         }
-        snprintf(p->cgroup_procs, size, "%s/cgroup.procs", cgroup);
+        snprintf(r->cgroup_procs, size, "%s/cgroup.procs", cgroup);
         free(cgroup);
     }
 
@@ -560,13 +551,13 @@ static int plan_from(JSContext *ctx, SpawnPlan *p, JSValueConst opts)
         return -1;
     if (!JS_IsUndefined(v)) {
         uint32_t len;
-        p->has_groups = 1;
+        r->has_groups = 1;
         if (array_length(ctx, v, &len, "groups")) {
             JS_FreeValue(ctx, v);
             return -1;
         }
-        p->groups = calloc(len + 1, sizeof(gid_t));
-        if (!p->groups) {
+        r->groups = calloc(len + 1, sizeof(gid_t));
+        if (!r->groups) {
             JS_FreeValue(ctx, v);
             JS_ThrowOutOfMemory(ctx);
             return -1;
@@ -579,164 +570,11 @@ static int plan_from(JSContext *ctx, SpawnPlan *p, JSValueConst opts)
                 JS_FreeValue(ctx, v);
                 return -1;
             }
-            p->groups[p->ngroups++] = (gid_t)n;
+            r->groups[r->ngroups++] = (gid_t)n;
         }
     }
     JS_FreeValue(ctx, v);
     return 0;
-}
-
-/* Writes `imago: <what> <file>: <strerror(err)>` to fd 2 (async-signal-safe enough after fork). */
-static void child_report(const char *what, const char *file, int err)
-{
-    const char *msg = strerror(err);
-    const char *parts[] = { "imago: ", what, " ", file, ": ", msg, "\n" };
-    for (size_t i = 0; i < countof(parts); i++) {
-        ssize_t ignored = write(2, parts[i], strlen(parts[i]));
-        (void)ignored;
-    }
-}
-
-static void __attribute__((noreturn)) child_fail(const char *what, const char *file)
-{
-    child_report(what, file, errno);
-    _exit(127);
-}
-
-/* execve with a PATH search in the child's own environment (execvpe would use ours). */
-static void child_exec(SpawnPlan *p)
-{
-    if (strchr(p->file, '/')) {
-        execve(p->file, p->args.items, p->env.items);
-        return;
-    }
-    const char *path = DEFAULT_PATH;
-    for (uint32_t i = 0; i < p->env.count; i++)
-        if (strncmp(p->env.items[i], "PATH=", 5) == 0)
-            path = p->env.items[i] + 5;
-    int saw_eacces = 0;
-    size_t flen = strlen(p->file);
-    for (const char *dir = path;; dir++) {
-        const char *end = strchr(dir, ':');
-        size_t dlen = end ? (size_t)(end - dir) : strlen(dir);
-        char buf[PATH_MAX];
-        if (dlen + 1 + flen < sizeof(buf)) {
-            memcpy(buf, dir, dlen);
-            /* An empty PATH element means the current directory. */
-            if (dlen == 0)
-                buf[dlen++] = '.';
-            buf[dlen] = '/';
-            memcpy(buf + dlen + 1, p->file, flen + 1);
-            execve(buf, p->args.items, p->env.items);
-            if (errno == EACCES)
-                saw_eacces = 1;
-            else if (errno != ENOENT && errno != ENOTDIR)
-                return;
-        }
-        if (!end)
-            break;
-        dir = end;
-    }
-    errno = saw_eacces ? EACCES : ENOENT;
-}
-
-/* Closes every descriptor from 3 up: close_range(2), else a loop to the select() limit. */
-static void close_from_3(void)
-{
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, 3, ~0U, 0) == 0)
-        return;
-#endif
-    for (int fd = 3; fd < MAX_LOOP_FD; fd++)
-        close(fd);
-}
-
-/* The child between fork and exec; never returns. */
-static void __attribute__((noreturn)) child_run(SpawnPlan *p)
-{
-    /* Dispositions first (while still masked), then the mask: no handler of
-       ours can run in the child, and it starts with the default state. */
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof(dfl));
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sigaction(sig, &dfl, NULL) == 0 || sig == SIGKILL || sig == SIGSTOP)
-            continue;
-        /* glibc refuses its reserved real-time signals (32, 33), yet an ignored
-           one is inherited through exec from whoever started us. A zeroed kernel
-           sigaction means SIG_DFL whatever the architecture's layout; the kernel
-           sigset is 8 bytes, or 16 on MIPS. */
-        unsigned long zero[16] = { 0 };
-        if (syscall(SYS_rt_sigaction, sig, zero, NULL, 8) < 0)
-            syscall(SYS_rt_sigaction, sig, zero, NULL, 16);
-    }
-    sigset_t empty;
-    sigemptyset(&empty);
-    sigprocmask(SIG_SETMASK, &empty, NULL);
-
-    if (p->setsid && setsid() < 0)
-        child_fail("setsid for", p->file);
-
-    /* Join the service's cgroup before anything else runs, so no process the
-       service forks can start outside it (and escape limits or cgroup.kill). */
-    if (p->cgroup_procs) {
-        int fd = open(p->cgroup_procs, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, "0\n", 2) != 2)
-            child_fail("join the cgroup of", p->file);
-        close(fd);
-    }
-
-    /* Move the chosen descriptors above 2 first, so that installing one as
-       fd 0..2 cannot clobber another that still has to be installed. */
-    int moved[3];
-    for (int i = 0; i < 3; i++) {
-        moved[i] = -2;
-        if (p->std_fds[i] == -1) {
-            /* Without /dev (very early boot) the descriptor just stays closed. */
-            int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-            if (null_fd >= 0) {
-                moved[i] = fcntl(null_fd, F_DUPFD_CLOEXEC, 3);
-                close(null_fd);
-            } else {
-                moved[i] = -1;
-            }
-        } else if (p->std_fds[i] >= 0)
-            moved[i] = fcntl(p->std_fds[i], F_DUPFD_CLOEXEC, 3);
-        if (p->std_fds[i] >= 0 && moved[i] < 0)
-            child_fail("set up stdio for", p->file);
-    }
-    for (int i = 0; i < 3; i++) {
-        if (moved[i] >= 0) {
-            if (dup2(moved[i], i) < 0)
-                child_fail("set up stdio for", p->file);
-        } else if (moved[i] == -1) {
-            close(i);
-        }
-    }
-    close_from_3();
-
-    if (p->cwd && chdir(p->cwd) < 0)
-        child_fail("chdir for", p->file);
-    if (p->has_umask)
-        umask(p->umask);
-
-    /* Supplementary groups, then the group, then the user: after setuid we
-       could no longer change the others. Without explicit groups, a root
-       parent's groups are dropped rather than leaked to a lesser user. */
-    if (p->has_groups) {
-        if (setgroups(p->ngroups, p->groups) < 0)
-            child_fail("setgroups for", p->file);
-    } else if ((p->has_uid || p->has_gid) && geteuid() == 0) {
-        if (setgroups(0, NULL) < 0)
-            child_fail("setgroups for", p->file);
-    }
-    if (p->has_gid && setgid(p->gid) < 0)
-        child_fail("setgid for", p->file);
-    if (p->has_uid && setuid(p->uid) < 0)
-        child_fail("setuid for", p->file);
-
-    child_exec(p);
-    child_fail("exec", p->file);
 }
 
 /* Returns the child's pid, or -errno when fork failed. See SpawnOptions. */
@@ -747,9 +585,7 @@ static JSValue n_spawn(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
         plan_free(&plan);
         return JS_EXCEPTION;
     }
-    pid_t pid = fork();
-    if (pid == 0)
-        child_run(&plan);
+    pid_t pid = imago_spawn(&plan.req);
     int err = errno;
     plan_free(&plan);
     return JS_NewInt32(ctx, pid < 0 ? -err : pid);

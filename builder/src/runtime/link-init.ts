@@ -10,10 +10,10 @@ import { compileAll, compilerVersion } from './compiler.ts';
 import type { RuntimeLibrary } from './runtime-library.ts';
 import { type Optimize, prefixMap, runtimeCflags, targetCompiler } from './runtime-flags.ts';
 
-/** Our C sources: main() and the `imago:native` module. */
+/** Our C sources: main() and the `imago:native` module with its hashes and spawn. */
 export const nativeDir = join(repoRoot, 'init', 'native');
-const nativeSources = ['main.c', 'imago-native.c', 'imago-hash.c'];
-const nativeHeaders = ['imago-native.h', 'imago-hash.h'];
+const nativeSources = ['main.c', 'imago-native.c', 'imago-hash.c', 'imago-spawn.c'];
+const nativeHeaders = ['imago-native.h', 'imago-hash.h', 'imago-spawn.h'];
 
 export interface LinkInitOptions {
   target: Target;
@@ -26,11 +26,12 @@ export interface LinkInitOptions {
 }
 
 /**
- * Compiles main.c, imago-native.c and the bytecode for `target` and links
- * them with the QuickJS library into one static, stripped executable. The
- * result is cached under `<cacheRoot>/runtime/init-<triplet>-<key>/init` by a
- * key of every input, and is byte-identical for identical inputs (no dates,
- * no paths: sources and work directory are prefix-mapped, symbols stripped).
+ * Compiles main.c, imago-native.c (with imago-hash.c and imago-spawn.c) and
+ * the bytecode for `target` and links them with the QuickJS library into one
+ * static, stripped executable. The result is cached under
+ * `<cacheRoot>/runtime/init-<triplet>-<key>/init` by a key of every input, and
+ * is byte-identical for identical inputs (no dates, no paths: sources and work
+ * directory are prefix-mapped, symbols stripped).
  *
  *   const binary = await linkInit({ target, quickjsDir, library, bytecodeC, optimize: 'O2', progress });
  *

@@ -126,7 +126,8 @@ declare module 'imago:native' {
    * fork + exec with the child's signal mask and dispositions reset, every other
    * descriptor closed, and privileges dropped in the right order. Returns the pid,
    * or -errno when fork failed. A failed exec in the child exits 127 after writing
-   * `imago: exec <file>: <error>` to its stderr.
+   * `imago: exec <file>: <error>` to its stderr. The child side is
+   * init/native/imago-spawn.c.
    */
   export function spawn(options: SpawnOptions): number;
 
