@@ -5,27 +5,10 @@
  * events. Dependencies are evaluated by the supervisor (see dependencies.ts),
  * which sends `depsMet` and `depsLost`.
  *
- *   state    | event               | next                   | effects
- *   ---------+---------------------+------------------------+------------------------------------------
- *   stopped, exited, failed | start | waiting               | (supervisor checks dependencies)
- *   waiting  | depsMet             | starting               | spawn, timer(start timeout), probe(ready)
- *            |                     | running  (no probe)    | spawn, changed, probe(health)
- *   starting | readyOk             | running                | cancelTimer, probe(health), changed
- *   starting | timerFired          | stopping (startTimeout)| signal(stop), timer(stop timeout)
- *   running  | healthResult        | running                | counts failures; at `retries`:
- *            |                     | stopping (unhealthy)   | signal(stop), timer(stop timeout), changed
- *   starting, running | depsLost   | stopping (depsLost)    | signal(stop), timer(stop timeout)
- *   starting, running | exited     | exited | backoff | failed  per policy: cleanup, changed, timer(delay)
- *   backoff  | timerFired          | waiting                |
- *   stopping | timerFired          | stopping               | signal(kill)
- *   stopping | exited              | by stop reason:        | cancelTimer, cleanup, changed
- *            |                     |   stop -> stopped (stopped); restart, depsLost -> waiting;
- *            |                     |   unhealthy, startTimeout -> as a failed exit (backoff | failed)
- *   starting, running | stop       | stopping (stop)        | signal(stop), timer(stop timeout), probe(none)
- *   waiting, backoff  | stop       | stopped                | cancelTimer, stopped
- *   stopped, exited, failed | stop | (same)                 | stopped
- *   starting, running | restart    | stopping (restart)     | signal(stop), timer(stop timeout)
- *   other    | restart             | like start             |
+ * The table, each state and event with the next state and the effects in
+ * order, is written out once, as the rows of service-table.test.ts: each row is
+ * run through `transition`, and any state and event no row names must change
+ * nothing. Read it there; a change here that it does not describe fails it.
  *
  * A oneshot service is `starting` while it runs and becomes `exited` when it
  * ends with 0, which satisfies its dependants; any other end is a failure.
