@@ -7,8 +7,9 @@
  * files into place, sync, and hand over to PID 1, which arms the slot and reboots.
  *
  * Power-cut safety: until PID 1 rewrites grubenv, GRUB never looks at the
- * inactive slot, so a half-written slot is harmless; the running slot is never
- * opened for writing.
+ * inactive slot, and PID 1 arms only a slot with boot.cfg, which is removed
+ * first and written last, so a half-written slot is harmless; the running slot
+ * is never opened for writing. apply.test.ts cuts the power at every step.
  */
 import { bootedSlot, BundleError, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
@@ -108,7 +109,10 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     // The inactive slot is emptied first: the ESP has room for two slots, not three.
     writing = true;
     sys.mkdirs(dir, 0o755);
-    for (const name of [...slotFiles, 'boot.cfg'].flatMap((n) => [n, `${n}.new`])) removeQuietly(sys, `${dir}/${name}`);
+    // boot.cfg goes first, and must go: with it, the agent takes the slot for complete, so
+    // a power cut while the old files are removed would leave an incomplete slot armable.
+    sys.remove(`${dir}/boot.cfg`);
+    for (const name of [...slotFiles.flatMap((n) => [n, `${n}.new`]), 'boot.cfg.new']) removeQuietly(sys, `${dir}/${name}`);
     let pending = buffered.subarray(header.payloadOffset);
     let total = 0;
     for (const file of manifest.files) {
