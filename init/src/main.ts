@@ -45,17 +45,6 @@ function guard(log: Logger, action: () => void): void {
   }
 }
 
-/** The signal numbers of this architecture for the names a spec uses. */
-const signals = {
-  TERM: sys.signals.TERM,
-  INT: sys.signals.INT,
-  QUIT: sys.signals.QUIT,
-  HUP: sys.signals.HUP,
-  USR1: sys.signals.USR1,
-  USR2: sys.signals.USR2,
-  KILL: sys.signals.KILL,
-};
-
 /** Stops everything and ends: as PID 1 with reboot(2), otherwise by exiting. */
 function makeShutdown(log: Logger, supervisor: Supervisor): (kind: ShutdownKind) => void {
   let shuttingDown = false;
@@ -154,7 +143,7 @@ async function supervise(): Promise<void> {
   const cgroupRoot = isPid1 ? '/sys/fs/cgroup' : argument('--cgroup-root');
   const cgroups = cgroupRoot ? new Cgroups(sys, cgroupRoot, (message) => log.warn(message)) : undefined;
   let stop: (kind: ShutdownKind) => void = () => {};
-  const supervisor = new Supervisor(sys, log, config.services, { signals, cgroups, onReboot: () => stop('reboot') });
+  const supervisor = new Supervisor(sys, log, config.services, { cgroups, onReboot: () => stop('reboot') });
   stop = makeShutdown(log, supervisor);
   watchSignals(log, supervisor, stop);
 
