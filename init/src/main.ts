@@ -10,9 +10,6 @@
  * As PID 1 it never exits: every callback is guarded, errors are logged and
  * the init carries on; a fatal boot error leads to the emergency path.
  */
-import * as os from 'os';
-import * as std from 'std';
-import * as native from 'imago:native';
 import { configPath, type InitConfig } from '../../contract/index.ts';
 import { readConfig } from './read-config.ts';
 import { bootSystem } from './boot/boot.ts';
@@ -26,9 +23,10 @@ import { defaultLogDir, Logger } from './logs/logger.ts';
 import { Cgroups } from './supervisor/cgroups.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { quickjsSys as sys } from './sys/quickjs.ts';
+import { reasonOf } from './sys/sys.ts';
 import { UpdateAgent } from './update/agent.ts';
 
-const isPid1 = native.getpid() === 1;
+const isPid1 = sys.getpid() === 1;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -47,17 +45,6 @@ function guard(log: Logger, action: () => void): void {
   }
 }
 
-/** The signal numbers of this architecture for the names a spec uses. */
-const signals = {
-  TERM: native.SIGTERM,
-  INT: native.SIGINT,
-  QUIT: native.SIGQUIT,
-  HUP: native.SIGHUP,
-  USR1: native.SIGUSR1,
-  USR2: native.SIGUSR2,
-  KILL: native.SIGKILL,
-};
-
 /** Stops everything and ends: as PID 1 with reboot(2), otherwise by exiting. */
 function makeShutdown(log: Logger, supervisor: Supervisor): (kind: ShutdownKind) => void {
   let shuttingDown = false;
@@ -73,7 +60,7 @@ function makeShutdown(log: Logger, supervisor: Supervisor): (kind: ShutdownKind)
       .stopAll()
       .then(() => {
         log.info('all services stopped');
-        std.exit(0);
+        sys.exit(0);
       })
       .catch((error) => log.warn(describe(error)));
   };
@@ -83,16 +70,15 @@ function makeShutdown(log: Logger, supervisor: Supervisor): (kind: ShutdownKind)
 function watchSignals(log: Logger, supervisor: Supervisor, stop: (kind: ShutdownKind) => void): void {
   // BusyBox init's convention, so BusyBox halt/poweroff/reboot work; outside PID 1, TERM and INT just end supervision.
   const actions = new Map<number, ShutdownKind | 'reap'>([
-    [native.SIGCHLD, 'reap'],
-    [native.SIGUSR1, 'halt'],
-    [native.SIGUSR2, 'poweroff'],
-    [native.SIGTERM, isPid1 ? 'reboot' : 'poweroff'],
-    [native.SIGINT, isPid1 ? 'reboot' : 'poweroff'],
+    [sys.signals.CHLD, 'reap'],
+    [sys.signals.USR1, 'halt'],
+    [sys.signals.USR2, 'poweroff'],
+    [sys.signals.TERM, isPid1 ? 'reboot' : 'poweroff'],
+    [sys.signals.INT, isPid1 ? 'reboot' : 'poweroff'],
   ]);
-  const fd = native.signalfd([...actions.keys()]);
-  if (fd < 0) throw new Error(`unable to create a signalfd: ${native.strerror(-fd)}`);
+  const fd = sys.signalfd([...actions.keys()]);
   sys.onReadable(fd, () => {
-    for (let signal = native.readSignal(fd); signal > 0; signal = native.readSignal(fd)) {
+    for (let signal = sys.readSignal(fd); signal !== undefined; signal = sys.readSignal(fd)) {
       const action = actions.get(signal);
       if (action === 'reap') guard(log, () => supervisor.reapAll());
       else if (action) guard(log, () => stop(action));
@@ -102,16 +88,22 @@ function watchSignals(log: Logger, supervisor: Supervisor, stop: (kind: Shutdown
 
 /** A console copy that can never block the init: its own non-blocking descriptor on /dev/console. */
 function openConsole(log: Logger): void {
-  const fd = os.open('/dev/console', os.O_WRONLY | native.O_NOCTTY | native.O_NONBLOCK);
-  if (fd < 0) return log.warn(`unable to open /dev/console: ${native.strerror(-fd)}`);
-  native.setCloexec(fd, true);
+  let fd: number;
+  try {
+    fd = sys.openDevice('/dev/console', 'write');
+  } catch (error) {
+    return log.warn(`unable to open /dev/console: ${reasonOf(error)}`);
+  }
   log.setConsole(fd);
 }
 
 function startKmsgCapture(log: Logger): void {
-  const fd = os.open('/dev/kmsg', os.O_RDONLY | native.O_NONBLOCK);
-  if (fd < 0) return log.warn(`unable to read /dev/kmsg: ${native.strerror(-fd)}`);
-  native.setCloexec(fd, true);
+  let fd: number;
+  try {
+    fd = sys.openDevice('/dev/kmsg', 'read');
+  } catch (error) {
+    return log.warn(`unable to read /dev/kmsg: ${reasonOf(error)}`);
+  }
   captureKmsg(sys, fd, (text) => log.line('kernel', text, { console: false }));
 }
 
@@ -133,7 +125,8 @@ async function supervise(): Promise<void> {
       openConsole(log);
       startKmsgCapture(log);
     } else {
-      native.setChildSubreaper(true);
+      // Orphans of the services are reaped here; without it they go to the real PID 1.
+      guard(log, () => sys.becomeSubreaper());
       config = readConfig(sys, argument('--config') ?? configPath);
       log.configure(config.logs);
       log.enableFiles(argument('--log-dir') ?? defaultLogDir);
@@ -141,7 +134,7 @@ async function supervise(): Promise<void> {
   } catch (error) {
     if (!isPid1) {
       log.info(`error: ${describe(error)}`);
-      std.exit(1);
+      sys.exit(1);
     }
     emergency(sys, log, describe(error));
     return;
@@ -150,7 +143,7 @@ async function supervise(): Promise<void> {
   const cgroupRoot = isPid1 ? '/sys/fs/cgroup' : argument('--cgroup-root');
   const cgroups = cgroupRoot ? new Cgroups(sys, cgroupRoot, (message) => log.warn(message)) : undefined;
   let stop: (kind: ShutdownKind) => void = () => {};
-  const supervisor = new Supervisor(sys, log, config.services, { signals, cgroups, onReboot: () => stop('reboot') });
+  const supervisor = new Supervisor(sys, log, config.services, { cgroups, onReboot: () => stop('reboot') });
   stop = makeShutdown(log, supervisor);
   watchSignals(log, supervisor, stop);
 
@@ -192,4 +185,11 @@ async function supervise(): Promise<void> {
 
 const invokedAs = (scriptArgs[0] ?? '').split('/').pop();
 if (invokedAs === 'imagoctl') runCtl(sys, scriptArgs.slice(1));
-else supervise().catch((error) => std.err.puts(`init: error: ${describe(error)}\n`));
+else
+  supervise().catch((error) => {
+    try {
+      sys.write(2, `init: error: ${describe(error)}\n`);
+    } catch {
+      // No stderr left to tell.
+    }
+  });

@@ -9,7 +9,7 @@
  *   await init.stop();
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildInitConfig } from '../../builder/src/plan/init-config.ts';
@@ -86,8 +86,13 @@ export async function startInit(specBody: string, options: { beforeStart?: (logD
     process: child,
     output: () => output,
     log: (source) => {
-      const path = join(logDir, `${source}.log`);
-      return existsSync(path) ? readFileSync(path, 'utf8') : '';
+      // No existsSync first: the init may rotate the file away between the two calls.
+      try {
+        return readFileSync(join(logDir, `${source}.log`), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+        throw error;
+      }
     },
     async waitForLog(source, pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

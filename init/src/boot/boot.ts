@@ -3,12 +3,11 @@
  * system, read the config, load modules, set the hostname, bring up the
  * network, and make the root read-only.
  */
-import * as native from 'imago:native';
 import { configPath, type InitConfig } from '../../../contract/index.ts';
 import { readConfig } from '../read-config.ts';
 import type { Logger } from '../logs/logger.ts';
 import { bringUpLoopback, configureStatic } from '../net/network.ts';
-import type { Sys } from '../sys/sys.ts';
+import { reasonOf, type Sys } from '../sys/sys.ts';
 import { applyMounts, bootMounts, sealRoot } from './mounts.ts';
 import { loadModules } from './modules.ts';
 import { runSync } from './run-sync.ts';
@@ -19,18 +18,22 @@ function describe(error: unknown): string {
 }
 
 export function bootSystem(sys: Sys, log: Logger): InitConfig {
-  if (!rootAlreadyMoved()) {
+  if (!rootAlreadyMoved(sys)) {
     try {
-      moveRootToTmpfs(sys, (command) => runSync(command));
+      moveRootToTmpfs(sys, (command) => runSync(sys, command));
     } catch (error) {
       log.warn(`${describe(error)}; staying on the initramfs root`);
     }
   }
   applyMounts(sys, bootMounts, (message) => log.warn(message));
-  if (rootAlreadyMoved()) log.info('root file system moved to tmpfs');
+  if (rootAlreadyMoved(sys)) log.info('root file system moved to tmpfs');
   for (const dir of ['/var/log', '/var/lib', '/var/tmp', '/var/cache', '/run/imago']) sys.mkdirs(dir);
   // Logs live in /var/log; /run/log is where tools (and the first tests) look too.
-  native.symlink('/var/log', '/run/log');
+  try {
+    sys.symlink('/var/log', '/run/log');
+  } catch {
+    // Already there (or /run is not writable): the logs are in /var/log either way.
+  }
 
   const config = readConfig(sys, configPath);
   log.configure(config.logs);
@@ -38,14 +41,21 @@ export function bootSystem(sys: Sys, log: Logger): InitConfig {
   log.info(`imago init: booting image ${config.image}`);
 
   // Ctrl-Alt-Del then arrives as SIGINT (a clean reboot) instead of an instant reset.
-  native.reboot(0);
-  loadModules(config.modules, (message) => log.info(message));
-  const hostResult = native.sethostname(config.hostname);
-  if (hostResult < 0) log.warn(`unable to set the hostname: ${native.strerror(-hostResult)}`);
-  bringUpLoopback((message) => log.warn(message));
-  configureStatic(sys, config.interfaces, (command) => runSync(command), (message) => log.info(message));
   try {
-    sealRoot();
+    sys.catchCtrlAltDel();
+  } catch {
+    // An old kernel without it resets on Ctrl-Alt-Del, as it always did.
+  }
+  loadModules(sys, config.modules, (message) => log.info(message));
+  try {
+    sys.setHostname(config.hostname);
+  } catch (error) {
+    log.warn(`unable to set the hostname: ${reasonOf(error)}`);
+  }
+  bringUpLoopback(sys, (message) => log.warn(message));
+  configureStatic(sys, config.interfaces, (command) => runSync(sys, command), (message) => log.info(message));
+  try {
+    sealRoot(sys);
     log.info('root file system is read-only');
   } catch (error) {
     log.warn(describe(error));

@@ -3,8 +3,6 @@
  * kernel command line, a shell on the console; otherwise a reboot after a pause,
  * the safe default for an unattended device.
  */
-import * as os from 'os';
-import * as native from 'imago:native';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
 import { runSync } from './run-sync.ts';
@@ -17,11 +15,15 @@ export function emergency(sys: Sys, log: Logger, reason: string): void {
   log.info(`error: cannot continue booting: ${reason}`);
   if (debugRequested(sys)) {
     log.info('imago.debug is set: starting an emergency shell on the console; exit it to reboot');
-    runSync(['/bin/busybox', 'sh', '-l'], { interactive: true });
+    runSync(sys, ['/bin/busybox', 'sh', '-l'], { interactive: true });
   } else {
     log.info('rebooting in 10 s (add imago.debug to the kernel command line for an emergency shell)');
-    os.sleep(10_000);
+    sys.sleep(10_000);
   }
-  native.sync();
-  native.reboot(native.RB_AUTOBOOT);
+  sys.sync();
+  try {
+    sys.reboot('reboot');
+  } catch {
+    // Nothing left to try: the init goes on without services.
+  }
 }

@@ -1,12 +1,15 @@
 /** Loads the image's kernel modules in the order the builder resolved (dependencies first). */
-import * as native from 'imago:native';
 import type { ModuleConfig } from '../../../contract/index.ts';
+import { reasonOf, SysError, type Sys } from '../sys/sys.ts';
 
-export function loadModules(modules: readonly ModuleConfig[], log: (message: string) => void): void {
+export function loadModules(sys: Sys, modules: readonly ModuleConfig[], log: (message: string) => void): void {
   for (const module of modules) {
-    const result = native.finitModule(module.path, '');
-    // EEXIST: built into this kernel or loaded already.
-    if (result < 0 && result !== -native.EEXIST) log(`warning: unable to load module ${module.name}: ${native.strerror(-result)}`);
+    try {
+      sys.loadModule(module.path);
+    } catch (error) {
+      // EEXIST: built into this kernel or loaded already.
+      if (!(error instanceof SysError && error.errno === sys.errno.EEXIST)) log(`warning: unable to load module ${module.name}: ${reasonOf(error)}`);
+    }
   }
   if (modules.length > 0) log(`loaded ${modules.length} kernel modules`);
 }

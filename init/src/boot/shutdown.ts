@@ -2,7 +2,6 @@
  * The end of the system: stop services in reverse dependency order, end every
  * other process (TERM, a grace period, KILL), sync, unmount, then reboot(2).
  */
-import * as native from 'imago:native';
 import type { Logger } from '../logs/logger.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { Sys } from '../sys/sys.ts';
@@ -18,14 +17,14 @@ export function sleep(sys: Sys, ms: number): Promise<void> {
 /** Sends `signal` to every process but us; resolves when none is left or after `graceMs`. */
 async function endEveryProcess(sys: Sys, supervisor: Supervisor, graceMs: number): Promise<void> {
   // Only PID 1 may signal "everyone": as a host process this would hit the user's session.
-  if (native.getpid() === 1) sys.kill(-1, native.SIGTERM);
+  if (sys.getpid() === 1) sys.kill(-1, sys.signals.TERM);
   const deadline = sys.now() + graceMs;
   while (sys.now() < deadline) {
     supervisor.reapAll();
     if (countOtherProcesses(sys) === 0) return;
     await sleep(sys, 50);
   }
-  if (native.getpid() === 1) sys.kill(-1, native.SIGKILL);
+  if (sys.getpid() === 1) sys.kill(-1, sys.signals.KILL);
   await sleep(sys, 50);
   supervisor.reapAll();
 }
@@ -49,8 +48,11 @@ function unmountAll(sys: Sys, log: Logger): void {
     .map((line) => line.split(' ')[1] ?? '')
     .filter((target) => target && target !== '/' && !/^\/(proc|sys|dev)(\/|$)/.test(target));
   for (const target of mounts.reverse()) {
-    const result = native.umount2(target, native.MNT_DETACH);
-    if (result < 0) log.warn(`unable to unmount ${target}: ${native.strerror(-result)}`);
+    try {
+      sys.unmount(target, true);
+    } catch (error) {
+      log.warn((error as Error).message);
+    }
   }
 }
 
@@ -60,13 +62,13 @@ export async function shutdown(sys: Sys, log: Logger, supervisor: Supervisor, ki
   log.info('all services stopped');
   await endEveryProcess(sys, supervisor, 2000);
   log.closeFiles();
-  native.sync();
+  sys.sync();
   unmountAll(sys, log);
-  native.sync();
+  sys.sync();
   log.info(verbs[kind]);
   // Let the console show the last lines before the machine goes away (at most 3 s).
   for (let waited = 0; log.consolePending() && waited < 3000; waited += 20) await sleep(sys, 20);
-  const command = kind === 'halt' ? native.RB_HALT_SYSTEM : kind === 'poweroff' ? native.RB_POWER_OFF : native.RB_AUTOBOOT;
-  const result = native.reboot(command);
-  throw new Error(`unable to ${kind}: ${native.strerror(-result)}`);
+  // Throws "unable to <kind>" when it fails.
+  sys.reboot(kind);
+  throw new Error(`unable to ${kind}`);
 }

@@ -7,26 +7,23 @@
  * root and runs /init again there. The environment variable tells the second run
  * that the move is done.
  */
-import * as std from 'std';
-import * as native from 'imago:native';
-import { check } from '../sys/quickjs.ts';
 import type { Sys } from '../sys/sys.ts';
 
 const switchedMarker = 'IMAGO_ROOT_MOVED';
 const newRoot = '/.imago-root';
 
-export function rootAlreadyMoved(): boolean {
-  return std.getenv(switchedMarker) === '1';
+export function rootAlreadyMoved(sys: Sys): boolean {
+  return sys.getenv(switchedMarker) === '1';
 }
 
 /** Copies / into a tmpfs and execs switch_root; returns only if that failed (it throws). */
 export function moveRootToTmpfs(sys: Sys, spawnAndWait: (command: string[]) => number): never {
   sys.mkdirs(newRoot, 0o755);
-  check(native.mount('rootfs', newRoot, 'tmpfs', 0, 'mode=0755'), 'mount tmpfs on', newRoot);
+  sys.mount('rootfs', newRoot, 'tmpfs', [], 'mode=0755');
   const top = sys.listDir('/').filter((name) => `/${name}` !== newRoot);
   const code = spawnAndWait(['/bin/busybox', 'cp', '-a', ...top.map((name) => `/${name}`), `${newRoot}/`]);
   if (code !== 0) throw new Error(`unable to copy the root file system into tmpfs: cp exited ${code}`);
-  std.setenv(switchedMarker, '1');
-  const result = native.execv('/bin/busybox', ['switch_root', newRoot, '/init']);
-  throw new Error(`unable to exec switch_root: ${native.strerror(-result)}`);
+  sys.setenv(switchedMarker, '1');
+  // Throws "unable to exec switch_root" when it fails.
+  return sys.exec('/bin/busybox', ['switch_root', newRoot, '/init']);
 }

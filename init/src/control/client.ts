@@ -2,7 +2,6 @@
  * `imagoctl`: the init binary run under that name. Sends one request to the
  * control socket and prints the answer, or keeps printing with `logs -f`.
  */
-import * as std from 'std';
 import { LineSplitter } from '../logs/lines.ts';
 import type { LogLine } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
@@ -18,13 +17,13 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
   const out = (text: string) => sys.write(1, `${text}\n`);
   const fail = (text: string): never => {
     sys.write(2, `imagoctl: ${text}\n`);
-    std.exit(1);
+    sys.exit(1);
     throw new Error('unreachable');
   };
   const options = parseCtlArgs(args);
   if ('error' in options) {
     sys.write(2, `${options.error}\n`);
-    std.exit(2);
+    sys.exit(2);
     return;
   }
   let fd: number;
@@ -41,7 +40,7 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
     try {
       const config = readConfig(sys, configPath);
       if (!config.update) fail('this image is not built for updates (no update: section in its spec)');
-      const result = applyBundle(config.update!, options.bundle, out);
+      const result = applyBundle(sys, config.update!, options.bundle, out);
       out(`update: wrote slot ${result.slot} (version ${result.version}, ${(result.bytes / 1e6).toFixed(1)} MB) in ${result.seconds.toFixed(1)} s`);
       out(`update-apply seconds: ${result.seconds.toFixed(1)}`);
       request = { command: 'update-activate', slot: result.slot };
@@ -57,7 +56,7 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
     const chunk = sys.read(fd, 65536);
     if (chunk === undefined) return;
     if (chunk.length === 0) {
-      if (follow) std.exit(0);
+      if (follow) sys.exit(0);
       fail('the init closed the connection');
     }
     for (const text of splitter.push(chunk)) {
@@ -77,7 +76,7 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
       else if (request.command === 'logs') for (const line of (message.result as { lines: LogLine[] }).lines) printLine(line);
       else if ('service' in request) out(`${request.service}: ${request.command} done`);
       else out(`${request.command} requested`);
-      if (!follow) std.exit(0);
+      if (!follow) sys.exit(0);
     }
   });
   sys.write(fd, requestMessage(1, request));

@@ -5,7 +5,6 @@
  */
 import { LineSplitter } from '../logs/lines.ts';
 import type { LogLine } from '../logs/logger.ts';
-import * as native from 'imago:native';
 import { SysError, type Sys } from '../sys/sys.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
@@ -111,7 +110,7 @@ class Connection {
       this.sys.write(this.fd, encode(message));
     } catch (error) {
       // A client that went away (EPIPE) is normal; a full socket buffer means one that does not read: let it go rather than wait.
-      if (!(error instanceof SysError && error.errno === native.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(error instanceof SysError && error.errno === this.sys.errno.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
       this.close();
     }
   }

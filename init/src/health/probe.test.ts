@@ -25,7 +25,7 @@ test('a TCP probe succeeds on an open port and fails on a closed one', async (t)
 
 test('a file probe checks existence', async (t) => {
   const sys = new FakeSys();
-  sys.files.set('/run/ready', '');
+  sys.files.put('/run/ready', '');
   t.true((await runProbe(sys, { kind: 'file', file: '/run/ready', intervalMs: 1, timeoutMs: 1 }, noCommands)).ok);
   t.false((await runProbe(sys, { kind: 'file', file: '/run/nope', intervalMs: 1, timeoutMs: 1 }, noCommands)).ok);
 });

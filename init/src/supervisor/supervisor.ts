@@ -5,7 +5,7 @@
  * it through `reapAll`, including orphans re-parented to the init, which are
  * reaped and forgotten.
  */
-import { type ProcessConfig, type ServiceConfig, startOrder, type StopSignal } from '../../../contract/index.ts';
+import { type ProcessConfig, type ServiceConfig, startOrder } from '../../../contract/index.ts';
 import { runProbe, type ProbeResult } from '../health/probe.ts';
 import { ProbeLoop } from '../health/probe-loop.ts';
 import type { Logger } from '../logs/logger.ts';
@@ -16,11 +16,7 @@ import type { ExitStatus, Sys, TimerHandle } from '../sys/sys.ts';
 import type { Cgroups } from './cgroups.ts';
 import { spawnCaptured } from './process.ts';
 
-/** Signal numbers of this architecture, by name. */
-export type SignalNumbers = Record<StopSignal, number>;
-
 export interface SupervisorOptions {
-  signals: SignalNumbers;
   cgroups?: Cgroups;
   /** A failed service with `on_failed: reboot` asks for this. */
   onReboot?: (reason: string) => void;
@@ -240,10 +236,10 @@ export class Supervisor {
       case 'signal':
         if (service.pid === undefined) break;
         if (effect.signal === 'kill') {
-          if (!this.options.cgroups?.killAll(service.cgroup)) this.signalGroup(service.pid, this.options.signals.KILL);
+          if (!this.options.cgroups?.killAll(service.cgroup)) this.signalGroup(service.pid, this.sys.signals.KILL);
         } else {
           this.log.info(`stopping ${name} (pid ${service.pid})`);
-          this.signalGroup(service.pid, this.options.signals[service.config.stopSignal]);
+          this.signalGroup(service.pid, this.sys.signals[service.config.stopSignal]);
         }
         break;
       case 'cleanup':
@@ -323,7 +319,7 @@ export class Supervisor {
         resolve({ ok: false, detail: describe(error) });
         return;
       }
-      const timer = this.sys.setTimeout(() => this.signalGroup(pid, this.options.signals.KILL), timeoutMs);
+      const timer = this.sys.setTimeout(() => this.signalGroup(pid, this.sys.signals.KILL), timeoutMs);
       this.exitHandlers.set(pid, (status) => {
         this.sys.clearTimeout(timer);
         const ok = status.exited && status.code === 0;

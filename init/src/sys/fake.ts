@@ -1,15 +1,21 @@
 /**
  * A Sys for unit tests on Node: a fake clock with a timer queue, processes that
- * exist only as records (the test decides when they exit), and an in-memory
- * file system. Lets supervisor and probe logic run deterministically.
+ * exist only as records (the test decides when they exit), an in-memory file
+ * system with durability and fault injection (fake-files.ts), and the kernel's
+ * effects (mounts, reboots, modules...) as records. Lets supervisor, probe and
+ * update logic run deterministically.
  *
  *   const sys = new FakeSys();
  *   const pid = sys.spawn({ command: ['/bin/app'], env: [] });
- *   sys.exit(pid, { exited: true, code: 1 });   // queued for reap()
- *   await sys.advance(100);                     // fires due timers, settles promises
+ *   sys.childExits(pid, { exited: true, code: 1 });   // queued for reap()
+ *   await sys.advance(100);                           // fires due timers, settles promises
+ *
+ * Hashing is not built in (the init's TypeScript has no Node types): tests that
+ * hash pass an implementation, e.g. over node:crypto.
  */
-import { decodeUtf8 } from '../../../contract/index.ts';
-import type { ExitStatus, SpawnRequest, Sys, TimerHandle } from './sys.ts';
+import { decodeUtf8, encodeUtf8 } from '../../../contract/index.ts';
+import { FakeFileSystem } from './fake-files.ts';
+import { SysError, type ExitStatus, type Hashing, type MountFlag, type RebootKind, type Sha256, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
 
 interface Timer {
   id: number;
@@ -31,7 +37,7 @@ export class FakeSys implements Sys {
   private nextPid = 100;
   readonly processes = new Map<number, FakeProcess>();
   private readonly exits: { pid: number; status: ExitStatus }[] = [];
-  readonly files = new Map<string, string>();
+  readonly files: FakeFileSystem;
   readonly written: { fd: number; text: string }[] = [];
   /** Ports that accept connections in connectTcp. */
   readonly openPorts = new Set<number>();
@@ -39,6 +45,17 @@ export class FakeSys implements Sys {
   private nextFd = 10;
   /** Called when a process is signalled, e.g. to make it exit. */
   onSignal: (pid: number, signal: number) => void = () => {};
+  readonly env = new Map<string, string>();
+  /** Everything the kernel was asked to do, in order, e.g. "mount proc /proc", "reboot". */
+  readonly kernel: string[] = [];
+
+  // Linux's generic numbers (x86, ARM).
+  readonly signals = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, PIPE: 13, TERM: 15, CHLD: 17, CONT: 18, STOP: 19, PWR: 30 };
+  readonly errno = { EAGAIN: 11, EINTR: 4, EEXIST: 17, ENOENT: 2, EBUSY: 16, EPIPE: 32, ESRCH: 3 };
+
+  constructor(private readonly hashing?: Hashing) {
+    this.files = new FakeFileSystem(() => this.nextFd++);
+  }
 
   now(): number {
     return this.clock;
@@ -53,6 +70,9 @@ export class FakeSys implements Sys {
   }
   clearTimeout(handle: TimerHandle): void {
     this.timers = this.timers.filter((timer) => timer.id !== handle.id);
+  }
+  sleep(ms: number): void {
+    this.clock += ms;
   }
   onReadable(): void {}
   onWritable(fd: number, callback: (() => void) | null): void {
@@ -72,13 +92,43 @@ export class FakeSys implements Sys {
     this.onSignal(target.pid, signal);
   }
   /** Makes a process exit; the supervisor sees it at its next reap(). */
-  exit(pid: number, status: ExitStatus): void {
+  childExits(pid: number, status: ExitStatus): void {
     const target = this.processes.get(pid);
     if (target) target.running = false;
     this.exits.push({ pid, status });
   }
   reap(): { pid: number; status: ExitStatus } | undefined {
     return this.exits.shift();
+  }
+  /** The status queued by childExits, or a clean exit. */
+  wait(pid: number): ExitStatus {
+    const index = this.exits.findIndex((exit) => exit.pid === pid);
+    const target = this.processes.get(pid);
+    if (target) target.running = false;
+    return index >= 0 ? this.exits.splice(index, 1)[0]!.status : { exited: true, code: 0 };
+  }
+  getpid(): number {
+    return 4242;
+  }
+  signalfd(): number {
+    return this.nextFd++;
+  }
+  readSignal(): number | undefined {
+    return undefined;
+  }
+  becomeSubreaper(): void {}
+  getenv(name: string): string | undefined {
+    return this.env.get(name);
+  }
+  setenv(name: string, value: string): void {
+    this.env.set(name, value);
+  }
+  exec(path: string, args: string[]): never {
+    this.kernel.push(`exec ${path} ${args.join(' ')}`);
+    throw new SysError('exec', args[0] ?? path, 2, 'No such file or directory');
+  }
+  exit(code: number): never {
+    throw new Error(`exit ${code}`);
   }
   /** The newest process started with a command whose argv contains `word`. */
   latest(word: string): FakeProcess | undefined {
@@ -91,43 +141,106 @@ export class FakeSys implements Sys {
   pipe(): [number, number] {
     return [this.nextFd++, this.nextFd++];
   }
-  read(): Uint8Array | undefined {
-    return undefined;
+  read(fd: number, max: number): Uint8Array | undefined {
+    return this.files.owns(fd) ? this.files.read(fd, max) : undefined;
   }
-  write(fd: number, data: string | Uint8Array): void {
+  write(fd: number, data: string | Uint8Array, name?: string): void {
+    if (this.files.owns(fd)) return this.files.write(fd, typeof data === 'string' ? encodeUtf8(data) : data, name ?? `fd ${fd}`);
     this.written.push({ fd, text: typeof data === 'string' ? data : decodeUtf8(data) });
   }
   tryWrite(fd: number, data: Uint8Array): number {
     this.write(fd, data);
     return data.length;
   }
-  close(): void {}
-  openAppend(): number {
+  close(fd: number): void {
+    this.files.close(fd);
+  }
+  openAppend(path: string): number {
+    return this.files.openAppend(path);
+  }
+  openRead(path: string): number {
+    return this.files.openRead(path);
+  }
+  create(path: string): number {
+    return this.files.create(path);
+  }
+  openWrite(path: string): number {
+    return this.files.openWrite(path);
+  }
+  openDevice(): number {
     return this.nextFd++;
   }
+  fsync(fd: number, name?: string): void {
+    if (this.files.owns(fd)) this.files.fsync(fd, name ?? `fd ${fd}`);
+  }
+
+  readBytes(path: string): Uint8Array | undefined {
+    return this.files.readBytes(path);
+  }
   readText(path: string): string | undefined {
-    return this.files.get(path);
+    return this.files.readText(path);
   }
   writeText(path: string, text: string): void {
-    this.files.set(path, text);
+    this.files.writeText(path, text);
   }
-  mkdirs(): void {}
+  mkdirs(path: string): void {
+    this.files.mkdirs(path);
+  }
   exists(path: string): boolean {
-    return this.files.has(path);
+    return this.files.exists(path);
   }
-  listDir(): string[] {
-    return [];
+  listDir(path: string): string[] {
+    return this.files.listDir(path);
   }
   fileSize(path: string): number | undefined {
-    return this.files.get(path)?.length;
+    return this.files.fileSize(path);
+  }
+  statSize(path: string): number | undefined {
+    return this.files.statSize(path);
   }
   rename(from: string, to: string): void {
-    const text = this.files.get(from);
-    if (text !== undefined) this.files.set(to, text);
-    this.files.delete(from);
+    this.files.rename(from, to);
   }
   remove(path: string): void {
-    this.files.delete(path);
+    this.files.remove(path);
+  }
+  symlink(target: string, path: string): void {
+    this.files.symlink(target, path);
+  }
+
+  mount(source: string, target: string, fstype: string, flags: readonly MountFlag[], data: string): void {
+    this.kernel.push(`mount ${source} ${target} ${fstype} ${flags.join(',')} ${data}`.trimEnd());
+  }
+  remountReadOnly(target: string): void {
+    this.kernel.push(`remount ${target} read-only`);
+  }
+  unmount(target: string): void {
+    this.kernel.push(`unmount ${target}`);
+  }
+  sync(): void {
+    this.files.sync();
+  }
+  reboot(kind: RebootKind): void {
+    this.kernel.push(kind);
+  }
+  catchCtrlAltDel(): void {}
+  setHostname(name: string): void {
+    this.kernel.push(`hostname ${name}`);
+  }
+  loadModule(path: string): void {
+    this.kernel.push(`load ${path}`);
+  }
+  setInterfaceUp(name: string, up: boolean): void {
+    this.kernel.push(`${name} ${up ? 'up' : 'down'}`);
+  }
+
+  sha256(): Sha256 {
+    if (!this.hashing) throw new Error('this FakeSys has no hashing: pass one to its constructor');
+    return this.hashing.sha256();
+  }
+  sha512(data: Uint8Array): Uint8Array {
+    if (!this.hashing) throw new Error('this FakeSys has no hashing: pass one to its constructor');
+    return this.hashing.sha512(data);
   }
   connectTcp(_address: string, port: number): number {
     const fd = this.nextFd++;

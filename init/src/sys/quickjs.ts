@@ -1,22 +1,22 @@
 /**
  * The real Sys: QuickJS's `os` and `std` modules plus our native module. This is
- * the only file (with boot/) that imports them.
+ * the only file that imports them (sys/seam.test.ts checks it).
  */
 import * as os from 'os';
+import * as std from 'std';
 import * as native from 'imago:native';
 import { decodeUtf8, encodeUtf8 } from '../../../contract/index.ts';
-import { readBytes } from './read-bytes.ts';
 import { decodeWaitStatus } from './signals.ts';
-import { SysError, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
+import { SysError, type MountFlag, type RebootKind, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
 
 /** Throws a SysError when a native call returned -errno; passes other results through. */
-export function check(result: number, verb: string, object: string): number {
+function check(result: number, verb: string, object: string): number {
   if (result < 0) throw new SysError(verb, object, -result, native.strerror(-result));
   return result;
 }
 
 /** The bytes of `data` in an ArrayBuffer of their own, as the native calls take them. */
-export function toBuffer(data: string | Uint8Array): ArrayBuffer {
+function toBuffer(data: string | Uint8Array): ArrayBuffer {
   const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
@@ -25,7 +25,7 @@ export function toBuffer(data: string | Uint8Array): ArrayBuffer {
  * Writes all of `data` to `fd`, retrying after a signal and with the remainder
  * after a partial write (a full pipe); throws a SysError naming `object`.
  */
-export function writeAll(fd: number, data: string | Uint8Array | ArrayBuffer, object: string): void {
+function writeAll(fd: number, data: string | Uint8Array | ArrayBuffer, object: string): void {
   let rest = data instanceof ArrayBuffer ? data : toBuffer(data);
   for (;;) {
     const written = native.write(fd, rest);
@@ -36,14 +36,86 @@ export function writeAll(fd: number, data: string | Uint8Array | ArrayBuffer, ob
   }
 }
 
+/**
+ * Reads a whole file by descriptor until end of file, or undefined when it cannot
+ * be read. Not std.loadFile: it sizes the file with ftell, so /proc and cgroupfs
+ * files read as empty.
+ */
+function readBytes(path: string): Uint8Array | undefined {
+  const fd = os.open(path, os.O_RDONLY);
+  if (fd < 0) return undefined;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = native.read(fd, 1 << 20);
+      if (typeof chunk === 'number') {
+        if (chunk === -native.EINTR) continue;
+        return undefined;
+      }
+      if (chunk.byteLength === 0) break;
+      chunks.push(new Uint8Array(chunk));
+      total += chunk.byteLength;
+    }
+  } finally {
+    native.close(fd);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
+const mountFlags: Record<MountFlag, number> = {
+  nosuid: native.MS_NOSUID,
+  nodev: native.MS_NODEV,
+  noexec: native.MS_NOEXEC,
+  relatime: native.MS_RELATIME,
+  readonly: native.MS_RDONLY,
+};
+
+const rebootCommands: Record<RebootKind, number> = {
+  reboot: native.RB_AUTOBOOT,
+  halt: native.RB_HALT_SYSTEM,
+  poweroff: native.RB_POWER_OFF,
+};
+
 /** The current read handler of each fd, so a rotation never revives a removed one. */
 const readHandlers = new Map<number, { token: object; wrapper: () => void }>();
 
 export const quickjsSys: Sys = {
+  errno: {
+    EAGAIN: native.EAGAIN,
+    EINTR: native.EINTR,
+    EEXIST: native.EEXIST,
+    ENOENT: native.ENOENT,
+    EBUSY: native.EBUSY,
+    EPIPE: native.EPIPE,
+    ESRCH: native.ESRCH,
+  },
+  signals: {
+    HUP: native.SIGHUP,
+    INT: native.SIGINT,
+    QUIT: native.SIGQUIT,
+    KILL: native.SIGKILL,
+    USR1: native.SIGUSR1,
+    USR2: native.SIGUSR2,
+    PIPE: native.SIGPIPE,
+    TERM: native.SIGTERM,
+    CHLD: native.SIGCHLD,
+    CONT: native.SIGCONT,
+    STOP: native.SIGSTOP,
+    PWR: native.SIGPWR,
+  },
+
   now: () => native.monotonicMs(),
   wallClock: () => native.realtimeMs(),
   setTimeout: (callback, ms) => ({ id: os.setTimeout(callback, ms) }),
   clearTimeout: (handle: TimerHandle) => os.clearTimeout(handle.id as ReturnType<typeof os.setTimeout>),
+  sleep: (ms) => os.sleep(ms),
   onReadable(fd, callback) {
     if (!callback) {
       readHandlers.delete(fd);
@@ -88,9 +160,35 @@ export const quickjsSys: Sys = {
   },
   kill(pid, signal) {
     const result = os.kill(pid, signal);
-    // ESRCH (3 on every Linux architecture): the process is already gone, which is what we wanted.
-    if (typeof result === 'number' && result < 0 && result !== -3) check(result, `send signal ${signal} to`, `pid ${pid}`);
+    // ESRCH: the process is already gone, which is what we wanted.
+    if (typeof result === 'number' && result < 0 && result !== -native.ESRCH) check(result, `send signal ${signal} to`, `pid ${pid}`);
   },
+  getpid: () => native.getpid(),
+  wait(pid) {
+    for (;;) {
+      const [ret, status] = os.waitpid(pid, 0);
+      if (ret === pid) return decodeWaitStatus(status);
+      if (ret < 0 && ret !== -native.EINTR) check(ret, 'wait for', `pid ${pid}`);
+    }
+  },
+  signalfd(signals) {
+    return check(native.signalfd(signals), 'create', 'a signalfd');
+  },
+  readSignal(fd) {
+    const signal = native.readSignal(fd);
+    return signal > 0 ? signal : undefined;
+  },
+  becomeSubreaper() {
+    check(native.setChildSubreaper(true), 'become', 'a child subreaper');
+  },
+  getenv: (name) => std.getenv(name),
+  setenv: (name, value) => std.setenv(name, value),
+  exec(path, args) {
+    const result = native.execv(path, args);
+    check(result < 0 ? result : -1, 'exec', args[0] ?? path);
+    throw new Error('unreachable');
+  },
+  exit: (code) => std.exit(code),
   reap() {
     const [pid, status] = os.waitpid(-1, os.WNOHANG);
     if (pid <= 0) return undefined;
@@ -110,8 +208,8 @@ export const quickjsSys: Sys = {
     }
     return new Uint8Array(result);
   },
-  write(fd, data) {
-    writeAll(fd, data, `fd ${fd}`);
+  write(fd, data, name) {
+    writeAll(fd, data, name ?? `fd ${fd}`);
   },
   tryWrite(fd, data) {
     const written = native.write(fd, toBuffer(data));
@@ -128,6 +226,25 @@ export const quickjsSys: Sys = {
     return fd;
   },
 
+  openRead(path) {
+    return check(os.open(path, os.O_RDONLY), 'open', path);
+  },
+  create(path, mode = 0o644) {
+    return check(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'create', path);
+  },
+  openWrite(path) {
+    return check(os.open(path, os.O_WRONLY), 'open', path);
+  },
+  openDevice(path, access) {
+    const fd = check(os.open(path, (access === 'read' ? os.O_RDONLY : os.O_WRONLY | native.O_NOCTTY) | native.O_NONBLOCK), 'open', path);
+    native.setCloexec(fd, true);
+    return fd;
+  },
+  fsync(fd, name) {
+    check(native.fsync(fd), 'sync', name ?? `fd ${fd}`);
+  },
+
+  readBytes,
   readText(path) {
     const bytes = readBytes(path);
     return bytes === undefined ? undefined : decodeUtf8(bytes);
@@ -159,9 +276,16 @@ export const quickjsSys: Sys = {
   rename(from, to) {
     check(native.rename(from, to), 'rename', `${from} to ${to}`);
   },
+  statSize(path) {
+    const [info, err] = os.stat(path);
+    return err === 0 ? info.size : undefined;
+  },
   remove(path) {
     const result = native.unlink(path);
     if (result < 0 && result !== -native.ENOENT) check(result, 'remove', path);
+  },
+  symlink(target, path) {
+    check(native.symlink(target, path), 'create symlink', path);
   },
   onWritable: (fd, callback) => os.setWriteHandler(fd, callback),
   connectTcp(address, port) {
@@ -189,4 +313,41 @@ export const quickjsSys: Sys = {
     if (err !== 0) return [];
     return names.filter((name) => name !== '.' && name !== '..').sort();
   },
+
+  mount(source, target, fstype, flags, data) {
+    const bits = flags.reduce((all, flag) => all | mountFlags[flag], 0);
+    check(native.mount(source, target, fstype, bits, data), `mount ${fstype} on`, target);
+  },
+  remountReadOnly(target) {
+    check(native.mount('', target, '', native.MS_REMOUNT | native.MS_RDONLY, ''), 'remount', `${target} read-only`);
+  },
+  unmount(target, detach) {
+    check(native.umount2(target, detach ? native.MNT_DETACH : 0), 'unmount', target);
+  },
+  sync: () => native.sync(),
+  reboot(kind) {
+    check(native.reboot(rebootCommands[kind]), kind, '');
+  },
+  catchCtrlAltDel() {
+    // LINUX_REBOOT_CMD_CAD_OFF.
+    check(native.reboot(0), 'turn off', 'the Ctrl-Alt-Del reset');
+  },
+  setHostname(name) {
+    check(native.sethostname(name), 'set the hostname', '');
+  },
+  loadModule(path) {
+    check(native.finitModule(path, ''), 'load module', path);
+  },
+  setInterfaceUp(name, up) {
+    check(native.setInterfaceUp(name, up), up ? 'bring up' : 'bring down', name);
+  },
+
+  sha256() {
+    const context = native.sha256Init();
+    return {
+      update: (data) => native.sha256Update(context, toBuffer(data)),
+      digest: () => new Uint8Array(native.sha256Final(context)),
+    };
+  },
+  sha512: (data) => new Uint8Array(native.sha512(toBuffer(data))),
 };

@@ -7,13 +7,12 @@
  * Slot writing itself happens in the imagoctl process (apply.ts), so PID 1
  * never buffers a bundle.
  */
-import * as native from 'imago:native';
 import { armTrial, bootedSlot, type BootRole, bootRole, clearTrial, commitTrial, decodeGrubenv, decodeUtf8, encodeGrubenv, espMount, grubenvFile, otherSlot, readSlotEnv, type Slot, type SlotEnv, slots, stateFile, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
 import { CommitWatch, type CriticalState } from './commit-watch.ts';
 import { mountPartition, waitForPartition } from './disk.ts';
-import { readBytes, replaceFile, rewriteInPlace } from './files.ts';
+import { replaceFile, rewriteInPlace } from './files.ts';
 import type { Rollback, UpdateStatus } from './status.ts';
 
 /** What the agent keeps on the ESP besides grubenv. */
@@ -86,7 +85,7 @@ export class UpdateAgent {
       }
       this.state = { ...this.state, trialFailure: { slot, reason: decision.reason } };
       this.writeState();
-      native.sync();
+      this.sys.sync();
       this.log.warn(`update: trial of slot ${slot} failed: ${decision.reason}; rebooting into slot ${otherSlot(slot)}`);
       reboot();
     };
@@ -100,7 +99,7 @@ export class UpdateAgent {
     const version = this.slotVersion(slot);
     if (!version || !this.sys.exists(`${espMount}/${slot}/boot.cfg`)) throw new Error(`slot ${slot} has not been written completely`);
     this.writeEnv(armTrial(this.readEnv(), slot, this.config.tries));
-    native.sync();
+    this.sys.sync();
     this.log.info(`update: slot ${slot} (version ${version}) armed for ${this.config.tries} trial boot(s); rebooting`);
     return { slot, version };
   }
@@ -123,7 +122,7 @@ export class UpdateAgent {
   }
 
   private slotVersion(slot: Slot): string | undefined {
-    const bytes = readBytes(`${espMount}/${slot}/manifest.json`);
+    const bytes = this.sys.readBytes(`${espMount}/${slot}/manifest.json`);
     if (!bytes) return undefined;
     try {
       return String((JSON.parse(decodeUtf8(bytes)) as { version?: string }).version ?? '0');
@@ -133,17 +132,17 @@ export class UpdateAgent {
   }
 
   private readEnv(): SlotEnv {
-    return readSlotEnv(decodeGrubenv(readBytes(`${espMount}/${grubenvFile}`) ?? new Uint8Array()));
+    return readSlotEnv(decodeGrubenv(this.sys.readBytes(`${espMount}/${grubenvFile}`) ?? new Uint8Array()));
   }
 
   private writeEnv(state: SlotEnv): void {
     const path = `${espMount}/${grubenvFile}`;
-    const current = decodeGrubenv(readBytes(path) ?? new Uint8Array());
-    rewriteInPlace(path, encodeGrubenv(writeSlotEnv(current, state)));
+    const current = decodeGrubenv(this.sys.readBytes(path) ?? new Uint8Array());
+    rewriteInPlace(this.sys, path, encodeGrubenv(writeSlotEnv(current, state)));
   }
 
   private readState(): AgentState {
-    const bytes = readBytes(`${espMount}/${stateFile}`);
+    const bytes = this.sys.readBytes(`${espMount}/${stateFile}`);
     try {
       return bytes ? (JSON.parse(decodeUtf8(bytes)) as AgentState) : {};
     } catch {
@@ -153,7 +152,7 @@ export class UpdateAgent {
 
   private writeState(): void {
     try {
-      replaceFile(`${espMount}/${stateFile}`, `${JSON.stringify(this.state)}\n`);
+      replaceFile(this.sys, `${espMount}/${stateFile}`, `${JSON.stringify(this.state)}\n`);
     } catch (error) {
       this.log.warn(`update: unable to record the update state: ${(error as Error).message}`);
     }

@@ -7,14 +7,13 @@
  * files into place, sync, and hand over to PID 1, which arms the slot and reboots.
  *
  * Power-cut safety: until PID 1 rewrites grubenv, GRUB never looks at the
- * inactive slot, so a half-written slot is harmless; the running slot is never
- * opened for writing.
+ * inactive slot, and PID 1 arms only a slot with boot.cfg, which is removed
+ * first and written last, so a half-written slot is harmless; the running slot
+ * is never opened for writing. apply.test.ts cuts the power at every step.
  */
-import * as os from 'os';
-import * as native from 'imago:native';
 import { bootedSlot, BundleError, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
-import { toBuffer } from '../sys/quickjs.ts';
-import { readBytes, replaceFile, sha512, syncPath, writeAll } from './files.ts';
+import { reasonOf, type Sys } from '../sys/sys.ts';
+import { replaceFile, syncPath } from './files.ts';
 
 /** A byte source read front to back: a file or a download's pipe. */
 interface Source {
@@ -24,30 +23,39 @@ interface Source {
   close(): void;
 }
 
-function openSource(location: string): Source {
+function openSource(sys: Sys, location: string): Source {
   if (/^https?:\/\//.test(location)) {
     // BusyBox wget streams the download to a pipe: nothing is stored in RAM or on disk first.
-    const fds = native.pipe();
-    if (typeof fds === 'number') throw new Error(`unable to create a pipe: ${native.strerror(-fds)}`);
-    const pid = native.spawn({ file: '/bin/busybox', args: ['wget', '-q', '-O', '-', location], env: ['PATH=/bin:/usr/bin'], stdout: fds[1], stderr: 2, stdin: -1 });
-    native.close(fds[1]);
-    if (pid < 0) throw new Error(`unable to start wget: ${native.strerror(-pid)}`);
-    return { read: (max) => readChunk(fds[0], max), close: () => native.close(fds[0]) };
+    const fds = sys.pipe();
+    let started: unknown;
+    try {
+      sys.spawn({ command: ['/bin/busybox', 'wget', '-q', '-O', '-', location], env: ['PATH=/bin:/usr/bin'], stdout: fds[1], stderr: 2, stdin: -1, setsid: false });
+    } catch (error) {
+      started = error;
+    }
+    sys.close(fds[1]);
+    if (started !== undefined) throw new Error(`unable to start wget: ${reasonOf(started)}`);
+    return { read: (max) => readChunk(sys, fds[0], max), close: () => sys.close(fds[0]) };
   }
-  const fd = os.open(location, os.O_RDONLY);
-  if (fd < 0) throw new BundleError(`unable to open ${location}: ${native.strerror(-fd)}`);
-  const [info] = os.stat(location);
-  return { read: (max) => readChunk(fd, max), size: info.size, close: () => native.close(fd) };
+  let fd: number;
+  try {
+    fd = sys.openRead(location);
+  } catch (error) {
+    throw new BundleError(`unable to open ${location}: ${reasonOf(error)}`);
+  }
+  return { read: (max) => readChunk(sys, fd, max), size: sys.statSize(location), close: () => sys.close(fd) };
 }
 
-function readChunk(fd: number, max: number): Uint8Array {
+function readChunk(sys: Sys, fd: number, max: number): Uint8Array {
   for (;;) {
-    const chunk = native.read(fd, max);
-    if (typeof chunk === 'number') {
-      if (chunk === -native.EINTR) continue;
-      throw new Error(`unable to read the bundle: ${native.strerror(-chunk)}`);
+    let chunk: Uint8Array | undefined;
+    try {
+      chunk = sys.read(fd, max);
+    } catch (error) {
+      throw new Error(`unable to read the bundle: ${reasonOf(error)}`);
     }
-    return new Uint8Array(chunk);
+    // undefined: interrupted by a signal (the fd blocks), so read again.
+    if (chunk !== undefined) return chunk;
   }
 }
 
@@ -76,23 +84,23 @@ export interface ApplyResult {
  * Checks the bundle at `location` and writes it into the inactive slot.
  * Throws BundleError (refused: nothing armed) with the reason.
  */
-export function applyBundle(config: UpdateConfig, location: string, log: (line: string) => void): ApplyResult {
-  const started = native.monotonicMs();
-  const grubenv = readBytes(`${espMount}/${grubenvFile}`);
+export function applyBundle(sys: Sys, config: UpdateConfig, location: string, log: (line: string) => void): ApplyResult {
+  const started = sys.now();
+  const grubenv = sys.readBytes(`${espMount}/${grubenvFile}`);
   const env = readSlotEnv(decodeGrubenv(grubenv ?? new Uint8Array()));
-  const booted = bootedSlot(decodeUtf8(readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
+  const booted = bootedSlot(decodeUtf8(sys.readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
   if (!grubenv) throw new BundleError('the ESP is not mounted: this device was not booted from an imago disk image');
   if (env.trial) throw new BundleError(`slot ${env.trial} is still on trial; wait until it is committed or rolled back`);
   if (booted !== env.committed) throw new BundleError(`the running slot ${booted} is not the committed one (${env.committed}); reboot first`);
 
-  const source = openSource(location);
+  const source = openSource(sys, location);
   let writing = false;
   try {
     let buffered = fill(source, new Uint8Array(), 20);
     const needed = headerLength(buffered);
     if (needed !== undefined && needed <= maxHeaderBytes) buffered = fill(source, buffered, needed);
     const header = parseBundleHeader(buffered);
-    checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512, size: source.size });
+    checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
     const { manifest } = header;
     const slot = otherSlot(booted);
     const dir = `${espMount}/${slot}`;
@@ -100,15 +108,17 @@ export function applyBundle(config: UpdateConfig, location: string, log: (line: 
 
     // The inactive slot is emptied first: the ESP has room for two slots, not three.
     writing = true;
-    os.mkdir(dir, 0o755);
-    for (const name of [...slotFiles, 'boot.cfg'].flatMap((n) => [n, `${n}.new`])) native.unlink(`${dir}/${name}`);
+    sys.mkdirs(dir, 0o755);
+    // boot.cfg goes first, and must go: with it, the agent takes the slot for complete, so
+    // a power cut while the old files are removed would leave an incomplete slot armable.
+    sys.remove(`${dir}/boot.cfg`);
+    for (const name of [...slotFiles.flatMap((n) => [n, `${n}.new`]), 'boot.cfg.new']) removeQuietly(sys, `${dir}/${name}`);
     let pending = buffered.subarray(header.payloadOffset);
     let total = 0;
     for (const file of manifest.files) {
       const path = `${dir}/${file.name}.new`;
-      const fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644);
-      if (fd < 0) throw new Error(`unable to create ${path}: ${native.strerror(-fd)}`);
-      const hash = native.sha256Init();
+      const fd = sys.create(path, 0o644);
+      const hash = sys.sha256();
       let left = file.size;
       try {
         while (left > 0) {
@@ -116,35 +126,40 @@ export function applyBundle(config: UpdateConfig, location: string, log: (line: 
           if (pending.length === 0) throw new BundleError(`the bundle is truncated: ${file.name} ended after ${file.size - left} of ${file.size} bytes`);
           const piece = pending.subarray(0, Math.min(left, pending.length));
           pending = pending.subarray(piece.length);
-          const chunk = toBuffer(piece);
-          native.sha256Update(hash, chunk);
-          writeAll(fd, chunk, path);
+          hash.update(piece);
+          sys.write(fd, piece, path);
           left -= piece.length;
         }
-        if (native.fsync(fd) < 0) throw new Error(`unable to sync ${path}`);
+        sys.fsync(fd, path);
       } finally {
-        native.close(fd);
+        sys.close(fd);
       }
-      const digest = toHex(new Uint8Array(native.sha256Final(hash)));
+      const digest = toHex(hash.digest());
       if (digest !== file.sha256) throw new BundleError(`${file.name} does not match its sha256 in the signed manifest: the bundle was altered or damaged`);
       total += file.size;
     }
     if (pending.length > 0 || source.read(1).length > 0) throw new BundleError('the bundle is longer than its manifest says: it was altered');
-    for (const file of manifest.files) {
-      const result = native.rename(`${dir}/${file.name}.new`, `${dir}/${file.name}`);
-      if (result < 0) throw new Error(`unable to rename ${dir}/${file.name}.new: ${native.strerror(-result)}`);
-    }
-    const cmdline = decodeUtf8(readBytes(`${dir}/cmdline`) ?? new Uint8Array());
+    for (const file of manifest.files) sys.rename(`${dir}/${file.name}.new`, `${dir}/${file.name}`);
+    const cmdline = decodeUtf8(sys.readBytes(`${dir}/cmdline`) ?? new Uint8Array());
     // boot.cfg last: the agent treats a slot without it as incomplete.
-    replaceFile(`${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
-    syncPath(dir);
-    native.sync();
-    return { slot, version: manifest.version, bytes: total, seconds: (native.monotonicMs() - started) / 1000 };
+    replaceFile(sys, `${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
+    syncPath(sys, dir);
+    sys.sync();
+    return { slot, version: manifest.version, bytes: total, seconds: (sys.now() - started) / 1000 };
   } catch (error) {
     // A refused or failed write leaves the inactive slot without boot.cfg, so it can never be armed.
-    if (writing) native.unlink(`${espMount}/${otherSlot(booted)}/boot.cfg`);
+    if (writing) removeQuietly(sys, `${espMount}/${otherSlot(booted)}/boot.cfg`);
     throw error;
   } finally {
     source.close();
+  }
+}
+
+/** Removes a file if it can: what is left over is overwritten or ignored anyway. */
+function removeQuietly(sys: Sys, path: string): void {
+  try {
+    sys.remove(path);
+  } catch {
+    // Nothing to do: a leftover without boot.cfg is never armed.
   }
 }

@@ -4,9 +4,7 @@
  * (vfat) at /run/imago/esp, the data partition (ext4) at /data. Waits a little
  * for the disk: virtio_blk probes asynchronously after its module loads.
  */
-import * as os from 'os';
-import * as native from 'imago:native';
-import type { Sys } from '../sys/sys.ts';
+import { reasonOf, type Sys } from '../sys/sys.ts';
 
 /** The /dev path of the partition named `name`, or undefined. */
 export function findPartition(sys: Sys, name: string): string | undefined {
@@ -27,13 +25,16 @@ export function waitForPartition(sys: Sys, name: string, timeoutMs: number): str
     const device = findPartition(sys, name);
     if (device) return device;
     if (sys.now() > deadline) throw new Error(`no partition named ${name} after ${timeoutMs / 1000} s (is this a raw disk image? a board's own storage driver goes in the spec's kernel.modules)`);
-    os.sleep(100);
+    sys.sleep(100);
   }
 }
 
 /** Mounts `device` at `target` (created); throws with the errno text. */
 export function mountPartition(sys: Sys, device: string, target: string, fstype: string, options: string): void {
   sys.mkdirs(target);
-  const result = native.mount(device, target, fstype, native.MS_NOSUID | native.MS_NODEV, options);
-  if (result < 0) throw new Error(`unable to mount ${device} (${fstype}) on ${target}: ${native.strerror(-result)}`);
+  try {
+    sys.mount(device, target, fstype, ['nosuid', 'nodev'], options);
+  } catch (error) {
+    throw new Error(`unable to mount ${device} (${fstype}) on ${target}: ${reasonOf(error)}`);
+  }
 }

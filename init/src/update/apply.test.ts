@@ -1,0 +1,196 @@
+/**
+ * Power-cut and failure safety of writing an update (apply.ts) on the fake sys,
+ * with a real signed bundle: the run is interrupted at every changing operation
+ * (each create, write, fsync, rename, removal, the sync...), and for each point
+ * both what a power cut would leave on the disk and what the error path leaves
+ * must never arm a partly written slot or touch the running one.
+ */
+import test from 'ava';
+import { createHash, createPrivateKey } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBundle } from '../../../builder/src/bundle/create-bundle.ts';
+import { generateKeys, parsePublicKey } from '../../../builder/src/bundle/keys.ts';
+import { decodeGrubenv, encodeGrubenv, espMount, grubenvFile, readSlotEnv, slotBootConfig, slotFiles, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
+import type { Logger } from '../logs/logger.ts';
+import { FakeSys } from '../sys/fake.ts';
+import type { Hashing } from '../sys/sys.ts';
+import { UpdateAgent } from './agent.ts';
+import { applyBundle } from './apply.ts';
+
+const hashing: Hashing = {
+  sha256() {
+    const hash = createHash('sha256');
+    return { update: (data) => void hash.update(data), digest: () => new Uint8Array(hash.digest()) };
+  },
+  sha512: (data) => new Uint8Array(createHash('sha512').update(data).digest()),
+};
+
+const keys = generateKeys();
+const config: UpdateConfig = {
+  version: '1',
+  arch: 'x86_64',
+  keys: [parsePublicKey(keys.publicLine, 'test.pub')],
+  critical: [],
+  commitAfterMs: 10_000,
+  commitTimeoutMs: 60_000,
+  tries: 3,
+  espLabel: 'imago-esp',
+  dataLabel: 'imago-data',
+  dataMount: '/data',
+};
+const grubenvPath = `${espMount}/${grubenvFile}`;
+const bundlePath = '/data/update.bundle';
+const quiet = { info() {}, warn() {} } as unknown as Logger;
+
+type Slot = Map<string, Uint8Array>;
+
+/** The four files of an image of `version`; the initrd spans two of apply's 1 MiB reads. */
+function imageFiles(version: string, fill: number): Slot {
+  const text = (s: string) => new Uint8Array(Buffer.from(s));
+  return new Map([
+    ['kernel', new Uint8Array(5000).fill(fill)],
+    ['initrd.img', new Uint8Array((1 << 20) + 7000).fill(fill + 1)],
+    ['cmdline', text('console=ttyS0\n')],
+    ['manifest.json', text(JSON.stringify({ name: 'demo', arch: 'x86_64', version }))],
+  ]);
+}
+
+/** A complete slot as the ESP holds it: the image files and boot.cfg. */
+function slotOf(slot: 'A' | 'B', files: Slot): Slot {
+  const cmdline = Buffer.from(files.get('cmdline')!).toString();
+  return new Map([...files, ['boot.cfg', new Uint8Array(Buffer.from(slotBootConfig(slot, cmdline)))]]);
+}
+
+const running = slotOf('A', imageFiles('1', 1));
+/** What slot B holds before this update: an older image from an earlier update. */
+const previous = slotOf('B', imageFiles('0.9', 5));
+const next = slotOf('B', imageFiles('2', 9));
+const grubenv = encodeGrubenv(writeSlotEnv({}, { committed: 'A', tries: 0 }));
+
+let bundle: Uint8Array;
+test.before(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-apply-'));
+  for (const [name, data] of imageFiles('2', 9)) await writeFile(join(dir, name), data);
+  bundle = new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+});
+
+/** A device running slot A, slot B holding an older update, the bundle on /data. */
+function device(failAt?: number): FakeSys {
+  const sys = new FakeSys(hashing);
+  sys.files.put('/proc/cmdline', 'console=ttyS0 imago.slot=A\n');
+  sys.files.put(grubenvPath, grubenv);
+  for (const [name, data] of running) sys.files.put(`${espMount}/A/${name}`, data);
+  for (const [name, data] of previous) sys.files.put(`${espMount}/B/${name}`, data);
+  sys.files.put(bundlePath, bundle);
+  sys.files.put('/sys/class/block/vda1/uevent', 'DEVNAME=vda1\nPARTNAME=imago-esp\n');
+  sys.files.put('/sys/class/block/vda2/uevent', 'DEVNAME=vda2\nPARTNAME=imago-data\n');
+  sys.files.failAt = failAt;
+  return sys;
+}
+
+function slotIn(disk: Map<string, Uint8Array>, slot: 'A' | 'B'): Slot {
+  const prefix = `${espMount}/${slot}/`;
+  return new Map([...disk].filter(([path]) => path.startsWith(prefix)).map(([path, data]) => [path.slice(prefix.length), data]));
+}
+
+function same(a: Slot, b: Slot): boolean {
+  return a.size === b.size && [...a].every(([name, data]) => b.has(name) && Buffer.from(data).equals(b.get(name)!));
+}
+
+/** Every file of `expected` (and boot.cfg) present with its bytes; leftovers like *.new do not matter. */
+function complete(slot: Slot, expected: Slot): boolean {
+  return [...expected].every(([name, data]) => slot.has(name) && Buffer.from(slot.get(name)!).equals(data));
+}
+
+/**
+ * The safety properties of a disk state: grubenv unchanged (nothing armed, no
+ * trial), the running slot exactly as it was, and slot B bootable by GRUB (it
+ * has boot.cfg) only when it is a complete image, the old one or the new one.
+ */
+function checkDisk(disk: Map<string, Uint8Array>, where: string): string[] {
+  const problems: string[] = [];
+  const env = readSlotEnv(decodeGrubenv(disk.get(grubenvPath) ?? new Uint8Array()));
+  if (!disk.get(grubenvPath) || !Buffer.from(disk.get(grubenvPath)!).equals(grubenv)) problems.push(`${where}: grubenv changed`);
+  if (env.trial !== undefined || env.committed !== 'A') problems.push(`${where}: slot env is ${JSON.stringify(env)}`);
+  if (!same(slotIn(disk, 'A'), running)) problems.push(`${where}: the running slot A changed`);
+  const b = slotIn(disk, 'B');
+  if (b.has('boot.cfg') && !complete(b, next) && !complete(b, previous)) problems.push(`${where}: slot B has boot.cfg but is incomplete: ${[...b.keys()].sort().join(' ')}`);
+  return problems;
+}
+
+/** The journal's operations on the running slot or grubenv: there must be none. */
+function touchesRunning(sys: FakeSys): string[] {
+  return sys.files.journal.filter((entry) => entry.includes(`${espMount}/A/`) || entry.includes(grubenvPath));
+}
+
+test('a complete run writes slot B durably, leaves slot A alone, and the agent then arms it', (t) => {
+  const sys = device();
+  const lines: string[] = [];
+  const result = applyBundle(sys, config, bundlePath, (line) => lines.push(line));
+  t.like(result, { slot: 'B', version: '2', bytes: [...imageFiles('2', 9).values()].reduce((n, d) => n + d.length, 0) });
+  t.regex(lines[0]!, /^update: demo 2 for x86_64: signature good \(key \S+\); writing slot B$/);
+  t.deepEqual(touchesRunning(sys), []);
+  // What the disk holds even if the power went now: the new slot, complete, and nothing armed yet.
+  const disk = sys.files.crashImage();
+  t.deepEqual(checkDisk(disk, 'after the run'), []);
+  t.true(complete(slotIn(disk, 'B'), next), 'slot B holds the new image, boot.cfg included');
+  t.deepEqual([...slotIn(disk, 'B').keys()].sort(), [...next.keys()].sort(), 'no temporary files left');
+
+  // PID 1's side: the agent arms B for a trial, durably.
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.deepEqual(agent.activate('B'), { slot: 'B', version: '2' });
+  const armed = sys.files.crashImage();
+  t.deepEqual(readSlotEnv(decodeGrubenv(armed.get(grubenvPath)!)), { committed: 'A', trial: 'B', tries: 3 });
+  t.true(same(slotIn(armed, 'A'), running));
+});
+
+test('interrupted at any operation, by a power cut or an error, no partly written slot is ever armed and slot A is never touched', (t) => {
+  const clean = device();
+  applyBundle(clean, config, bundlePath, () => {});
+  const total = clean.files.operations;
+  t.true(total > 20, `a run has many steps (${total})`);
+  const problems: string[] = [];
+  for (let n = 1; n <= total; n++) {
+    const sys = device(n);
+    const step = clean.files.journal[n - 1]!;
+    let failed = false;
+    try {
+      applyBundle(sys, config, bundlePath, () => {});
+    } catch (error) {
+      failed = true;
+      t.regex((error as Error).message, /Input\/output error/, `operation ${n} (${step})`);
+    }
+    // Only the emptying of slot B may fail quietly: what is left is overwritten or never armed.
+    if (!failed) {
+      t.regex(step, /^remove /, `operation ${n} (${step}) failing fails the update`);
+      t.true(complete(slotIn(sys.files.crashImage(), 'B'), next), `a run with a failed ${step} still writes slot B completely`);
+    }
+    // A power cut just before operation n.
+    problems.push(...checkDisk(sys.files.crashed!, `power cut before ${n} (${step})`));
+    // The error path ran: the disk as it is, and as a power cut right after it would leave it.
+    problems.push(...checkDisk(sys.files.snapshot(), `failure at ${n} (${step})`));
+    problems.push(...checkDisk(sys.files.crashImage(), `power cut after failure at ${n} (${step})`));
+    for (const entry of touchesRunning(sys)) problems.push(`interrupted at ${n}: ${entry}`);
+    if (!failed) continue;
+    if (sys.files.get(`${espMount}/B/boot.cfg`)) problems.push(`failure at ${n} (${step}): slot B keeps a boot.cfg`);
+    // The agent refuses to arm what is left.
+    const agent = new UpdateAgent(sys, quiet, config);
+    agent.boot();
+    t.throws(() => agent.activate('B'), { message: 'slot B has not been written completely' }, `after a failure at ${n} (${step})`);
+  }
+  t.deepEqual(problems, []);
+});
+
+test('a tampered bundle is refused after writing, and leaves nothing to arm', (t) => {
+  const sys = device();
+  const tampered = bundle.slice();
+  tampered[tampered.length - 10]! ^= 1;
+  sys.files.put(bundlePath, tampered);
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /manifest.json does not match its sha256 in the signed manifest/ });
+  t.deepEqual(checkDisk(sys.files.snapshot(), 'refused'), []);
+  t.is(sys.files.get(`${espMount}/B/boot.cfg`), undefined);
+  t.deepEqual(touchesRunning(sys), []);
+});
