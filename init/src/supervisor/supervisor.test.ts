@@ -1,6 +1,6 @@
 /**
  * The supervisor on a FakeSys: no processes and no real time. The test decides
- * when each process exits (FakeSys.exit, then reapAll as the SIGCHLD handler
+ * when each process exits (FakeSys.childExits, then reapAll as the SIGCHLD handler
  * would) and moves the clock; every spawn, signal and exit is recorded with the
  * time it happened, so orders and delays can be asserted exactly.
  */
@@ -10,9 +10,8 @@ import { Logger } from '../logs/logger.ts';
 import { FakeSys } from '../sys/fake.ts';
 import type { ExitStatus, SpawnRequest } from '../sys/sys.ts';
 import { Cgroups } from './cgroups.ts';
-import { type SignalNumbers, Supervisor } from './supervisor.ts';
+import { Supervisor } from './supervisor.ts';
 
-const signals: SignalNumbers = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
 const crash: ExitStatus = { exited: true, code: 1 };
 const clean: ExitStatus = { exited: true, code: 0 };
 
@@ -35,9 +34,9 @@ class RecordingSys extends FakeSys {
     if (this.processes.get(Math.abs(pid))?.running) this.events.push({ at: this.now(), what: `signal ${this.names.get(Math.abs(pid))} ${signal}` });
     super.kill(pid, signal);
   }
-  override exit(pid: number, status: ExitStatus): void {
+  override childExits(pid: number, status: ExitStatus): void {
     this.events.push({ at: this.now(), what: `exit ${this.names.get(pid)}` });
-    super.exit(pid, status);
+    super.childExits(pid, status);
   }
   /** The events as "what@ms" strings, optionally only those about `name`. */
   log(name?: string): string[] {
@@ -78,7 +77,7 @@ function setUp(configs: ServiceConfig[], options: { cgroups?: (sys: RecordingSys
   const sys = new RecordingSys();
   const log = new Logger(sys);
   const reboots: string[] = [];
-  const supervisor = new Supervisor(sys, log, configs, { signals, cgroups: options.cgroups?.(sys), onReboot: (reason) => reboots.push(reason) });
+  const supervisor = new Supervisor(sys, log, configs, { cgroups: options.cgroups?.(sys), onReboot: (reason) => reboots.push(reason) });
   const pid = (name: string): number => {
     const process = sys.running(name).find((p) => p.request.command[0] === name);
     if (!process) throw new Error(`${name} is not running`);
@@ -91,7 +90,7 @@ function setUp(configs: ServiceConfig[], options: { cgroups?: (sys: RecordingSys
     pid,
     /** Ends the service's running process, and lets the supervisor reap it. */
     exit(name: string, status: ExitStatus): void {
-      sys.exit(pid(name), status);
+      sys.childExits(pid(name), status);
       supervisor.reapAll();
     },
     state: (name: string) => supervisor.status().find((s) => s.name === name)?.state,
@@ -100,7 +99,7 @@ function setUp(configs: ServiceConfig[], options: { cgroups?: (sys: RecordingSys
     obeySignals(ms = 10): void {
       sys.onSignal = (pid, signal) =>
         sys.setTimeout(() => {
-          sys.exit(pid, { exited: false, signal });
+          sys.childExits(pid, { exited: false, signal });
           supervisor.reapAll();
         }, ms);
     },
@@ -140,7 +139,7 @@ test('a dependant on a ready dependency waits for its ready probe to pass', asyn
   t.is(state('db'), 'starting');
   t.is(state('app'), 'waiting');
   t.deepEqual(sys.log(), ['spawn db@0']);
-  sys.files.set('/run/db.ready', '');
+  sys.files.put('/run/db.ready', '');
   await sys.advance(100);
   t.is(state('db'), 'running');
   t.deepEqual(sys.log(), ['spawn db@0', 'spawn app@1100'], 'app starts at the first probe that passes');
@@ -153,7 +152,7 @@ test('a dependant on a healthy dependency waits for a passing health check, not 
   await sys.advance(1000);
   t.is(state('db'), 'running');
   t.is(state('app'), 'waiting');
-  sys.files.set('/run/db.healthy', '');
+  sys.files.put('/run/db.healthy', '');
   await sys.advance(100);
   t.deepEqual(sys.log(), ['spawn db@0', 'spawn app@1100']);
 });
@@ -185,16 +184,16 @@ test('a dependant on a healthy dependency is stopped while it is unhealthy, and 
   const health = { ...fileProbe('/run/api.healthy'), retries: 1, startPeriodMs: 0 };
   const { sys, supervisor, state, obeySignals } = setUp([service('worker', { dependsOn: [needs('api', 'healthy')] }), service('api', { health })]);
   obeySignals(10);
-  sys.files.set('/run/api.healthy', '');
+  sys.files.put('/run/api.healthy', '');
   supervisor.startAll();
   await sys.advance(100);
   t.deepEqual(sys.log(), ['spawn api@0', 'spawn worker@100']);
-  sys.files.delete('/run/api.healthy');
+  sys.files.remove('/run/api.healthy');
   await sys.advance(100);
   t.deepEqual(sys.log().slice(2), ['signal api 15@200', 'signal worker 15@200'], 'the failed check stops api, and worker with it');
   await sys.advance(10);
   t.is(state('worker'), 'waiting');
-  sys.files.set('/run/api.healthy', '');
+  sys.files.put('/run/api.healthy', '');
   await sys.advance(200);
   t.deepEqual(sys.log().slice(4), ['exit api@210', 'exit worker@210', 'spawn api@210', 'spawn worker@310']);
 });
@@ -269,7 +268,7 @@ test('stop sends the stop signal to the process group, and the kill only after t
   const group = pid('svc');
   let down = false;
   void supervisor.stop('svc').then(() => (down = true));
-  t.deepEqual(sys.processes.get(group)!.signals, [signals.INT]);
+  t.deepEqual(sys.processes.get(group)!.signals, [sys.signals.INT]);
   await sys.advance(299);
   t.deepEqual(sys.log(), ['spawn svc@0', 'signal svc 2@50'], 'no kill before the timeout');
   await sys.advance(1);
@@ -296,7 +295,7 @@ test('a service that honours its stop signal is not killed', async (t) => {
 test('with cgroups, the kill after the stop timeout goes to the whole cgroup', async (t) => {
   const { sys, supervisor, exit } = setUp([service('svc', { stopTimeoutMs: 300 })], {
     cgroups: (sys) => {
-      sys.files.set('/cg/cgroup.controllers', 'cpu memory pids');
+      sys.files.put('/cg/cgroup.controllers', 'cpu memory pids');
       return new Cgroups(sys, '/cg', (message) => t.fail(message));
     },
   });
@@ -304,9 +303,9 @@ test('with cgroups, the kill after the stop timeout goes to the whole cgroup', a
   t.is(sys.latest('svc')!.request.cgroup, '/cg/services/svc');
   void supervisor.stop('svc');
   await sys.advance(299);
-  t.false(sys.files.has('/cg/services/svc/cgroup.kill'));
+  t.false(sys.files.exists('/cg/services/svc/cgroup.kill'));
   await sys.advance(1);
-  t.is(sys.files.get('/cg/services/svc/cgroup.kill'), '1');
+  t.is(sys.files.readText('/cg/services/svc/cgroup.kill'), '1');
   t.deepEqual(sys.log(), ['spawn svc@0', 'signal svc 15@0'], 'no KILL to the group: cgroup.kill covers it');
   exit('svc', { exited: false, signal: 9 });
 });
