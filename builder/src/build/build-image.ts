@@ -14,7 +14,7 @@ import { SpecError, step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
-import { buildInit } from '../runtime/build-init.ts';
+import { buildInit } from '../init-binary/build-init.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
 import { imageKernel } from './image-kernel.ts';

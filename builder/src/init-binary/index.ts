@@ -1,5 +1,5 @@
 export { buildInit, type BuildInitOptions, type InitBuild } from './build-init.ts';
-export { bundleInit, defaultInitEntry, runtimeModules, type BundleOptions } from './bundle.ts';
+export { bundleInit, defaultInitEntry, runtimeModules, type BundleOptions } from './esbuild-init.ts';
 export { compileBytecode } from './compile-bytecode.ts';
 export { buildHostQjsc } from './host-qjsc.ts';
 export { linkInit, type LinkInitOptions } from './link-init.ts';

@@ -3,8 +3,8 @@ import type { Target } from '../../../targets/types.ts';
 import type { Progress } from '../progress.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
-import { cachedDir } from './cached-dir.ts';
-import { compileAll, compilerVersion } from './compiler.ts';
+import { cachedDir } from '../io/cached-dir.ts';
+import { compileAll, compilerVersion } from '../io/compiler.ts';
 import { hashQuickjsSources, quickjsDefines, quickjsLibrarySources, readQuickjsVersion } from './quickjs-sources.ts';
 import { type Optimize, prefixMap, runtimeCflags, targetCompiler } from './runtime-flags.ts';
 

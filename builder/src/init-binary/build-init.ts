@@ -1,6 +1,6 @@
 import type { Target } from '../../../targets/types.ts';
 import type { Progress } from '../progress.ts';
-import { bundleInit } from './bundle.ts';
+import { bundleInit } from './esbuild-init.ts';
 import { compileBytecode } from './compile-bytecode.ts';
 import { buildHostQjsc } from './host-qjsc.ts';
 import { linkInit } from './link-init.ts';
