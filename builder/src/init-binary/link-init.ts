@@ -1,3 +1,9 @@
+/**
+ * The last step of the init binary: our C (main() and the imago:native
+ * module) and the bytecode, linked statically with the QuickJS library. A
+ * static binary needs nothing from the image, so PID 1 runs before anything
+ * else is mounted.
+ */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
