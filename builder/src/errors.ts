@@ -45,7 +45,15 @@ export class KeyFileError extends ImagoError {
   readonly code = 'E_KEY';
 }
 
-/** Runs a step and wraps any failure as `failed to <what>: <cause>`. */
+/** An architecture that cannot do what was asked, e.g. a raw disk without UEFI (`E_UNSUPPORTED`). */
+export class UnsupportedError extends ImagoError {
+  readonly code = 'E_UNSUPPORTED';
+}
+
+/**
+ * Runs a step and wraps any failure as `failed to <what>: <cause>`. Spec,
+ * build and usage errors pass through: they already say what failed.
+ */
 export async function step<T>(what: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action();

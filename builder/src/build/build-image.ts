@@ -105,7 +105,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   );
   for (const name of options.formats) {
     const format = formats[name];
-    if ('build' in format) await step(`make the ${name} image for ${target.name}`, () => format.build({ imageDir: dir, spec, arch: target.name, epoch: options.sourceDateEpoch, progress }));
+    if ('build' in format) await step(`make the ${name} image for ${target.name}`, () => format.build({ imageDir: dir, spec, target, epoch: options.sourceDateEpoch, progress }));
   }
   return { dir, manifest };
 }
