@@ -61,7 +61,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     await step(`find packages for ${target.name}`, () => checkPackagesExist(imagePackages(spec), arch, progress));
   }
 
-  // Key files are read before the long steps, so a wrong path fails in seconds.
+  // Key files are read before the long steps (loadSpec checked them already), so a file that vanished since fails in seconds.
   const update = await updateInputs(loaded, target);
   const kernel = await imageKernel(spec, loaded.dir, target, options, compile);
   const userland = await imageUserland(spec, target, options, compile);

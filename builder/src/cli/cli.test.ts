@@ -120,3 +120,12 @@ test('bundle with a key file that is not a key says so without a stack', async (
   t.regex(result.stderr, /bad\.key: not a private key in PEM form/);
   t.false(result.stderr.includes('internal error'), result.stderr);
 });
+
+test('validate reports a missing update key file at its entry in the spec', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const spec = join(dir, 'update.yml');
+  await writeFile(spec, 'version: 1\nname: x\nupdate:\n  keys:\n    - keys/release.pub\n');
+  const result = imago('validate', spec);
+  t.is(result.code, 2);
+  t.is(result.stderr, `${spec}:5:7: update.keys[0]: cannot read key file "keys/release.pub" (relative to ${dir}): no such file; make one with imago keygen\n1 problem(s); nothing was written.\n`);
+});
