@@ -31,4 +31,11 @@ export const aarch64: Target = {
     memoryMiB: 512,
     extraArgs: [],
   },
+  uefi: {
+    grubPackage: 'grub-efi-arm64-bin',
+    grubPlatform: 'arm64-efi',
+    efiPath: 'EFI/BOOT/BOOTAA64.EFI',
+    firmware: '/usr/share/qemu-efi-aarch64/QEMU_EFI.fd',
+    firmwarePackage: 'qemu-efi-aarch64',
+  },
 };

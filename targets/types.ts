@@ -63,6 +63,29 @@ export interface Target {
     memoryMiB: number;
     extraArgs: string[];
   };
+  /**
+   * How a raw disk image (`--format raw`) boots on this architecture under
+   * UEFI. Absent where QEMU has no UEFI firmware or Debian no GRUB EFI build:
+   * such targets get no raw format (docs/updates.md maps the scheme onto U-Boot).
+   */
+  uefi?: Uefi;
+}
+
+/**
+ * The UEFI boot facts of one architecture: GRUB's EFI build in Debian (for the
+ * target's Debian architecture), the file name firmware boots from removable
+ * media, and the firmware QEMU boots a disk with.
+ */
+export interface Uefi {
+  /** Debian package with the GRUB modules for this platform, e.g. `grub-efi-amd64-bin`. */
+  grubPackage: string;
+  /** GRUB's platform name, the folder under /usr/lib/grub, e.g. `x86_64-efi`. */
+  grubPlatform: string;
+  /** The removable-media boot path firmware looks for on the ESP, e.g. `EFI/BOOT/BOOTX64.EFI`. */
+  efiPath: string;
+  /** UEFI firmware for QEMU (`-bios`), and the Debian package that ships it. */
+  firmware: string;
+  firmwarePackage: string;
 }
 
 /**

@@ -29,4 +29,11 @@ export const x86_64: Target = {
     memoryMiB: 512,
     extraArgs: [],
   },
+  uefi: {
+    grubPackage: 'grub-efi-amd64-bin',
+    grubPlatform: 'x86_64-efi',
+    efiPath: 'EFI/BOOT/BOOTX64.EFI',
+    firmware: '/usr/share/ovmf/OVMF.fd',
+    firmwarePackage: 'ovmf',
+  },
 };

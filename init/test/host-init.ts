@@ -16,7 +16,7 @@ import { buildInitConfig } from '../../builder/src/plan/init-config.ts';
 import { UserDatabase } from '../../builder/src/plan/users.ts';
 import { addBaseLayout } from '../../builder/src/plan/base-layout.ts';
 import { silentProgress } from '../../builder/src/progress.ts';
-import { buildInit, fetchQuickjsSource } from '../../builder/src/runtime/index.ts';
+import { buildInit, fetchQuickjsSource } from '../../builder/src/init-binary/index.ts';
 import { parseSpec } from '../../builder/src/spec/parse.ts';
 import { renderProblem } from '../../builder/src/spec/problem.ts';
 import { Tree } from '../../builder/src/tree/tree.ts';

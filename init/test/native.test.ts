@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot } from '../../builder/src/io/cache.ts';
 import { silentProgress } from '../../builder/src/progress.ts';
-import { buildInit, fetchQuickjsSource } from '../../builder/src/runtime/index.ts';
+import { buildInit, fetchQuickjsSource } from '../../builder/src/init-binary/index.ts';
 import { x86_64 } from '../../targets/x86_64.ts';
 
 const enabled = process.env.IMAGO_SKIP_NATIVE !== '1';

@@ -14,7 +14,7 @@ import { SpecError, step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
-import { buildInit } from '../runtime/build-init.ts';
+import { buildInit } from '../init-binary/build-init.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
 import { imageKernel } from './image-kernel.ts';
@@ -61,7 +61,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     await step(`find packages for ${target.name}`, () => checkPackagesExist(imagePackages(spec), arch, progress));
   }
 
-  // Key files are read before the long steps, so a wrong path fails in seconds.
+  // Key files are read before the long steps (loadSpec checked them already), so a file that vanished since fails in seconds.
   const update = await updateInputs(loaded, target);
   const kernel = await imageKernel(spec, loaded.dir, target, options, compile);
   const userland = await imageUserland(spec, target, options, compile);
@@ -105,7 +105,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   );
   for (const name of options.formats) {
     const format = formats[name];
-    if ('build' in format) await step(`make the ${name} image for ${target.name}`, () => format.build({ imageDir: dir, spec, arch: target.name, epoch: options.sourceDateEpoch, progress }));
+    if ('build' in format) await step(`make the ${name} image for ${target.name}`, () => format.build({ imageDir: dir, spec, target, epoch: options.sourceDateEpoch, progress }));
   }
   return { dir, manifest };
 }

@@ -44,7 +44,7 @@ export async function build(file: string, options: BuildOptions): Promise<BuiltI
   // A format an architecture cannot have fails before minutes of compiling, with the message its build would give.
   for (const name of options.formats) {
     const format: OutputFormat = formats[name];
-    for (const target of targets) await step(`make the ${name} image for ${target.name}`, async () => format.check?.(target.name));
+    for (const target of targets) await step(`make the ${name} image for ${target.name}`, async () => format.check?.(target));
   }
   if (targets.length === 1) return [await buildImage(loaded, targets[0]!, options)];
 

@@ -5,6 +5,7 @@
 import type { Compression } from '../archive/compress.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import type { FormatName } from '../formats/registry.ts';
+import { UsageError } from '../errors.ts';
 
 export interface BuildOptions {
   /** Architectures to build; overrides the spec's `arch`. */
@@ -19,10 +20,10 @@ export interface BuildOptions {
   readonly formats: readonly FormatName[];
 }
 
-/** Fills in defaults from the environment and freezes the result. */
+/** Fills in defaults from the environment and freezes the result; a bad SOURCE_DATE_EPOCH is a UsageError. */
 export function buildOptions(given: Partial<BuildOptions> = {}, env: NodeJS.ProcessEnv = process.env): BuildOptions {
   const epoch = given.sourceDateEpoch ?? (env.SOURCE_DATE_EPOCH ? Number(env.SOURCE_DATE_EPOCH) : 0);
-  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`SOURCE_DATE_EPOCH must be a whole number of seconds, got ${JSON.stringify(env.SOURCE_DATE_EPOCH)}`);
+  if (!Number.isInteger(epoch) || epoch < 0) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds, got ${JSON.stringify(env.SOURCE_DATE_EPOCH)}`);
   return Object.freeze({
     arch: given.arch,
     outDir: given.outDir ?? 'out',

@@ -8,7 +8,12 @@ import type { UpdateInputs } from '../plan/update-config.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
 
-/** The update inputs, or undefined without `update:`. Throws BuildError naming an unreadable or invalid key file. */
+/**
+ * The update inputs, or undefined without `update:`. loadSpec has already
+ * checked the key files (spec/referenced-files.ts) and located any problem in
+ * the spec; this reads them for the image, and throws BuildError naming a
+ * file that changed in between.
+ */
 export async function updateInputs(loaded: LoadedSpec & { spec: Spec }, target: Target): Promise<UpdateInputs | undefined> {
   const update = loaded.spec.update;
   if (!update) return undefined;

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleMagic, type BundleManifest, type BundleSignature, slotFiles } from '../../../contract/index.ts';
 import { publicOf } from './keys.ts';
+import { BuildError } from '../errors.ts';
 
 function u32(value: number): Buffer {
   const bytes = Buffer.alloc(4);
@@ -27,7 +28,7 @@ export async function createBundle(imageDir: string, privateKey: KeyObject): Pro
       try {
         return { name, data: await readFile(join(imageDir, name)) };
       } catch (error) {
-        throw new Error(`failed to read ${join(imageDir, name)}: build the image first (imago build)`, { cause: error });
+        throw new BuildError(`failed to read ${join(imageDir, name)}: build the image first (imago build)`, { cause: error });
       }
     }),
   );

@@ -10,6 +10,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { TrustedKey } from '../../../contract/index.ts';
+import { KeyFileError } from '../errors.ts';
 
 /** The DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key follows it. */
 const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
@@ -31,22 +32,22 @@ export function generateKeys(): { privatePem: string; publicLine: string; id: st
   return { privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), publicLine: `ed25519 ${raw}\n`, id: keyId(raw) };
 }
 
-/** Parses a public key file. Throws naming the file when it is not one. */
+/** Parses a public key file. Throws KeyFileError naming the file when it is not one. */
 export function parsePublicKey(text: string, file: string): TrustedKey {
   const match = /^ed25519 ([0-9a-f]{64})\s*$/.exec(text.trim());
-  if (!match) throw new Error(`${file}: not an imago public key: expected one line "ed25519 <64 hex digits>" (made by imago keygen)`);
+  if (!match) throw new KeyFileError(`${file}: not an imago public key: expected one line "ed25519 <64 hex digits>" (made by imago keygen)`);
   return { id: keyId(match[1]!), publicKey: match[1]! };
 }
 
-/** Parses a private key file (PKCS#8 PEM, Ed25519). Throws naming the file. */
+/** Parses a private key file (PKCS#8 PEM, Ed25519). Throws KeyFileError naming the file. */
 export function parsePrivateKey(text: string, file: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(text);
   } catch (error) {
-    throw new Error(`${file}: not a private key in PEM form (made by imago keygen)`, { cause: error });
+    throw new KeyFileError(`${file}: not a private key in PEM form (made by imago keygen)`, { cause: error });
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: a ${key.asymmetricKeyType} key; imago signs with ed25519`);
+  if (key.asymmetricKeyType !== 'ed25519') throw new KeyFileError(`${file}: a ${key.asymmetricKeyType} key; imago signs with ed25519`);
   return key;
 }
 

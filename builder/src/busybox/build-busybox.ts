@@ -16,8 +16,8 @@ import { fetchDebianSource } from '../debian/source.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
 import type { Progress } from '../progress.ts';
-import { cachedDir } from '../runtime/cached-dir.ts';
-import { compilerVersion } from '../runtime/compiler.ts';
+import { cachedDir } from '../io/cached-dir.ts';
+import { compilerVersion } from '../io/compiler.ts';
 
 /** Debian 12's BusyBox, the release busybox-static comes from on the other architectures. */
 export const busyboxRelease = 'bookworm';

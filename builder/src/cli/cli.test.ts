@@ -73,3 +73,59 @@ test('build --format raw for an architecture without UEFI fails before building 
   t.regex(result.stderr, /failed to make the raw image for armv7: --format raw: armv7 has no UEFI GRUB build/);
   t.false(existsSync(join(out, 'out')), 'nothing was written');
 });
+
+/** A user's mistake reads as a message with a hint, never as a crash. */
+function assertUsageError(t: import('ava').ExecutionContext, result: ReturnType<typeof imago>, message: RegExp, command: string) {
+  t.is(result.code, 2, result.stderr);
+  t.regex(result.stderr, message);
+  t.true(result.stderr.includes(`(see imago ${command} --help)`), result.stderr);
+  t.false(result.stderr.includes('internal error'), result.stderr);
+  t.false(/^\s+at /m.test(result.stderr), 'no stack trace');
+  t.false(result.stderr.includes('Usage:'), 'the whole help is not reprinted');
+}
+
+function imagoWithEnv(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync('bin/imago', args, { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('run on a path that does not exist is a usage error, not a crash', (t) => {
+  assertUsageError(t, imago('run', 'no/such/image'), /no\/such\/image: no such file or folder/, 'run');
+});
+
+test('run --memory that is not a number is a usage error', (t) => {
+  assertUsageError(t, imago('run', '--memory', 'lots', 'out/x86_64'), /--memory <MiB>' argument 'lots' is invalid/, 'run');
+});
+
+test('run --append with a disk is a usage error', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ arch: 'x86_64' }));
+  await writeFile(join(dir, 'disk.img'), '');
+  assertUsageError(t, imago('run', '--disk', '--append', 'quiet', dir), /--append applies to kernel boots/, 'run');
+});
+
+test('build with a bad SOURCE_DATE_EPOCH is a usage error', (t) => {
+  assertUsageError(t, imagoWithEnv({ SOURCE_DATE_EPOCH: 'yesterday' }, 'build', 'images/minimal.yml', '-o', '/nonexistent/out'), /SOURCE_DATE_EPOCH must be a whole number of seconds, got "yesterday"/, 'build');
+});
+
+test('build with an unknown architecture is a usage error', (t) => {
+  assertUsageError(t, imago('build', '--arch', 'pdp11', 'images/minimal.yml'), /argument 'pdp11' is invalid/, 'build');
+});
+
+test('bundle with a key file that is not a key says so without a stack', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  await writeFile(join(dir, 'bad.key'), 'not a key\n');
+  const result = imago('bundle', dir, '--key', join(dir, 'bad.key'), '-o', join(dir, 'x.bundle'));
+  t.is(result.code, 1, result.stderr);
+  t.regex(result.stderr, /bad\.key: not a private key in PEM form/);
+  t.false(result.stderr.includes('internal error'), result.stderr);
+});
+
+test('validate reports a missing update key file at its entry in the spec', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const spec = join(dir, 'update.yml');
+  await writeFile(spec, 'version: 1\nname: x\nupdate:\n  keys:\n    - keys/release.pub\n');
+  const result = imago('validate', spec);
+  t.is(result.code, 2);
+  t.is(result.stderr, `${spec}:5:7: update.keys[0]: cannot read key file "keys/release.pub" (relative to ${dir}): no such file; make one with imago keygen\n1 problem(s); nothing was written.\n`);
+});

@@ -3,10 +3,9 @@
  * The `imago` command. The only place that prints results and sets the exit
  * code: commands throw, and this file turns errors into messages.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compressions } from '../archive/compress.ts';
-import { BuildError, SpecError } from '../errors.ts';
-import { CommandError } from '../io/exec.ts';
+import { ImagoError, SpecError } from '../errors.ts';
 import { targetNames } from '../../../targets/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { runCommand } from './commands/run.ts';
@@ -21,10 +20,29 @@ function parseForward(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** Parses `--memory`: a positive whole number of MiB. */
+function parseMemory(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`expected a positive whole number of MiB such as 512, got "${value}"`);
+  return Number.parseInt(value, 10);
+}
+
+/**
+ * Exit codes by error code. A mistake in what the user wrote (spec or command
+ * line) is 2; anything else the user can act on (a failed download, a missing
+ * tool, QEMU) is 1. Bugs in imago are 70 (EX_SOFTWARE), see report().
+ */
+const exitCodes: Record<string, number> = { E_SPEC: 2, E_USAGE: 2, E_QEMU_OPTION: 2 };
+
+/** The subcommand being run, so a usage error can point at its --help. */
+let running = '';
+
 const program = new Command('imago')
   .description('Build immutable, all-in-memory Linux images from a YAML spec, and boot them in QEMU.')
-  .showHelpAfterError()
-  .configureHelp({ sortSubcommands: false });
+  .showHelpAfterError('(see imago --help)')
+  .configureHelp({ sortSubcommands: false })
+  .hook('preAction', (_program, command) => {
+    running = command.name();
+  });
 
 program
   .command('build')
@@ -79,10 +97,18 @@ program
   .option('-o, --out <dir>', 'output folder when building a spec', 'out')
   .addOption(new Option('-a, --arch <arch>', 'architecture to boot when given a spec').choices(targetNames))
   .option('-f, --forward <host:guest>', 'forward a host TCP port to the guest (repeatable)', parseForward)
-  .option('-m, --memory <MiB>', 'guest memory in MiB', (v) => Number.parseInt(v, 10))
+  .option('-m, --memory <MiB>', 'guest memory in MiB', parseMemory)
   .option('--append <args>', 'extra kernel command line for this boot (e.g. imago.debug)')
   .option('--disk', 'boot the flashable disk.img under UEFI (a spec is built with --format raw), as a device would')
   .action(runCommand);
+
+// Commander's own parse errors (unknown option, bad choice) are usage errors
+// too: it prints the message and the hint; we only set the exit code. Errors
+// name the subcommand's --help rather than reprinting all of it.
+for (const command of [program, ...program.commands]) {
+  command.exitOverride();
+  if (command !== program) command.showHelpAfterError(`(see imago ${command.name()} --help)`);
+}
 
 try {
   await program.parseAsync(process.argv);
@@ -92,13 +118,18 @@ try {
 
 /** Prints an error the way a user can act on it and returns the exit code. */
 function report(error: unknown): number {
+  // Commander printed it already; help it was asked for (or shown for a bare
+  // `imago`) keeps commander's code.
+  if (error instanceof CommanderError) return error.code.startsWith('commander.help') ? error.exitCode : 2;
   if (error instanceof SpecError) {
     process.stderr.write(`${error.message}\n${error.problems.length} problem(s); nothing was written.\n`);
     return 2;
   }
-  if (error instanceof BuildError || error instanceof CommandError) {
-    process.stderr.write(`imago: error: ${error.message}\n`);
-    return 1;
+  if (error instanceof ImagoError) {
+    const code = exitCodes[error.code] ?? 1;
+    const hint = code === 2 ? `\n(see imago ${running ? `${running} ` : ''}--help)` : '';
+    process.stderr.write(`imago: error: ${error.message}${hint}\n`);
+    return code;
   }
   process.stderr.write(`imago: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 70;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { ImagoError } from '../errors.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -15,7 +16,7 @@ export interface RunResult {
 }
 
 /** A host command that failed; carries the command line and the tail of its stderr. */
-export class CommandError extends Error {
+export class CommandError extends ImagoError {
   readonly code = 'E_COMMAND';
   constructor(
     readonly command: string[],

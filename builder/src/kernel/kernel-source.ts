@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cacheRoot } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
 import type { Progress } from '../progress.ts';
-import { cachedDir } from '../runtime/cached-dir.ts';
+import { cachedDir } from '../io/cached-dir.ts';
 
 /** The Debian package whose tarball every built kernel comes from. */
 export const kernelSourcePackage = 'linux-source-6.1';

@@ -6,23 +6,16 @@
 import { configVersion, type HealthConfig, type InitConfig, type InterfaceConfig, type ModuleConfig, type ProbeConfig, type ProcessConfig, type ServiceConfig } from '../../../contract/index.ts';
 import type { OnbootSpec, ServiceSpec, Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
+import { dhcpServiceName, specInterfaces } from '../spec/network-defaults.ts';
 import { logDefaults, serviceDefaults } from './service-defaults.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
 import type { UserDatabase } from './users.ts';
 
 const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** When a spec says nothing about the network: eth0 by DHCP, as on most boards and VMs. */
-const defaultInterfaces = [{ name: 'eth0', dhcp: true }];
-
 export interface InitConfigResult {
   config: InitConfig;
   problems: UnlocatedProblem[];
-}
-
-/** The name of the DHCP client service for an interface. */
-export function dhcpServiceName(iface: string): string {
-  return `dhcp-${iface.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}`;
 }
 
 type ProbeSpec = NonNullable<ServiceSpec['ready']>;
@@ -91,8 +84,8 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
 
   const interfaces: InterfaceConfig[] = [];
   const dhcpServices: ServiceConfig[] = [];
-  for (const iface of spec.network?.interfaces ?? defaultInterfaces) {
-    if ('address' in iface && iface.address) {
+  for (const iface of specInterfaces(spec)) {
+    if (iface.address) {
       interfaces.push({ name: iface.name, address: iface.address, gateway: iface.gateway, dns: iface.dns });
       continue;
     }
@@ -100,10 +93,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
     dhcpServices.push(dhcpService(iface.name, hostname));
   }
 
-  spec.services?.forEach((service, i) => {
-    if (dhcpServices.some((d) => d.name === service.name)) problems.push({ path: ['services', i, 'name'], message: `name "${service.name}" is taken by the DHCP client of an interface; choose another` });
-  });
-
+  // A service named like a DHCP client is refused by spec/rules.ts (dhcpNamesFree), so validate sees it.
   const services: ServiceConfig[] = [
     ...dhcpServices,
     ...(spec.services ?? []).map((service, i): ServiceConfig => {

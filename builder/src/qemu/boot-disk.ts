@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getTarget } from '../../../targets/index.ts';
-import { efiBootFor } from '../formats/raw/firmware.ts';
+import { requireUefi } from '../formats/raw/uefi-target.ts';
 import { runInTerminal, spawned } from './boot.ts';
 import { type MachineOptions, type QemuCommand, qemuDiskCommand } from './command.ts';
 import { QemuSpawnError } from './errors.ts';
@@ -23,9 +23,10 @@ export interface DiskBootOptions extends Pick<MachineOptions, 'forwards' | 'memo
 
 /** The QEMU command line for a disk boot; throws naming the firmware package when it is missing. */
 export function diskCommand(disk: string, arch: string, options: DiskBootOptions = {}): QemuCommand {
-  const boot = efiBootFor(arch);
-  if (!existsSync(boot.firmware)) throw new QemuSpawnError(`UEFI firmware ${boot.firmware} is missing: install the Debian package ${boot.firmwarePackage}`);
-  return qemuDiskCommand(getTarget(arch), { forwards: options.forwards, memoryMiB: options.memoryMiB, console: options.console, disk, firmware: boot.firmware });
+  const target = requireUefi(getTarget(arch));
+  const { firmware, firmwarePackage } = target.uefi;
+  if (!existsSync(firmware)) throw new QemuSpawnError(`UEFI firmware ${firmware} is missing: install the Debian package ${firmwarePackage}`);
+  return qemuDiskCommand(target, { forwards: options.forwards, memoryMiB: options.memoryMiB, console: options.console, disk, firmware });
 }
 
 /** Starts QEMU on `disk`; the caller must `kill()` the handle. */

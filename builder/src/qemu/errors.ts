@@ -1,46 +1,32 @@
 /**
  * Named errors of the QEMU runner, each with a stable `code`. Errors raised
- * while a VM runs carry the console tail so a failure explains itself.
+ * while a VM runs carry the console tail so a failure explains itself. All
+ * extend ImagoError, so the CLI prints them as messages, not as crashes.
  */
+import { ImagoError } from '../errors.ts';
 
 /** The image folder is missing a file or holds an unreadable one (`E_IMAGE_DIR`). */
-export class ImageDirError extends Error {
+export class ImageDirError extends ImagoError {
   readonly code = 'E_IMAGE_DIR';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ImageDirError';
-  }
 }
 
 /** An option for the QEMU command line is out of range (`E_QEMU_OPTION`). */
-export class QemuOptionError extends Error {
+export class QemuOptionError extends ImagoError {
   readonly code = 'E_QEMU_OPTION';
-  constructor(message: string) {
-    super(message);
-    this.name = 'QemuOptionError';
-  }
 }
 
 /** The QEMU binary could not be started, e.g. it is not installed (`E_QEMU_SPAWN`). */
-export class QemuSpawnError extends Error {
+export class QemuSpawnError extends ImagoError {
   readonly code = 'E_QEMU_SPAWN';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'QemuSpawnError';
-  }
 }
 
 /** Waiting on the console or for QEMU to exit took longer than allowed (`E_QEMU_TIMEOUT`). */
-export class QemuTimeoutError extends Error {
+export class QemuTimeoutError extends ImagoError {
   readonly code = 'E_QEMU_TIMEOUT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'QemuTimeoutError';
-  }
 }
 
 /** QEMU exited while a console pattern was still awaited (`E_QEMU_EXIT`). */
-export class QemuExitError extends Error {
+export class QemuExitError extends ImagoError {
   readonly code = 'E_QEMU_EXIT';
   constructor(
     message: string,
@@ -48,6 +34,5 @@ export class QemuExitError extends Error {
     readonly exitCode: number,
   ) {
     super(message);
-    this.name = 'QemuExitError';
   }
 }

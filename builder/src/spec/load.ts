@@ -1,10 +1,12 @@
 /**
  * Reads a spec file from disk and validates it, including the checks that need
- * the file system (source files exist, relative to the spec).
+ * the file system (source files, key files and kernel fragments, relative to
+ * the spec: see referenced-files.ts).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseSpec } from './parse.ts';
+import { referencedFileProblems } from './referenced-files.ts';
 import type { Spec } from './schema.ts';
 import type { SpecProblem, UnlocatedProblem } from './problem.ts';
 
@@ -34,20 +36,6 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   }
   const { spec, problems, locate } = parseSpec(text, file);
   if (!spec) return { file, dir, text, problems, locate };
-  const missing = await missingSources(spec, dir);
-  const located = missing.map((index) =>
-    locate({ path: ['files', index, 'source'], message: `file "${spec.files![index]!.source}" not found (relative to ${dir})` }),
-  );
+  const located = (await referencedFileProblems(spec, dir)).map(locate);
   return located.length === 0 ? { spec, file, dir, text, problems, locate } : { file, dir, text, problems: located, locate };
-}
-
-/** Indexes of `files` entries whose `source` is not a readable regular file. */
-async function missingSources(spec: Spec, dir: string): Promise<number[]> {
-  const missing: number[] = [];
-  for (const [index, file] of (spec.files ?? []).entries()) {
-    if (!file.source) continue;
-    const info = await stat(resolve(dir, file.source)).catch(() => undefined);
-    if (!info?.isFile()) missing.push(index);
-  }
-  return missing;
 }

@@ -153,6 +153,16 @@ const invalidCases: { name: string; yaml: string; messages: string[] }[] = [
       'bad.yml:5:12: kernel.modules: the kernel for x86_64 is built from kernel-config/ with everything built in and has no modules. Remove kernel.modules, or add the options to a kernel.build.config fragment',
     ],
   },
+  {
+    name: 'a service named like the DHCP client of the default eth0',
+    yaml: 'version: 1\nname: x\nservices:\n  - name: dhcp-eth0\n    command: /a\n',
+    messages: ['bad.yml:4:11: services[0].name: name "dhcp-eth0" is taken by the DHCP client of interface eth0; choose another'],
+  },
+  {
+    name: 'a service named like the DHCP client of a named interface',
+    yaml: 'version: 1\nname: x\nnetwork:\n  interfaces:\n    - name: wlan0\n      dhcp: true\nservices:\n  - name: dhcp-wlan0\n    command: /a\n',
+    messages: ['bad.yml:8:11: services[0].name: name "dhcp-wlan0" is taken by the DHCP client of interface wlan0; choose another'],
+  },
 ];
 
 for (const { name, yaml, messages } of invalidCases) {

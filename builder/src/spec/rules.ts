@@ -5,6 +5,7 @@
 import { startOrder } from '../../../contract/index.ts';
 import { specArchProblems } from './arch-rules.ts';
 import { containerServices, containerSources } from './container-rules.ts';
+import { dhcpServiceName, specInterfaces } from './network-defaults.ts';
 import type { Spec } from './schema.ts';
 import type { UnlocatedProblem } from './problem.ts';
 
@@ -126,6 +127,15 @@ const rebootNeedsLimit: Rule = (spec) =>
       : [],
   );
 
+/** The init runs each DHCP client as a service named dhcp-<interface>; a spec's service cannot take that name. */
+const dhcpNamesFree: Rule = (spec) => {
+  const clients = new Map(specInterfaces(spec).filter((iface) => !iface.address).map((iface) => [dhcpServiceName(iface.name), iface.name]));
+  return (spec.services ?? []).flatMap((service, i): UnlocatedProblem[] => {
+    const iface = clients.get(service.name);
+    return iface === undefined ? [] : [{ path: ['services', i, 'name'], message: `name "${service.name}" is taken by the DHCP client of interface ${iface}; choose another` }];
+  });
+};
+
 /** Every cross-field rule, run in this order. */
 export const rules: readonly Rule[] = [
   uniqueNames,
@@ -135,6 +145,7 @@ export const rules: readonly Rule[] = [
   uniqueFilePaths,
   interfaceAddressing,
   uniqueInterfaces,
+  dhcpNamesFree,
   oneTargetPerProbe,
   healthyNeedsCheck,
   oneshotRestart,

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createBundle } from '../../bundle/create-bundle.ts';
 import { generateKeys, parsePrivateKey, parsePublicKey } from '../../bundle/keys.ts';
 import { verifyBundle } from '../../bundle/verify-bundle.ts';
-import { BuildError } from '../../errors.ts';
+import { BuildError, KeyFileError } from '../../errors.ts';
 import { parseBundleHeader } from '../../../../contract/index.ts';
 
 /** `imago keygen NAME`: writes NAME.key (private, 0600) and NAME.pub; refuses to overwrite. */
@@ -30,7 +30,9 @@ export async function bundleCommand(imageDir: string, flags: { key: string; out:
 /** `imago verify BUNDLE --key PUB...`: checks signature, completeness and hashes. */
 export async function verifyCommand(bundle: string, flags: { key: string[]; arch?: string; running?: string }): Promise<void> {
   const trusted = await Promise.all(flags.key.map(async (file) => parsePublicKey(await readText(file), file)));
-  const bytes = await readFile(bundle);
+  const bytes = await readFile(bundle).catch((error: Error) => {
+    throw new BuildError(`failed to read ${bundle}: ${error.message}`, { cause: error });
+  });
   try {
     const header = parseBundleHeader(bytes).manifest;
     const device = flags.arch || flags.running ? { arch: flags.arch ?? header.arch, version: flags.running ?? '0' } : undefined;
@@ -41,10 +43,11 @@ export async function verifyCommand(bundle: string, flags: { key: string[]; arch
   }
 }
 
+/** A key file's text; KeyFileError when it cannot be read. */
 async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new BuildError(`failed to read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new KeyFileError(`failed to read ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

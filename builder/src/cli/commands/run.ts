@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { build } from '../../build/build.ts';
 import { buildOptions } from '../../build/options.ts';
 import { readImageDir, runDiskInteractive, runInteractive } from '../../qemu/index.ts';
+import { UsageError } from '../../errors.ts';
 import { terminalProgress } from '../progress.ts';
 
 export interface RunFlags {
@@ -20,7 +21,9 @@ export interface RunFlags {
  * disk under UEFI instead of the kernel and initrd, as a device would.
  */
 export async function runCommand(image: string, flags: RunFlags): Promise<void> {
-  const isFile = (await stat(image)).isFile();
+  const found = await stat(image).catch(() => undefined);
+  if (!found) throw new UsageError(`${image}: no such file or folder: give a spec, a built image folder or a disk.img`);
+  const isFile = found.isFile();
   const diskGiven = isFile && basename(image).endsWith('.img');
   const disk = flags.disk || diskGiven;
   let dir = diskGiven ? dirname(image) : image;
@@ -29,7 +32,7 @@ export async function runCommand(image: string, flags: RunFlags): Promise<void> 
     const [first] = await build(image, options);
     dir = first!.dir;
   } else if (!(await stat(join(dir, 'manifest.json')).catch(() => undefined))) {
-    throw new Error(`${image} is neither a spec file nor a built image folder (no manifest.json)`);
+    throw new UsageError(`${image} is neither a spec file nor a built image folder (no manifest.json)`);
   }
   const forwards = (flags.forward ?? []).map((pair) => {
     const [host, guest] = pair.split(':').map(Number);
@@ -41,8 +44,8 @@ export async function runCommand(image: string, flags: RunFlags): Promise<void> 
     return;
   }
   const diskPath = diskGiven ? image : join(dir, 'disk.img');
-  if (!(await stat(diskPath).catch(() => undefined))) throw new Error(`${dir} has no disk.img: build it with --format raw`);
-  if (flags.append) throw new Error('--append applies to kernel boots: a disk boots the kernel command line of its slot');
+  if (!(await stat(diskPath).catch(() => undefined))) throw new UsageError(`${dir} has no disk.img: build it with --format raw`);
+  if (flags.append) throw new UsageError('--append applies to kernel boots: a disk boots the kernel command line of its slot');
   const { manifest, memoryMiB } = await readImageDir(dir);
   process.stderr.write(`booting ${diskPath} under UEFI (Ctrl-A X quits QEMU)\n`);
   process.exitCode = await runDiskInteractive(diskPath, manifest.arch, { forwards, memoryMiB: flags.memory ?? memoryMiB });

@@ -12,21 +12,22 @@ import { downloadPackages, resolvePackages, type DownloadedPackage } from '../..
 import { run } from '../../io/exec.ts';
 import type { Progress } from '../../progress.ts';
 import { earlyConfig } from './grub-cfg.ts';
-import type { EfiBoot } from './firmware.ts';
+import type { UefiTarget } from './uefi-target.ts';
 
 /** Modules built into the image: what grub.cfg uses, and nothing that needs loading from disk. */
 const modules = ['memdisk', 'tar', 'part_gpt', 'fat', 'search', 'search_fs_uuid', 'loadenv', 'test', 'echo', 'linux', 'normal', 'configfile', 'sleep', 'reboot', 'halt'];
 
-/** Downloads the GRUB package for `boot` (only that package, not its dependencies). */
-export async function fetchGrub(boot: EfiBoot, progress: Progress): Promise<DownloadedPackage> {
-  const closure = await resolvePackages([boot.grubPackage], boot.debianArch, progress);
-  const [deb] = await downloadPackages(closure.filter((p) => p.name === boot.grubPackage), boot.debianArch, progress);
-  if (!deb) throw new Error(`failed to find ${boot.grubPackage} for ${boot.debianArch}`);
+/** Downloads the GRUB package for `target` (only that package, not its dependencies). */
+export async function fetchGrub(target: UefiTarget, progress: Progress): Promise<DownloadedPackage> {
+  const { uefi, debianArch } = target;
+  const closure = await resolvePackages([uefi.grubPackage], debianArch, progress);
+  const [deb] = await downloadPackages(closure.filter((p) => p.name === uefi.grubPackage), debianArch, progress);
+  if (!deb) throw new Error(`failed to find ${uefi.grubPackage} for ${debianArch}`);
   return deb;
 }
 
 /** Builds the GRUB EFI binary with `config` as its main script. Throws naming the failed tool. */
-export async function buildGrubImage(boot: EfiBoot, deb: DownloadedPackage, config: string, epoch: number): Promise<Uint8Array> {
+export async function buildGrubImage(target: UefiTarget, deb: DownloadedPackage, config: string, epoch: number): Promise<Uint8Array> {
   const work = await mkdtemp(join(tmpdir(), 'imago-grub-'));
   try {
     await run('dpkg-deb', ['-x', deb.path, join(work, 'pkg')]);
@@ -36,7 +37,8 @@ export async function buildGrubImage(boot: EfiBoot, deb: DownloadedPackage, conf
     await run('tar', ['--format=ustar', `--mtime=@${epoch}`, '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-C', join(work, 'memdisk'), '-cf', join(work, 'memdisk.tar'), 'boot']);
     const out = join(work, 'grub.efi');
     try {
-      await run('grub-mkimage', ['-O', boot.grubPlatform, '-d', join(work, 'pkg/usr/lib/grub', boot.grubPlatform), '-m', join(work, 'memdisk.tar'), '-c', join(work, 'early.cfg'), '-p', '(memdisk)/boot/grub', '-o', out, ...modules]);
+      const platform = target.uefi.grubPlatform;
+      await run('grub-mkimage', ['-O', platform, '-d', join(work, 'pkg/usr/lib/grub', platform), '-m', join(work, 'memdisk.tar'), '-c', join(work, 'early.cfg'), '-p', '(memdisk)/boot/grub', '-o', out, ...modules]);
     } catch (error) {
       throw new Error('failed to run grub-mkimage (install the Debian package grub-common)', { cause: error });
     }

@@ -9,17 +9,18 @@
  * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with UEFI.
  *
  * ```ts
- * await buildRawDisk({ imageDir: 'out/x86_64', spec, arch: 'x86_64', epoch: 0, progress });
+ * await buildRawDisk({ imageDir: 'out/x86_64', spec, target: x86_64, epoch: 0, progress });
  * ```
  */
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPartName, encodeGrubenv, espPartName, grubenvFile, slotFiles } from '../../../../contract/index.ts';
+import type { Target } from '../../../../targets/index.ts';
 import type { Progress } from '../../progress.ts';
 import type { Spec } from '../../spec/schema.ts';
 import { makeDataFs } from './data-fs.ts';
 import { makeEsp } from './esp.ts';
-import { efiBootFor } from './firmware.ts';
+import { requireUefi } from './uefi-target.ts';
 import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
 import { grubConfig, slotBootConfig } from './grub-cfg.ts';
 import { buildGrubImage, fetchGrub } from './grub-image.ts';
@@ -32,7 +33,8 @@ export interface RawDiskRequest {
   /** The built image folder; its files become slot A, and disk.img is written there. */
   imageDir: string;
   spec: Spec;
-  arch: string;
+  /** The architecture; its definition says how it boots under UEFI (a target without that fails). */
+  target: Target;
   epoch: number;
   progress: Progress;
 }
@@ -43,18 +45,19 @@ function roundUp(bytes: number, unit: number): number {
 
 /** Writes `<imageDir>/disk.img` and returns its path and size. Throws naming the failed step. */
 export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: string; size: number }> {
-  const { spec, arch, epoch, progress } = request;
-  const boot = efiBootFor(arch);
+  const { spec, epoch, progress } = request;
+  const target = requireUefi(request.target);
+  const arch = target.name;
   const seed = `imago:${spec.name}:${arch}`;
   const slotSize = roundUp(spec.update?.slot_size ?? defaultSlotSize, MiB);
   const espSize = 2 * slotSize + 16 * MiB;
   const dataSize = roundUp(spec.update?.data_size ?? defaultDataSize, MiB);
 
   progress.step(`raw disk image (${arch})`);
-  const deb = await fetchGrub(boot, progress);
+  const deb = await fetchGrub(target, progress);
   const espId = volumeId(`${seed}:esp`);
-  const grub = await buildGrubImage(boot, deb, grubConfig(espId), epoch);
-  const files: Record<string, Uint8Array | string> = { [boot.efiPath]: grub, [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+  const grub = await buildGrubImage(target, deb, grubConfig(espId), epoch);
+  const files: Record<string, Uint8Array | string> = { [target.uefi.efiPath]: grub, [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
   let slotBytes = 0;
   for (const name of slotFiles) {
     const data = await readFile(join(request.imageDir, name));

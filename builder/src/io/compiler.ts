@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Progress } from '../progress.ts';
-import { run } from '../io/exec.ts';
+import { run } from './exec.ts';
 
 /**
  * Running gcc: its identity for cache keys, and many compiles in parallel.

@@ -1,11 +1,15 @@
+/**
+ * qjsc built for a big-endian target and run under QEMU user emulation; see
+ * the comment of buildTargetQjsc for why the host's qjsc will not do there.
+ */
 import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
 import type { Progress } from '../progress.ts';
-import { cachedDir } from './cached-dir.ts';
-import { compilerVersion } from './compiler.ts';
-import { hashQuickjsSources, quickjsDefines, readQuickjsVersion } from './quickjs-sources.ts';
+import { cachedDir } from '../io/cached-dir.ts';
+import { compilerVersion } from '../io/compiler.ts';
+import { hashQuickjsSources, quickjsDefines, readQuickjsVersion } from './quickjs-source.ts';
 import type { RuntimeLibrary } from './runtime-library.ts';
 import { targetCompiler } from './runtime-flags.ts';
 

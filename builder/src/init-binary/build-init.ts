@@ -1,6 +1,12 @@
+/**
+ * The init binary, start to finish: the one entry point the image build calls.
+ * It only orders the steps (esbuild, qjsc, the QuickJS library, the link) and
+ * runs the two independent compiles in parallel; each step lives in its own
+ * module with its own cache.
+ */
 import type { Target } from '../../../targets/types.ts';
 import type { Progress } from '../progress.ts';
-import { bundleInit } from './bundle.ts';
+import { compileInitScript } from './esbuild-init.ts';
 import { compileBytecode } from './compile-bytecode.ts';
 import { buildHostQjsc } from './host-qjsc.ts';
 import { linkInit } from './link-init.ts';
@@ -19,7 +25,7 @@ export interface BuildInitOptions {
   entry?: string;
   /** gcc optimisation (default `O2`). */
   optimize?: Optimize;
-  /** Minify the bundle (default false: readable stack traces). */
+  /** Minify the init script (default false: readable stack traces). */
   minify?: boolean;
   /** Drop line numbers from the bytecode (default false). */
   stripDebug?: boolean;
@@ -30,13 +36,14 @@ export interface InitBuild {
   /** The static, stripped init executable for the target. */
   binary: Uint8Array;
   quickjsVersion: string;
-  /** Size of the bundled JavaScript and of its bytecode C source, for reports. */
-  bundleBytes: number;
+  /** Size of the init's JavaScript (esbuild's output) and of its bytecode C source, for reports. */
+  scriptBytes: number;
   bytecodeCBytes: number;
 }
 
 /**
- * Builds the init binary for one target: bundle the TypeScript (esbuild),
+ * Builds the init binary for one target: compile the TypeScript to one
+ * JavaScript module (esbuild),
  * compile it to bytecode with a host qjsc, and link it statically with
  * QuickJS and our native module for the target. The slow steps (host qjsc,
  * target QuickJS library, final link) are cached, so a rebuild with unchanged
@@ -50,8 +57,8 @@ export interface InitBuild {
 export async function buildInit(options: BuildInitOptions): Promise<InitBuild> {
   const { target, quickjsDir, progress } = options;
   const optimize = options.optimize ?? 'O2';
-  progress.step('bundle init');
-  const source = await bundleInit({ entry: options.entry, minify: options.minify });
+  progress.step('compile init script (esbuild)');
+  const source = await compileInitScript({ entry: options.entry, minify: options.minify });
   progress.done(`${source.length} bytes`);
   // The host qjsc and the target library are independent, and each is
   // dominated by the one big quickjs.c: building both at once uses two cores.
@@ -68,5 +75,5 @@ export async function buildInit(options: BuildInitOptions): Promise<InitBuild> {
   const bytecodeC = await compileBytecode({ qjsc: compiler, source, stripDebug: options.stripDebug });
   progress.done();
   const binary = await linkInit({ target, quickjsDir, library, bytecodeC, optimize, progress });
-  return { binary, quickjsVersion: options.quickjsVersion, bundleBytes: source.length, bytecodeCBytes: bytecodeC.length };
+  return { binary, quickjsVersion: options.quickjsVersion, scriptBytes: source.length, bytecodeCBytes: bytecodeC.length };
 }

@@ -1,12 +1,18 @@
+/**
+ * The last step of the init binary: our C (main() and the imago:native
+ * module) and the bytecode, linked statically with the QuickJS library. A
+ * static binary needs nothing from the image, so PID 1 runs before anything
+ * else is mounted.
+ */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import type { Progress } from '../progress.ts';
 import { cacheKey, cacheRoot, sha256 } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
-import { repoRoot } from './bundle.ts';
-import { cachedDir } from './cached-dir.ts';
-import { compileAll, compilerVersion } from './compiler.ts';
+import { repoRoot } from './esbuild-init.ts';
+import { cachedDir } from '../io/cached-dir.ts';
+import { compileAll, compilerVersion } from '../io/compiler.ts';
 import type { RuntimeLibrary } from './runtime-library.ts';
 import { type Optimize, prefixMap, runtimeCflags, targetCompiler } from './runtime-flags.ts';
 

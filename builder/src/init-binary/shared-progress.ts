@@ -1,3 +1,7 @@
+/**
+ * Progress for steps of the init binary that run in parallel: one progress
+ * line that sums theirs, instead of several lines overwriting each other.
+ */
 import type { Progress } from '../progress.ts';
 
 /**

@@ -1,11 +1,16 @@
+/**
+ * QuickJS's engine compiled for one target as a static library. It is the
+ * slow part of the init binary and changes only with QuickJS or the
+ * compiler, so it is cached apart from the init's own code.
+ */
 import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import type { Progress } from '../progress.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
-import { cachedDir } from './cached-dir.ts';
-import { compileAll, compilerVersion } from './compiler.ts';
-import { hashQuickjsSources, quickjsDefines, quickjsLibrarySources, readQuickjsVersion } from './quickjs-sources.ts';
+import { cachedDir } from '../io/cached-dir.ts';
+import { compileAll, compilerVersion } from '../io/compiler.ts';
+import { hashQuickjsSources, quickjsDefines, quickjsLibrarySources, readQuickjsVersion } from './quickjs-source.ts';
 import { type Optimize, prefixMap, runtimeCflags, targetCompiler } from './runtime-flags.ts';
 
 export interface RuntimeLibraryOptions {

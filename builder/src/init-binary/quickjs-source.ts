@@ -1,13 +1,33 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { sha256 } from '../io/cache.ts';
-
 /**
- * What the init runtime needs from a QuickJS source tree (2025-04-26 layout).
+ * The QuickJS source tree the init binary is built from: where it comes from
+ * (Debian's `quickjs` source package) and what the build takes from it (the
+ * library's C files, its headers, its version and its compile defines). One
+ * module, so a new QuickJS release means reading one file.
  *
+ *   const { dir } = await fetchQuickjsSource(progress);
  *   const version = await readQuickjsVersion(dir);        // '2025-04-26'
  *   const flags = quickjsDefines(version);
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fetchDebianSource } from '../debian/source.ts';
+import { sha256 } from '../io/cache.ts';
+import type { Progress } from '../progress.ts';
+
+/** Where the init's QuickJS comes from: Debian 13's `quickjs` source package (2025.04.26). */
+export const quickjsRelease = 'trixie';
+
+/**
+ * Fetches and unpacks QuickJS's source from Debian (cached), for buildInit.
+ *
+ *   const { dir, version } = await fetchQuickjsSource(progress);
+ *   await buildInit({ target, quickjsDir: dir, quickjsVersion: version, progress });
+ *
+ * Throws (with the apt error as cause) when the source cannot be fetched.
+ */
+export function fetchQuickjsSource(progress?: Progress): Promise<{ dir: string; version: string }> {
+  return fetchDebianSource('quickjs', { release: quickjsRelease, progress });
+}
 
 /** The C files of QuickJS's runtime library, as in its Makefile's QJS_LIB_OBJS. */
 export const quickjsLibrarySources = [

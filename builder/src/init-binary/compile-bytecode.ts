@@ -1,3 +1,8 @@
+/**
+ * The init's JavaScript as QuickJS bytecode in C: PID 1 starts without
+ * parsing any source, and the binary carries no separate script file that
+ * could go missing.
+ */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +12,7 @@ import { run } from '../io/exec.ts';
 export const bytecodeSymbol = 'init_bytecode';
 
 /**
- * Compiles a bundled ES module to QuickJS bytecode with the host `qjsc`, as C
+ * Compiles the init's ES module (from esbuild) to QuickJS bytecode with the host `qjsc`, as C
  * source that defines `init_bytecode` and `init_bytecode_size` (`qjsc -c`: no
  * main()). The module is named `init.js` whatever its real path, so the
  * output depends only on the JavaScript. `imago:native` is declared as a C

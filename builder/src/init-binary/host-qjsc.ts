@@ -1,10 +1,15 @@
+/**
+ * QuickJS's bytecode compiler for the build host. Bytecode is only readable
+ * by the QuickJS version that wrote it, so qjsc is built from the very source
+ * tree the init's engine is compiled from.
+ */
 import { join } from 'node:path';
 import type { Progress } from '../progress.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { run } from '../io/exec.ts';
-import { cachedDir } from './cached-dir.ts';
-import { compileAll, compilerVersion } from './compiler.ts';
-import { hashQuickjsSources, quickjsDefines, quickjsLibrarySources, readQuickjsVersion } from './quickjs-sources.ts';
+import { cachedDir } from '../io/cached-dir.ts';
+import { compileAll, compilerVersion } from '../io/compiler.ts';
+import { hashQuickjsSources, quickjsDefines, quickjsLibrarySources, readQuickjsVersion } from './quickjs-source.ts';
 
 /**
  * Builds QuickJS's bytecode compiler `qjsc` for the build host with the host's

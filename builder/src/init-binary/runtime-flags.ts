@@ -1,3 +1,8 @@
+/**
+ * The gcc flags every C file of the init binary shares, in one place so the
+ * QuickJS library, a target qjsc and the final link agree on them (and their
+ * cache keys change together).
+ */
 import type { Target } from '../../../targets/types.ts';
 
 /** gcc optimisation level for the init runtime: speed (`O2`) or size (`Os`). */
