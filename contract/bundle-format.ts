@@ -85,6 +85,76 @@ function parseJson(bytes: Uint8Array, what: string): unknown {
   }
 }
 
+/** A value as a refusal quotes it: JSON, shortened; "missing" for undefined. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Refuses a field of `object` that is not in `known`; `what` names the object in the message. */
+function onlyFields(object: Record<string, unknown>, known: readonly string[], what: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) throw new BundleError(`the bundle's ${what} has an unknown field ${JSON.stringify(key)}`);
+  }
+}
+
+function stringField(object: Record<string, unknown>, key: string, what: string): string {
+  const value = object[key];
+  if (typeof value !== 'string') throw new BundleError(`the bundle's ${what}'s ${key} is ${describe(value)}, expected a string`);
+  return value;
+}
+
+/**
+ * The manifest, checked field by field: exactly format 1, name, arch, version
+ * (strings) and files, which lists exactly slotFiles in that order, each with a
+ * whole number size and a lowercase hex sha256, and no other field anywhere.
+ */
+function parseManifest(value: unknown): BundleManifest {
+  if (!isObject(value)) throw new BundleError(`the bundle's manifest is not a JSON object: it is ${describe(value)}`);
+  onlyFields(value, ['format', 'name', 'arch', 'version', 'files'], 'manifest');
+  if (value.format !== 1) throw new BundleError(`the bundle's manifest's format is ${describe(value.format)}, expected 1`);
+  const name = stringField(value, 'name', 'manifest');
+  const arch = stringField(value, 'arch', 'manifest');
+  const version = stringField(value, 'version', 'manifest');
+  const list = value.files;
+  if (!Array.isArray(list)) throw new BundleError(`the bundle's manifest's files is ${describe(list)}, expected an array`);
+  if (list.length !== slotFiles.length) {
+    throw new BundleError(`the bundle's manifest lists ${list.length} files, expected ${slotFiles.length}: ${slotFiles.join(', ')}`);
+  }
+  const files = slotFiles.map((expected, index): BundleFile => {
+    const entry: unknown = list[index];
+    const what = `manifest's files[${index}]`;
+    if (!isObject(entry)) throw new BundleError(`the bundle's ${what} is ${describe(entry)}, expected an object`);
+    onlyFields(entry, ['name', 'size', 'sha256'], what);
+    if (entry.name !== expected) throw new BundleError(`the bundle's ${what}.name is ${describe(entry.name)}, expected ${JSON.stringify(expected)}`);
+    const size = entry.size;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      throw new BundleError(`the bundle's ${what}.size is ${describe(size)}, expected a whole number of bytes`);
+    }
+    const sha256 = entry.sha256;
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) {
+      throw new BundleError(`the bundle's ${what}.sha256 is ${describe(sha256)}, expected 64 lowercase hex digits`);
+    }
+    return { name: expected, size, sha256 };
+  });
+  return { format: 1, name, arch, version, files };
+}
+
+/** The signature's fields, type-checked; checkBundle judges their values. */
+function parseSignature(value: unknown): BundleSignature {
+  if (!isObject(value)) throw new BundleError(`the bundle's signature is not a JSON object: it is ${describe(value)}`);
+  onlyFields(value, ['algorithm', 'key', 'signature'], 'signature');
+  const algorithm = stringField(value, 'algorithm', 'signature');
+  const key = stringField(value, 'key', 'signature');
+  const signature = stringField(value, 'signature', 'signature');
+  return { algorithm: algorithm as BundleSignature['algorithm'], key, signature };
+}
+
 /**
  * How many bytes the header needs: undefined until the first `bytes` show it.
  * Lets a streaming reader know when it has read enough.
@@ -99,7 +169,9 @@ export function headerLength(bytes: Uint8Array): number | undefined {
 
 /**
  * Parses the header at the start of `bytes`. Throws BundleError when the file is
- * not a bundle, is cut short inside the header, or its manifest lacks a field.
+ * not a bundle, is cut short inside the header, or its manifest or signature is
+ * malformed: a missing, unknown or mistyped field, or files other than slotFiles
+ * in that order.
  */
 export function parseBundleHeader(bytes: Uint8Array): BundleHeader {
   const m = bundleMagic.length;
@@ -113,16 +185,10 @@ export function parseBundleHeader(bytes: Uint8Array): BundleHeader {
   if (length > maxHeaderBytes) throw new BundleError(`not an imago bundle: its header claims ${length} bytes`);
   const manifestLength = u32(bytes, m);
   const manifestBytes = bytes.slice(m + 4, m + 4 + manifestLength);
-  const manifest = parseJson(manifestBytes, 'manifest') as BundleManifest;
-  const signature = parseJson(bytes.subarray(m + 8 + manifestLength, length), 'signature') as BundleSignature;
-  const names = manifest?.files?.map((file) => file?.name).join(',');
-  if (manifest?.format !== 1 || typeof manifest.arch !== 'string' || typeof manifest.version !== 'string' || names !== slotFiles.join(',')) {
-    throw new BundleError(`the bundle's manifest is not format 1 with arch, version and the files ${slotFiles.join(', ')}`);
-  }
-  for (const file of manifest.files) {
-    if (!Number.isSafeInteger(file.size) || file.size < 0 || !/^[0-9a-f]{64}$/.test(file.sha256)) throw new BundleError(`the bundle's manifest has an invalid size or sha256 for ${file.name}`);
-  }
+  const manifest = parseManifest(parseJson(manifestBytes, 'manifest'));
+  const signature = parseSignature(parseJson(bytes.subarray(m + 8 + manifestLength, length), 'signature'));
   const totalSize = manifest.files.reduce((sum, file) => sum + file.size, length);
+  if (!Number.isSafeInteger(totalSize)) throw new BundleError("the bundle's manifest is malformed: its files add up to more bytes than a bundle can have");
   return { manifest, manifestBytes, signature, payloadOffset: length, totalSize };
 }
 

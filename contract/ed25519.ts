@@ -75,7 +75,10 @@ function littleEndian(bytes: Uint8Array): bigint {
   return n;
 }
 
-/** Decodes a compressed point, or undefined when the bytes are not one. */
+/**
+ * Decodes a compressed point, or undefined when the bytes are not one or not its
+ * canonical encoding: y must be below p, and x = 0 must have the sign bit clear.
+ */
 function decodePoint(bytes: Uint8Array): Point | undefined {
   if (bytes.length !== 32) return undefined;
   const copy = bytes.slice();
@@ -100,15 +103,39 @@ function samePoint(p: Point, q: Point): boolean {
 }
 
 /**
+ * True for the eight points whose order divides 8 (the identity, the all-zero
+ * encoding among them): [8]P is the identity exactly for those.
+ */
+function hasSmallOrder(point: Point): boolean {
+  return samePoint(multiply(point, 8n), ZERO);
+}
+
+/**
+ * Why `publicKey` cannot be trusted as an Ed25519 key, or undefined when it can.
+ * decodePoint refuses non-canonical encodings (y of p or more, or the sign bit
+ * set where x is 0). A small-order key, such as all zeros or the identity
+ * 01 00..00, makes R = identity, S = 0 a valid signature of many messages, so
+ * anyone could sign an update for a device that trusted it.
+ */
+export function ed25519KeyProblem(publicKey: Uint8Array): string | undefined {
+  if (publicKey.length !== 32) return `it is ${publicKey.length} bytes, not 32`;
+  const a = decodePoint(publicKey);
+  if (!a) return 'it is not the canonical encoding of a point on the curve';
+  if (hasSmallOrder(a)) return 'it is a point of small order, for which anyone can forge a signature';
+  return undefined;
+}
+
+/**
  * True when `signature` (64 bytes) is a valid Ed25519 signature of `message`
  * by `publicKey` (32 bytes). `sha512` hashes a byte string. Malformed keys
- * or signatures give false, never an exception.
+ * or signatures give false, never an exception; so do keys ed25519KeyProblem
+ * refuses, and points (key or R) that are not canonically encoded.
  */
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, sha512: (data: Uint8Array) => Uint8Array): boolean {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   const a = decodePoint(publicKey);
   const r = decodePoint(signature.subarray(0, 32));
-  if (!a || !r) return false;
+  if (!a || !r || hasSmallOrder(a)) return false;
   const s = littleEndian(signature.subarray(32));
   if (s >= L) return false;
   const input = new Uint8Array(64 + message.length);

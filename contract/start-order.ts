@@ -26,23 +26,43 @@ export function startOrder(nodes: readonly GraphNode[]): OrderResult {
   const byName = new Map(nodes.map((node) => [node.name, node]));
   const state = new Map<string, 'visiting' | 'done'>();
   const order: string[] = [];
-  const stack: string[] = [];
+  // The depth-first search keeps its own stack instead of recursing: the init
+  // runs this under QuickJS with a small native stack, and a chain of a few
+  // thousand services would overflow it. Each frame is a node on the current
+  // path and the index of the next dependency to look at.
+  const path: string[] = [];
+  const nextDependency: number[] = [];
 
-  const visit = (name: string): string[] | undefined => {
+  const enter = (name: string): string[] | undefined => {
     const seen = state.get(name);
     if (seen === 'done') return undefined;
-    if (seen === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    const node = byName.get(name);
-    if (!node) return undefined;
+    if (seen === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    if (!byName.has(name)) return undefined;
     state.set(name, 'visiting');
-    stack.push(name);
-    for (const dependency of node.dependsOn) {
-      const cycle = visit(dependency);
-      if (cycle) return cycle;
+    path.push(name);
+    nextDependency.push(0);
+    return undefined;
+  };
+
+  const visit = (root: string): string[] | undefined => {
+    const cycle = enter(root);
+    if (cycle) return cycle;
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const name = path[top]!;
+      const dependsOn = byName.get(name)!.dependsOn;
+      const index = nextDependency[top]!;
+      if (index < dependsOn.length) {
+        nextDependency[top] = index + 1;
+        const cycle = enter(dependsOn[index]!);
+        if (cycle) return cycle;
+        continue;
+      }
+      path.pop();
+      nextDependency.pop();
+      state.set(name, 'done');
+      order.push(name);
     }
-    stack.pop();
-    state.set(name, 'done');
-    order.push(name);
     return undefined;
   };
 

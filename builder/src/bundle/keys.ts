@@ -9,7 +9,7 @@
  * ```
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { TrustedKey } from '../../../contract/index.ts';
+import { ed25519KeyProblem, type TrustedKey } from '../../../contract/index.ts';
 import { KeyFileError } from '../errors.ts';
 
 /** The DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key follows it. */
@@ -32,10 +32,15 @@ export function generateKeys(): { privatePem: string; publicLine: string; id: st
   return { privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), publicLine: `ed25519 ${raw}\n`, id: keyId(raw) };
 }
 
-/** Parses a public key file. Throws KeyFileError naming the file when it is not one. */
+/**
+ * Parses a public key file. Throws KeyFileError naming the file when it is not
+ * one, or when the key is one a device must never trust (small order or not canonical).
+ */
 export function parsePublicKey(text: string, file: string): TrustedKey {
   const match = /^ed25519 ([0-9a-f]{64})\s*$/.exec(text.trim());
   if (!match) throw new KeyFileError(`${file}: not an imago public key: expected one line "ed25519 <64 hex digits>" (made by imago keygen)`);
+  const problem = ed25519KeyProblem(Buffer.from(match[1]!, 'hex'));
+  if (problem) throw new KeyFileError(`${file}: not a usable ed25519 public key: ${problem}; make a key pair with imago keygen`);
   return { id: keyId(match[1]!), publicKey: match[1]! };
 }
 

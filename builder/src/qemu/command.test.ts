@@ -84,6 +84,15 @@ test('terminal console multiplexes serial and monitor on stdio without SIGINT', 
   t.deepEqual(values(args, '-mon'), ['chardev=con0,mode=readline']);
 });
 
+test('a disk path with commas is escaped the way QEMU reads -drive options', (t) => {
+  // QEMU splits -drive at single commas and reads ",," as one comma in a value:
+  // unescaped, "a,b.img" would end the file name at "a" and make "b.img" an option.
+  const { args } = qemuDiskCommand(x86_64, { disk: '/tmp/run,1/a,b.img', firmware: 'OVMF.fd' });
+  t.deepEqual(values(args, '-drive'), ['file=/tmp/run,,1/a,,b.img,format=raw,if=none,id=disk0,cache=writeback']);
+  const { args: doubled } = qemuDiskCommand(x86_64, { disk: 'x,,y', firmware: 'OVMF.fd' });
+  t.deepEqual(values(doubled, '-drive'), ['file=x,,,,y,format=raw,if=none,id=disk0,cache=writeback']);
+});
+
 test('a disk boot starts the firmware with the disk on virtio, and lets the guest reboot', (t) => {
   const { args } = qemuDiskCommand(x86_64, { disk: 'disk.img', firmware: 'OVMF.fd', forwards: [{ host: 2323, guest: 23 }] });
   t.false(args.includes('-no-reboot'));

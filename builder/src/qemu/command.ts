@@ -93,8 +93,16 @@ export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCo
  * (no `-no-reboot`) so the bootloader picks the slot; a power-off still ends QEMU.
  */
 export function qemuDiskCommand(target: Target, options: QemuDiskOptions): QemuCommand {
-  const drive = `file=${options.disk},format=raw,if=none,id=disk0,cache=writeback`;
+  const drive = `file=${optionValue(options.disk)},format=raw,if=none,id=disk0,cache=writeback`;
   return machineCommand(target, options, ['-bios', options.firmware, '-drive', drive, '-device', 'virtio-blk-pci,drive=disk0'], true);
+}
+
+/**
+ * A value inside a QEMU option list such as -drive's: QEMU splits the list at
+ * each single comma and reads ",," as one comma, so commas are doubled.
+ */
+function optionValue(value: string): string {
+  return value.replaceAll(',', ',,');
 }
 
 function machineCommand(target: Target, options: MachineOptions, bootArgs: string[], reboots: boolean): QemuCommand {
