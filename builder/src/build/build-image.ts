@@ -9,12 +9,12 @@ import { compress } from '../archive/compress.ts';
 import { writeCpio } from '../archive/cpio-newc.ts';
 import { imageContainers } from '../containers/image-containers.ts';
 import { checkPackagesExist } from '../debian/resolve.ts';
-import { fetchDebianSource } from '../debian/source.ts';
 import { SpecError, step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
 import { buildInit } from '../init-binary/build-init.ts';
+import { fetchQuickjsSource } from '../init-binary/quickjs-source.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
 import { imageKernel } from './image-kernel.ts';
@@ -26,9 +26,6 @@ import { formats } from '../formats/registry.ts';
 import { updateInputs } from './update-inputs.ts';
 
 export { imagePackages } from './image-userland.ts';
-
-/** Where QuickJS's source comes from: Debian 13 has the 2025 release. */
-const quickjsRelease = 'trixie';
 
 export interface BuiltImage {
   dir: string;
@@ -66,7 +63,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const kernel = await imageKernel(spec, loaded.dir, target, options, compile);
   const userland = await imageUserland(spec, target, options, compile);
 
-  const quickjs = await step('get the QuickJS source', () => fetchDebianSource('quickjs', { release: quickjsRelease, progress }));
+  const quickjs = await step('get the QuickJS source', () => fetchQuickjsSource(progress));
   const init = await step(`build the init for ${target.name}`, () =>
     compile(() => buildInit({ target, quickjsDir: quickjs.dir, quickjsVersion: quickjs.version, progress })),
   );
