@@ -69,11 +69,25 @@ const previous = slotOf('B', imageFiles('0.9', 5));
 const next = slotOf('B', imageFiles('2', 9));
 const grubenv = encodeGrubenv(writeSlotEnv({}, { committed: 'A', tries: 0 }));
 
-let bundle: Uint8Array;
-test.before(async () => {
+/** A signed bundle of `files`. */
+async function makeBundle(files: Slot): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), 'imago-apply-'));
-  for (const [name, data] of imageFiles('2', 9)) await writeFile(join(dir, name), data);
-  bundle = new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+  for (const [name, data] of files) await writeFile(join(dir, name), data);
+  return new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+}
+
+/** Version 2 as a small image, for runs that read the bundle a byte at a time. */
+function smallFiles(version: string): Slot {
+  const files = imageFiles(version, 9);
+  files.set('initrd.img', new Uint8Array(7000).fill(10));
+  return files;
+}
+
+let bundle: Uint8Array;
+let smallBundle: Uint8Array;
+test.before(async () => {
+  bundle = await makeBundle(imageFiles('2', 9));
+  smallBundle = await makeBundle(smallFiles('2'));
 });
 
 /** A device running slot A, slot B holding an older update, the bundle on /data. */
@@ -193,4 +207,18 @@ test('a tampered bundle is refused after writing, and leaves nothing to arm', (t
   t.deepEqual(checkDisk(sys.files.snapshot(), 'refused'), []);
   t.is(sys.files.get(`${espMount}/B/boot.cfg`), undefined);
   t.deepEqual(touchesRunning(sys), []);
+});
+
+test('a bundle arriving one byte at a time, as over a slow link, installs', (t) => {
+  const sys = device();
+  sys.files.put(bundlePath, smallBundle);
+  const read = sys.read.bind(sys);
+  let reads = 0;
+  sys.read = (fd, max) => {
+    reads++;
+    return read(fd, Math.min(1, max));
+  };
+  t.like(applyBundle(sys, config, bundlePath, () => {}), { slot: 'B', version: '2' });
+  t.true(reads > smallBundle.length, `every byte came in its own read (${reads} reads)`);
+  t.true(complete(slotIn(sys.files.crashImage(), 'B'), slotOf('B', smallFiles('2'))), 'slot B holds the new image');
 });

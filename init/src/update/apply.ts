@@ -11,7 +11,7 @@
  * first and written last, so a half-written slot is harmless; the running slot
  * is never opened for writing. apply.test.ts cuts the power at every step.
  */
-import { bootedSlot, BundleError, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
+import { bootedSlot, BundleError, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { replaceFile, syncPath } from './files.ts';
 
@@ -73,6 +73,23 @@ function fill(source: Source, buffered: Uint8Array, wanted: number): Uint8Array 
   return data;
 }
 
+/**
+ * The bytes of the header, and whatever of the payload came with them. A slow
+ * link delivers it in small pieces: each length field tells how much more to
+ * wait for, so reading repeats until the header is whole, the source ends, or
+ * the header would pass maxHeaderBytes (parseBundleHeader then says which).
+ */
+function readHeader(source: Source): Uint8Array {
+  let data: Uint8Array = new Uint8Array();
+  for (;;) {
+    const needed = headerLength(data) ?? bundleMagic.length + 4;
+    if (needed > maxHeaderBytes || data.length >= needed) return data;
+    const more = fill(source, data, needed);
+    if (more.length === data.length) return data;
+    data = more;
+  }
+}
+
 export interface ApplyResult {
   slot: Slot;
   version: string;
@@ -96,9 +113,7 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
   const source = openSource(sys, location);
   let writing = false;
   try {
-    let buffered = fill(source, new Uint8Array(), 20);
-    const needed = headerLength(buffered);
-    if (needed !== undefined && needed <= maxHeaderBytes) buffered = fill(source, buffered, needed);
+    const buffered = readHeader(source);
     const header = parseBundleHeader(buffered);
     checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
     const { manifest } = header;
