@@ -85,9 +85,11 @@ function smallFiles(version: string): Slot {
 
 let bundle: Uint8Array;
 let smallBundle: Uint8Array;
+let olderBundle: Uint8Array;
 test.before(async () => {
   bundle = await makeBundle(imageFiles('2', 9));
   smallBundle = await makeBundle(smallFiles('2'));
+  olderBundle = await makeBundle(smallFiles('1.8'));
 });
 
 /** A device running slot A, slot B holding an older update, the bundle on /data. */
@@ -150,7 +152,7 @@ test('a complete run writes slot B durably, leaves slot A alone, and the agent t
   const disk = sys.files.crashImage();
   t.deepEqual(checkDisk(disk, 'after the run'), []);
   t.true(complete(slotIn(disk, 'B'), next), 'slot B holds the new image, boot.cfg included');
-  t.deepEqual([...slotIn(disk, 'B').keys()].sort(), [...next.keys()].sort(), 'no temporary files left');
+  t.deepEqual([...slotIn(disk, 'B').keys()].sort(), [...next.keys(), 'bundle-header'].sort(), 'no temporary files left; the signed header kept');
 
   // PID 1's side: the agent arms B for a trial, durably.
   const agent = new UpdateAgent(sys, quiet, config);
@@ -221,4 +223,65 @@ test('a bundle arriving one byte at a time, as over a slow link, installs', (t) 
   t.like(applyBundle(sys, config, bundlePath, () => {}), { slot: 'B', version: '2' });
   t.true(reads > smallBundle.length, `every byte came in its own read (${reads} reads)`);
   t.true(complete(slotIn(sys.files.crashImage(), 'B'), slotOf('B', smallFiles('2'))), 'slot B holds the new image');
+});
+
+/** The agent of a device booted from `disk` on `slot`, running `version`. */
+function rebooted(disk: Map<string, Uint8Array>, slot: 'A' | 'B', version: string): { sys: FakeSys; agent: UpdateAgent } {
+  const sys = new FakeSys(hashing);
+  for (const [path, data] of disk) sys.files.put(path, data);
+  sys.files.put('/proc/cmdline', `console=ttyS0 imago.slot=${slot}\n`);
+  const agent = new UpdateAgent(sys, quiet, { ...config, version });
+  agent.boot();
+  return { sys, agent };
+}
+
+test('PID 1 refuses to arm a slot whose file was altered after it was written', (t) => {
+  const sys = device();
+  applyBundle(sys, config, bundlePath, () => {});
+  const kernel = sys.files.get(`${espMount}/B/kernel`)!.slice();
+  kernel[100]! ^= 1;
+  sys.files.put(`${espMount}/B/kernel`, kernel);
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /kernel does not match its sha256 in the signed manifest/ });
+  t.deepEqual(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)), { committed: 'A', tries: 0, trial: undefined }, 'nothing armed');
+});
+
+test('PID 1 refuses to arm a slot not written from a signed bundle', (t) => {
+  // Slot B holds a complete older image with boot.cfg, as the factory or an old init left it.
+  const sys = device();
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /slot B has no signed bundle header/ });
+});
+
+test('once version 2 is committed, the slot holding version 1 can no longer be armed', async (t) => {
+  const sys = device();
+  applyBundle(sys, config, bundlePath, () => {});
+  const first = new UpdateAgent(sys, quiet, config);
+  first.boot();
+  first.activate('B');
+  // The trial boot of slot B commits once its (no) critical services were healthy long enough.
+  const trial = rebooted(sys.files.crashImage(), 'B', '2');
+  trial.agent.watch(() => [], () => t.fail('the trial must not reboot'));
+  await trial.sys.advance(config.commitAfterMs + 2000);
+  t.is(readSlotEnv(decodeGrubenv(trial.sys.files.get(grubenvPath)!)).committed, 'B');
+  t.is(JSON.parse(Buffer.from(trial.sys.files.crashImage().get(`${espMount}/imago/state.json`)!).toString()).rollbackIndex, '2', 'the rollback index went up to 2, durably');
+  // One socket line used to boot version 1 again.
+  t.throws(() => trial.agent.activate('A'));
+  t.is(readSlotEnv(decodeGrubenv(trial.sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
+});
+
+test('a signed slot older than the rollback index is refused, though newer than the running version', (t) => {
+  const sys = device();
+  sys.files.put(bundlePath, olderBundle);
+  applyBundle(sys, config, bundlePath, () => {});
+  // This device committed version 2 once (and was then taken back to 1 by hand).
+  sys.files.put(`${espMount}/imago/state.json`, JSON.stringify({ rollbackIndex: '2' }));
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /version 1\.8 is older than version 2, which this device has committed \(its rollback index\)/ });
+  t.is(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
+  // The writer refuses it up front too.
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /rollback index/ });
 });

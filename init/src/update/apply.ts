@@ -14,6 +14,7 @@
 import { bootedSlot, BundleError, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { replaceFile, syncPath } from './files.ts';
+import { checkRollbackIndex, headerFile, readRollbackIndex } from './verify.ts';
 
 /** A byte source read front to back: a file or a download's pipe. */
 interface Source {
@@ -117,6 +118,7 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     const header = parseBundleHeader(buffered);
     checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
     const { manifest } = header;
+    checkRollbackIndex(manifest.version, readRollbackIndex(sys));
     const slot = otherSlot(booted);
     const dir = `${espMount}/${slot}`;
     log(`update: ${manifest.name} ${manifest.version} for ${manifest.arch}: signature good (key ${header.signature.key}); writing slot ${slot}`);
@@ -127,7 +129,7 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     // boot.cfg goes first, and must go: with it, the agent takes the slot for complete, so
     // a power cut while the old files are removed would leave an incomplete slot armable.
     sys.remove(`${dir}/boot.cfg`);
-    for (const name of [...slotFiles.flatMap((n) => [n, `${n}.new`]), 'boot.cfg.new']) removeQuietly(sys, `${dir}/${name}`);
+    for (const name of [...[...slotFiles, headerFile].flatMap((n) => [n, `${n}.new`]), 'boot.cfg.new']) removeQuietly(sys, `${dir}/${name}`);
     let pending = buffered.subarray(header.payloadOffset);
     let total = 0;
     for (const file of manifest.files) {
@@ -154,7 +156,9 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
       total += file.size;
     }
     if (pending.length > 0 || source.read(1).length > 0) throw new BundleError('the bundle is longer than its manifest says: it was altered');
-    for (const file of manifest.files) sys.rename(`${dir}/${file.name}.new`, `${dir}/${file.name}`);
+    // The signed header stays with the slot: PID 1 verifies the slot against it before arming.
+    writeDurably(sys, `${dir}/${headerFile}.new`, buffered.subarray(0, header.payloadOffset));
+    for (const name of [...manifest.files.map((file) => file.name), headerFile]) sys.rename(`${dir}/${name}.new`, `${dir}/${name}`);
     const cmdline = decodeUtf8(sys.readBytes(`${dir}/cmdline`) ?? new Uint8Array());
     // boot.cfg last: the agent treats a slot without it as incomplete.
     replaceFile(sys, `${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
@@ -167,6 +171,17 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     throw error;
   } finally {
     source.close();
+  }
+}
+
+/** Creates `path` with `data` and fsyncs it. */
+function writeDurably(sys: Sys, path: string, data: Uint8Array): void {
+  const fd = sys.create(path, 0o644);
+  try {
+    sys.write(fd, data, path);
+    sys.fsync(fd, path);
+  } finally {
+    sys.close(fd);
   }
 }
 
