@@ -191,11 +191,14 @@ test('interrupted at any operation, by a power cut or an error, no partly writte
     problems.push(...checkDisk(sys.files.crashImage(), `power cut after failure at ${n} (${step})`));
     for (const entry of touchesRunning(sys)) problems.push(`interrupted at ${n}: ${entry}`);
     if (!failed) continue;
-    if (sys.files.get(`${espMount}/B/boot.cfg`)) problems.push(`failure at ${n} (${step}): slot B keeps a boot.cfg`);
+    // A failure while taking the update lock leaves slot B as it was; any later one leaves it without boot.cfg.
+    const untouched = same(slotIn(sys.files.snapshot(), 'B'), previous);
+    if (!untouched && sys.files.get(`${espMount}/B/boot.cfg`)) problems.push(`failure at ${n} (${step}): slot B keeps a boot.cfg`);
     // The agent refuses to arm what is left.
     const agent = new UpdateAgent(sys, quiet, config);
     agent.boot();
-    t.throws(() => agent.activate('B'), { message: 'slot B has not been written completely' }, `after a failure at ${n} (${step})`);
+    const refusal = untouched ? /^slot B has no signed bundle header/ : /^slot B has not been written completely$/;
+    t.throws(() => agent.activate('B'), { message: refusal }, `after a failure at ${n} (${step})`);
   }
   t.deepEqual(problems, []);
 });
@@ -275,7 +278,7 @@ test('once version 2 is committed, the slot holding version 1 can no longer be a
 test('a signed slot older than the rollback index is refused, though newer than the running version', (t) => {
   const sys = device();
   sys.files.put(bundlePath, olderBundle);
-  applyBundle(sys, config, bundlePath, () => {});
+  applyBundle(sys, config, bundlePath, () => {}).release();
   // This device committed version 2 once (and was then taken back to 1 by hand).
   sys.files.put(`${espMount}/imago/state.json`, JSON.stringify({ rollbackIndex: '2' }));
   const agent = new UpdateAgent(sys, quiet, config);
@@ -284,4 +287,58 @@ test('a signed slot older than the rollback index is refused, though newer than 
   t.is(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
   // The writer refuses it up front too.
   t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /rollback index/ });
+});
+
+/** Runs `during` once, in the middle of apply's last read of the bundle (after every file was written and hashed). */
+function atLastRead(sys: FakeSys, during: () => void): void {
+  const read = sys.read.bind(sys);
+  let done = false;
+  sys.read = (fd, max) => {
+    if (max === 1 && !done) {
+      done = true;
+      during();
+    }
+    return read(fd, max);
+  };
+}
+
+test('a second update while one is writing is refused, and the first installs only the files it verified', (t) => {
+  const sys = device();
+  // The second run's bundle is signed but damaged in its last file: it would leave its other files as *.new.
+  const other = olderBundle.slice();
+  other[other.length - 3]! ^= 1;
+  sys.files.put('/data/other.bundle', other);
+  let second: unknown;
+  atLastRead(sys, () => {
+    try {
+      applyBundle(sys, config, '/data/other.bundle', () => {});
+    } catch (error) {
+      second = error;
+    }
+  });
+  t.like(applyBundle(sys, config, bundlePath, () => {}), { slot: 'B', version: '2' });
+  t.regex((second as Error | undefined)?.message ?? 'the second run was not refused', /an update is already in progress/);
+  t.true(complete(slotIn(sys.files.crashImage(), 'B'), next), 'slot B holds exactly the image the first run verified');
+});
+
+test('a file replaced between its hashing and its rename is caught where it ends, and the slot is left unarmable', (t) => {
+  const sys = device();
+  atLastRead(sys, () => sys.files.put(`${espMount}/B/kernel.new`, new Uint8Array(5000).fill(66)));
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /kernel does not match its sha256 in the signed manifest/ });
+  t.is(sys.files.get(`${espMount}/B/boot.cfg`), undefined);
+});
+
+test('the update lock: held by a live imagoctl it refuses, left by a dead one it is taken over, and it is released at the end', (t) => {
+  const sys = device();
+  sys.files.put('/run/imago/update.lock', '777\n');
+  sys.files.mkdirs('/proc/777');
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /an update is already in progress \(imagoctl pid 777\)/ });
+  t.true(same(slotIn(sys.files.snapshot(), 'B'), previous), 'slot B untouched');
+  const dead = device();
+  dead.files.put('/run/imago/update.lock', '777\n');
+  const result = applyBundle(dead, config, bundlePath, () => {});
+  t.is(dead.files.readText('/run/imago/update.lock'), `${dead.getpid()}\n`, 'held until the slot is armed');
+  result.release();
+  t.false(dead.files.exists('/run/imago/update.lock'));
+  t.like(applyBundle(dead, config, bundlePath, () => {}), { slot: 'B' }, 'a next update may run');
 });

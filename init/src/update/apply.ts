@@ -14,7 +14,8 @@
 import { bootedSlot, BundleError, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { replaceFile, syncPath } from './files.ts';
-import { checkRollbackIndex, headerFile, readRollbackIndex } from './verify.ts';
+import { takeUpdateLock } from './lock.ts';
+import { checkRollbackIndex, headerFile, readRollbackIndex, verifyFiles } from './verify.ts';
 
 /** A byte source read front to back: a file or a download's pipe. */
 interface Source {
@@ -96,6 +97,11 @@ export interface ApplyResult {
   version: string;
   bytes: number;
   seconds: number;
+  /**
+   * Releases the update lock, which a successful run keeps so that no other run
+   * can touch the slot before PID 1 has armed it: call it once PID 1 answered.
+   */
+  release(): void;
 }
 
 /**
@@ -104,6 +110,17 @@ export interface ApplyResult {
  */
 export function applyBundle(sys: Sys, config: UpdateConfig, location: string, log: (line: string) => void): ApplyResult {
   const started = sys.now();
+  // One update at a time, from the first check until the slot is armed (lock.ts).
+  const release = takeUpdateLock(sys);
+  try {
+    return { ...writeSlot(sys, config, location, log, started), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line: string) => void, started: number): Omit<ApplyResult, 'release'> {
   const grubenv = sys.readBytes(`${espMount}/${grubenvFile}`);
   const env = readSlotEnv(decodeGrubenv(grubenv ?? new Uint8Array()));
   const booted = bootedSlot(decodeUtf8(sys.readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
@@ -159,6 +176,8 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     // The signed header stays with the slot: PID 1 verifies the slot against it before arming.
     writeDurably(sys, `${dir}/${headerFile}.new`, buffered.subarray(0, header.payloadOffset));
     for (const name of [...manifest.files.map((file) => file.name), headerFile]) sys.rename(`${dir}/${name}.new`, `${dir}/${name}`);
+    // Hashed again under their final names: what was hashed through a descriptor is what gets armed.
+    verifyFiles(sys, dir, manifest);
     const cmdline = decodeUtf8(sys.readBytes(`${dir}/cmdline`) ?? new Uint8Array());
     // boot.cfg last: the agent treats a slot without it as incomplete.
     replaceFile(sys, `${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
