@@ -15,7 +15,10 @@ import { formatUpdateStatus } from '../update/status.ts';
 
 export function runCtl(sys: Sys, args: readonly string[]): void {
   const out = (text: string) => sys.write(1, `${text}\n`);
+  // An update's lock, held until the init answered the arming request.
+  let release = () => {};
   const fail = (text: string): never => {
+    release();
     sys.write(2, `imagoctl: ${text}\n`);
     sys.exit(1);
     throw new Error('unreachable');
@@ -44,6 +47,7 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
       out(`update: wrote slot ${result.slot} (version ${result.version}, ${(result.bytes / 1e6).toFixed(1)} MB) in ${result.seconds.toFixed(1)} s`);
       out(`update-apply seconds: ${result.seconds.toFixed(1)}`);
       request = { command: 'update-activate', slot: result.slot };
+      release = result.release;
     } catch (error) {
       fail(`update refused: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -76,7 +80,10 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
       else if (request.command === 'logs') for (const line of (message.result as { lines: LogLine[] }).lines) printLine(line);
       else if ('service' in request) out(`${request.service}: ${request.command} done`);
       else out(`${request.command} requested`);
-      if (!follow) sys.exit(0);
+      if (!follow) {
+        release();
+        sys.exit(0);
+      }
     }
   });
   sys.write(fd, requestMessage(1, request));

@@ -29,6 +29,7 @@ interface OpenFile {
 
 const EIO = 5;
 const ENOENT = 2;
+const EEXIST = 17;
 
 export class FakeFileSystem {
   private readonly inodes = new Map<string, Inode>();
@@ -144,6 +145,13 @@ export class FakeFileSystem {
     let inode = this.inodes.get(path);
     if (inode) inode.data = new Uint8Array();
     else this.inodes.set(path, (inode = { data: new Uint8Array(), durable: new Uint8Array() }));
+    return this.track({ path, inode, position: 0, append: false });
+  }
+  createExclusive(path: string): number {
+    this.step('create', path);
+    if (this.exists(path)) throw new SysError('create', path, EEXIST, 'File exists');
+    const inode = { data: new Uint8Array(), durable: new Uint8Array() };
+    this.inodes.set(path, inode);
     return this.track({ path, inode, position: 0, append: false });
   }
   openWrite(path: string): number {

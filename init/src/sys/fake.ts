@@ -164,6 +164,9 @@ export class FakeSys implements Sys {
   create(path: string): number {
     return this.files.create(path);
   }
+  createExclusive(path: string): number {
+    return this.files.createExclusive(path);
+  }
   openWrite(path: string): number {
     return this.files.openWrite(path);
   }

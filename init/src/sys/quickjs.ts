@@ -232,6 +232,9 @@ export const quickjsSys: Sys = {
   create(path, mode = 0o644) {
     return check(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'create', path);
   },
+  createExclusive(path, mode = 0o644) {
+    return check(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), 'create', path);
+  },
   openWrite(path) {
     return check(os.open(path, os.O_WRONLY), 'open', path);
   },

@@ -141,6 +141,8 @@ export interface Descriptors {
   openRead(path: string): number;
   /** Creates a file for writing, or empties an existing one ("unable to create"). */
   create(path: string, mode?: number): number;
+  /** Creates a new file for writing (O_EXCL): throws SysError with EEXIST when one is there already. */
+  createExclusive(path: string, mode?: number): number;
   /** Opens an existing file for writing in place, from its start. */
   openWrite(path: string): number;
   /** Opens a character device (the console, /dev/kmsg) non-blocking, close-on-exec, never as a controlling terminal. */

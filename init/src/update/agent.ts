@@ -7,19 +7,22 @@
  * Slot writing itself happens in the imagoctl process (apply.ts), so PID 1
  * never buffers a bundle.
  */
-import { armTrial, bootedSlot, type BootRole, bootRole, clearTrial, commitTrial, decodeGrubenv, decodeUtf8, encodeGrubenv, espMount, grubenvFile, otherSlot, readSlotEnv, type Slot, type SlotEnv, slots, stateFile, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
+import { armTrial, bootedSlot, type BootRole, bootRole, clearTrial, commitTrial, compareVersions, decodeGrubenv, decodeUtf8, encodeGrubenv, espMount, grubenvFile, otherSlot, readSlotEnv, type Slot, type SlotEnv, slots, stateFile, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
 import { CommitWatch, type CriticalState } from './commit-watch.ts';
 import { mountPartition, waitForPartition } from './disk.ts';
 import { replaceFile, rewriteInPlace } from './files.ts';
 import type { Rollback, UpdateStatus } from './status.ts';
+import { verifySlot } from './verify.ts';
 
 /** What the agent keeps on the ESP besides grubenv. */
 interface AgentState {
   /** Written just before a failed trial reboots, so the next boot can say why. */
   trialFailure?: { slot: Slot; reason: string };
   lastRollback?: Rollback;
+  /** The highest version committed on this device: nothing older is ever armed. Only goes up. */
+  rollbackIndex?: string;
 }
 
 export class UpdateAgent {
@@ -61,11 +64,13 @@ export class UpdateAgent {
       const failed = this.role.failed;
       const version = this.slotVersion(failed);
       const reason = this.state.trialFailure?.slot === failed ? this.state.trialFailure.reason : `slot ${failed} did not reach a healthy system before its ${config.tries} trial boot(s) ran out`;
-      this.state = { lastRollback: { slot: failed, version, reason, at: sys.wallClock() } };
+      this.state = { rollbackIndex: this.state.rollbackIndex, lastRollback: { slot: failed, version, reason, at: sys.wallClock() } };
       this.writeState();
       this.writeEnv(clearTrial(env));
       log.warn(`update: rolled back from slot ${failed} (version ${version ?? '?'}) to slot ${this.booted}: ${reason}`);
     }
+    // The running version is committed (a trial raises the index when it commits).
+    if (this.role.kind !== 'trial') this.raiseRollbackIndex();
     log.info(`update: booted slot ${this.booted}, version ${config.version}, ${this.role.kind === 'trial' ? `on trial (commits after ${config.commitAfterMs / 1000} s of healthy critical services)` : 'committed'}`);
   }
 
@@ -80,6 +85,7 @@ export class UpdateAgent {
       if (decision.kind === 'commit') {
         this.writeEnv(commitTrial(this.readEnv(), slot));
         this.role = { kind: 'committed' };
+        this.raiseRollbackIndex();
         this.log.info(`update: committed slot ${slot} (version ${this.config.version}) ${(this.sys.now() / 1000).toFixed(1)} s after boot`);
         return;
       }
@@ -92,12 +98,25 @@ export class UpdateAgent {
     this.sys.setTimeout(tick, 1000);
   }
 
-  /** Arms the inactive slot for a trial boot (the caller reboots). Throws with the reason it cannot. */
+  /**
+   * Arms the inactive slot for a trial boot (the caller reboots). Throws with the
+   * reason it cannot. The slot is verified here, in PID 1, whoever asks: its
+   * kept bundle header must be signed by a trusted key, for this architecture,
+   * newer than the running version and not below the rollback index, and every
+   * file must still hash to its sha256 in it (verify.ts).
+   */
   activate(slot: Slot): { slot: string; version: string } {
     if (!this.mounted) throw new Error('the ESP is not mounted; updates are unavailable');
     if (slot === this.booted) throw new Error(`slot ${slot} is running; updates go to slot ${otherSlot(this.booted)}`);
-    const version = this.slotVersion(slot);
-    if (!version || !this.sys.exists(`${espMount}/${slot}/boot.cfg`)) throw new Error(`slot ${slot} has not been written completely`);
+    const dir = `${espMount}/${slot}`;
+    if (!this.slotVersion(slot) || !this.sys.exists(`${dir}/boot.cfg`)) throw new Error(`slot ${slot} has not been written completely`);
+    let version: string;
+    try {
+      version = verifySlot(this.sys, slot, this.config, this.state.rollbackIndex).version;
+    } catch (error) {
+      this.log.warn(`update: refused to arm slot ${slot}: ${(error as Error).message}`);
+      throw error;
+    }
     this.writeEnv(armTrial(this.readEnv(), slot, this.config.tries));
     this.sys.sync();
     this.log.info(`update: slot ${slot} (version ${version}) armed for ${this.config.tries} trial boot(s); rebooting`);
@@ -129,6 +148,15 @@ export class UpdateAgent {
     } catch {
       return undefined;
     }
+  }
+
+  /** Raises the rollback index to the running version, durably; it never goes down. */
+  private raiseRollbackIndex(): void {
+    const index = this.state.rollbackIndex;
+    if (index !== undefined && compareVersions(this.config.version, index) <= 0) return;
+    this.state = { ...this.state, rollbackIndex: this.config.version };
+    this.writeState();
+    this.log.info(`update: rollback index ${index ?? 'unset'} -> ${this.config.version}: no older version can be armed`);
   }
 
   private readEnv(): SlotEnv {

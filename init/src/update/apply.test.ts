@@ -69,11 +69,27 @@ const previous = slotOf('B', imageFiles('0.9', 5));
 const next = slotOf('B', imageFiles('2', 9));
 const grubenv = encodeGrubenv(writeSlotEnv({}, { committed: 'A', tries: 0 }));
 
-let bundle: Uint8Array;
-test.before(async () => {
+/** A signed bundle of `files`. */
+async function makeBundle(files: Slot): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), 'imago-apply-'));
-  for (const [name, data] of imageFiles('2', 9)) await writeFile(join(dir, name), data);
-  bundle = new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+  for (const [name, data] of files) await writeFile(join(dir, name), data);
+  return new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+}
+
+/** Version 2 as a small image, for runs that read the bundle a byte at a time. */
+function smallFiles(version: string): Slot {
+  const files = imageFiles(version, 9);
+  files.set('initrd.img', new Uint8Array(7000).fill(10));
+  return files;
+}
+
+let bundle: Uint8Array;
+let smallBundle: Uint8Array;
+let olderBundle: Uint8Array;
+test.before(async () => {
+  bundle = await makeBundle(imageFiles('2', 9));
+  smallBundle = await makeBundle(smallFiles('2'));
+  olderBundle = await makeBundle(smallFiles('1.8'));
 });
 
 /** A device running slot A, slot B holding an older update, the bundle on /data. */
@@ -136,7 +152,7 @@ test('a complete run writes slot B durably, leaves slot A alone, and the agent t
   const disk = sys.files.crashImage();
   t.deepEqual(checkDisk(disk, 'after the run'), []);
   t.true(complete(slotIn(disk, 'B'), next), 'slot B holds the new image, boot.cfg included');
-  t.deepEqual([...slotIn(disk, 'B').keys()].sort(), [...next.keys()].sort(), 'no temporary files left');
+  t.deepEqual([...slotIn(disk, 'B').keys()].sort(), [...next.keys(), 'bundle-header'].sort(), 'no temporary files left; the signed header kept');
 
   // PID 1's side: the agent arms B for a trial, durably.
   const agent = new UpdateAgent(sys, quiet, config);
@@ -175,11 +191,14 @@ test('interrupted at any operation, by a power cut or an error, no partly writte
     problems.push(...checkDisk(sys.files.crashImage(), `power cut after failure at ${n} (${step})`));
     for (const entry of touchesRunning(sys)) problems.push(`interrupted at ${n}: ${entry}`);
     if (!failed) continue;
-    if (sys.files.get(`${espMount}/B/boot.cfg`)) problems.push(`failure at ${n} (${step}): slot B keeps a boot.cfg`);
+    // A failure while taking the update lock leaves slot B as it was; any later one leaves it without boot.cfg.
+    const untouched = same(slotIn(sys.files.snapshot(), 'B'), previous);
+    if (!untouched && sys.files.get(`${espMount}/B/boot.cfg`)) problems.push(`failure at ${n} (${step}): slot B keeps a boot.cfg`);
     // The agent refuses to arm what is left.
     const agent = new UpdateAgent(sys, quiet, config);
     agent.boot();
-    t.throws(() => agent.activate('B'), { message: 'slot B has not been written completely' }, `after a failure at ${n} (${step})`);
+    const refusal = untouched ? /^slot B has no signed bundle header/ : /^slot B has not been written completely$/;
+    t.throws(() => agent.activate('B'), { message: refusal }, `after a failure at ${n} (${step})`);
   }
   t.deepEqual(problems, []);
 });
@@ -193,4 +212,133 @@ test('a tampered bundle is refused after writing, and leaves nothing to arm', (t
   t.deepEqual(checkDisk(sys.files.snapshot(), 'refused'), []);
   t.is(sys.files.get(`${espMount}/B/boot.cfg`), undefined);
   t.deepEqual(touchesRunning(sys), []);
+});
+
+test('a bundle arriving one byte at a time, as over a slow link, installs', (t) => {
+  const sys = device();
+  sys.files.put(bundlePath, smallBundle);
+  const read = sys.read.bind(sys);
+  let reads = 0;
+  sys.read = (fd, max) => {
+    reads++;
+    return read(fd, Math.min(1, max));
+  };
+  t.like(applyBundle(sys, config, bundlePath, () => {}), { slot: 'B', version: '2' });
+  t.true(reads > smallBundle.length, `every byte came in its own read (${reads} reads)`);
+  t.true(complete(slotIn(sys.files.crashImage(), 'B'), slotOf('B', smallFiles('2'))), 'slot B holds the new image');
+});
+
+/** The agent of a device booted from `disk` on `slot`, running `version`. */
+function rebooted(disk: Map<string, Uint8Array>, slot: 'A' | 'B', version: string): { sys: FakeSys; agent: UpdateAgent } {
+  const sys = new FakeSys(hashing);
+  for (const [path, data] of disk) sys.files.put(path, data);
+  sys.files.put('/proc/cmdline', `console=ttyS0 imago.slot=${slot}\n`);
+  const agent = new UpdateAgent(sys, quiet, { ...config, version });
+  agent.boot();
+  return { sys, agent };
+}
+
+test('PID 1 refuses to arm a slot whose file was altered after it was written', (t) => {
+  const sys = device();
+  applyBundle(sys, config, bundlePath, () => {});
+  const kernel = sys.files.get(`${espMount}/B/kernel`)!.slice();
+  kernel[100]! ^= 1;
+  sys.files.put(`${espMount}/B/kernel`, kernel);
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /kernel does not match its sha256 in the signed manifest/ });
+  t.deepEqual(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)), { committed: 'A', tries: 0, trial: undefined }, 'nothing armed');
+});
+
+test('PID 1 refuses to arm a slot not written from a signed bundle', (t) => {
+  // Slot B holds a complete older image with boot.cfg, as the factory or an old init left it.
+  const sys = device();
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /slot B has no signed bundle header/ });
+});
+
+test('once version 2 is committed, the slot holding version 1 can no longer be armed', async (t) => {
+  const sys = device();
+  applyBundle(sys, config, bundlePath, () => {});
+  const first = new UpdateAgent(sys, quiet, config);
+  first.boot();
+  first.activate('B');
+  // The trial boot of slot B commits once its (no) critical services were healthy long enough.
+  const trial = rebooted(sys.files.crashImage(), 'B', '2');
+  trial.agent.watch(() => [], () => t.fail('the trial must not reboot'));
+  await trial.sys.advance(config.commitAfterMs + 2000);
+  t.is(readSlotEnv(decodeGrubenv(trial.sys.files.get(grubenvPath)!)).committed, 'B');
+  t.is(JSON.parse(Buffer.from(trial.sys.files.crashImage().get(`${espMount}/imago/state.json`)!).toString()).rollbackIndex, '2', 'the rollback index went up to 2, durably');
+  // One socket line used to boot version 1 again.
+  t.throws(() => trial.agent.activate('A'));
+  t.is(readSlotEnv(decodeGrubenv(trial.sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
+});
+
+test('a signed slot older than the rollback index is refused, though newer than the running version', (t) => {
+  const sys = device();
+  sys.files.put(bundlePath, olderBundle);
+  applyBundle(sys, config, bundlePath, () => {}).release();
+  // This device committed version 2 once (and was then taken back to 1 by hand).
+  sys.files.put(`${espMount}/imago/state.json`, JSON.stringify({ rollbackIndex: '2' }));
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /version 1\.8 is older than version 2, which this device has committed \(its rollback index\)/ });
+  t.is(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
+  // The writer refuses it up front too.
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /rollback index/ });
+});
+
+/** Runs `during` once, in the middle of apply's last read of the bundle (after every file was written and hashed). */
+function atLastRead(sys: FakeSys, during: () => void): void {
+  const read = sys.read.bind(sys);
+  let done = false;
+  sys.read = (fd, max) => {
+    if (max === 1 && !done) {
+      done = true;
+      during();
+    }
+    return read(fd, max);
+  };
+}
+
+test('a second update while one is writing is refused, and the first installs only the files it verified', (t) => {
+  const sys = device();
+  // The second run's bundle is signed but damaged in its last file: it would leave its other files as *.new.
+  const other = olderBundle.slice();
+  other[other.length - 3]! ^= 1;
+  sys.files.put('/data/other.bundle', other);
+  let second: unknown;
+  atLastRead(sys, () => {
+    try {
+      applyBundle(sys, config, '/data/other.bundle', () => {});
+    } catch (error) {
+      second = error;
+    }
+  });
+  t.like(applyBundle(sys, config, bundlePath, () => {}), { slot: 'B', version: '2' });
+  t.regex((second as Error | undefined)?.message ?? 'the second run was not refused', /an update is already in progress/);
+  t.true(complete(slotIn(sys.files.crashImage(), 'B'), next), 'slot B holds exactly the image the first run verified');
+});
+
+test('a file replaced between its hashing and its rename is caught where it ends, and the slot is left unarmable', (t) => {
+  const sys = device();
+  atLastRead(sys, () => sys.files.put(`${espMount}/B/kernel.new`, new Uint8Array(5000).fill(66)));
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /kernel does not match its sha256 in the signed manifest/ });
+  t.is(sys.files.get(`${espMount}/B/boot.cfg`), undefined);
+});
+
+test('the update lock: held by a live imagoctl it refuses, left by a dead one it is taken over, and it is released at the end', (t) => {
+  const sys = device();
+  sys.files.put('/run/imago/update.lock', '777\n');
+  sys.files.mkdirs('/proc/777');
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /an update is already in progress \(imagoctl pid 777\)/ });
+  t.true(same(slotIn(sys.files.snapshot(), 'B'), previous), 'slot B untouched');
+  const dead = device();
+  dead.files.put('/run/imago/update.lock', '777\n');
+  const result = applyBundle(dead, config, bundlePath, () => {});
+  t.is(dead.files.readText('/run/imago/update.lock'), `${dead.getpid()}\n`, 'held until the slot is armed');
+  result.release();
+  t.false(dead.files.exists('/run/imago/update.lock'));
+  t.like(applyBundle(dead, config, bundlePath, () => {}), { slot: 'B' }, 'a next update may run');
 });

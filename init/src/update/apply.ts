@@ -11,9 +11,11 @@
  * first and written last, so a half-written slot is harmless; the running slot
  * is never opened for writing. apply.test.ts cuts the power at every step.
  */
-import { bootedSlot, BundleError, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
+import { bootedSlot, BundleError, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { replaceFile, syncPath } from './files.ts';
+import { takeUpdateLock } from './lock.ts';
+import { checkRollbackIndex, headerFile, readRollbackIndex, verifyFiles } from './verify.ts';
 
 /** A byte source read front to back: a file or a download's pipe. */
 interface Source {
@@ -73,11 +75,33 @@ function fill(source: Source, buffered: Uint8Array, wanted: number): Uint8Array 
   return data;
 }
 
+/**
+ * The bytes of the header, and whatever of the payload came with them. A slow
+ * link delivers it in small pieces: each length field tells how much more to
+ * wait for, so reading repeats until the header is whole, the source ends, or
+ * the header would pass maxHeaderBytes (parseBundleHeader then says which).
+ */
+function readHeader(source: Source): Uint8Array {
+  let data: Uint8Array = new Uint8Array();
+  for (;;) {
+    const needed = headerLength(data) ?? bundleMagic.length + 4;
+    if (needed > maxHeaderBytes || data.length >= needed) return data;
+    const more = fill(source, data, needed);
+    if (more.length === data.length) return data;
+    data = more;
+  }
+}
+
 export interface ApplyResult {
   slot: Slot;
   version: string;
   bytes: number;
   seconds: number;
+  /**
+   * Releases the update lock, which a successful run keeps so that no other run
+   * can touch the slot before PID 1 has armed it: call it once PID 1 answered.
+   */
+  release(): void;
 }
 
 /**
@@ -86,6 +110,17 @@ export interface ApplyResult {
  */
 export function applyBundle(sys: Sys, config: UpdateConfig, location: string, log: (line: string) => void): ApplyResult {
   const started = sys.now();
+  // One update at a time, from the first check until the slot is armed (lock.ts).
+  const release = takeUpdateLock(sys);
+  try {
+    return { ...writeSlot(sys, config, location, log, started), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line: string) => void, started: number): Omit<ApplyResult, 'release'> {
   const grubenv = sys.readBytes(`${espMount}/${grubenvFile}`);
   const env = readSlotEnv(decodeGrubenv(grubenv ?? new Uint8Array()));
   const booted = bootedSlot(decodeUtf8(sys.readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
@@ -96,12 +131,11 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
   const source = openSource(sys, location);
   let writing = false;
   try {
-    let buffered = fill(source, new Uint8Array(), 20);
-    const needed = headerLength(buffered);
-    if (needed !== undefined && needed <= maxHeaderBytes) buffered = fill(source, buffered, needed);
+    const buffered = readHeader(source);
     const header = parseBundleHeader(buffered);
     checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
     const { manifest } = header;
+    checkRollbackIndex(manifest.version, readRollbackIndex(sys));
     const slot = otherSlot(booted);
     const dir = `${espMount}/${slot}`;
     log(`update: ${manifest.name} ${manifest.version} for ${manifest.arch}: signature good (key ${header.signature.key}); writing slot ${slot}`);
@@ -112,7 +146,7 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     // boot.cfg goes first, and must go: with it, the agent takes the slot for complete, so
     // a power cut while the old files are removed would leave an incomplete slot armable.
     sys.remove(`${dir}/boot.cfg`);
-    for (const name of [...slotFiles.flatMap((n) => [n, `${n}.new`]), 'boot.cfg.new']) removeQuietly(sys, `${dir}/${name}`);
+    for (const name of [...[...slotFiles, headerFile].flatMap((n) => [n, `${n}.new`]), 'boot.cfg.new']) removeQuietly(sys, `${dir}/${name}`);
     let pending = buffered.subarray(header.payloadOffset);
     let total = 0;
     for (const file of manifest.files) {
@@ -139,7 +173,11 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
       total += file.size;
     }
     if (pending.length > 0 || source.read(1).length > 0) throw new BundleError('the bundle is longer than its manifest says: it was altered');
-    for (const file of manifest.files) sys.rename(`${dir}/${file.name}.new`, `${dir}/${file.name}`);
+    // The signed header stays with the slot: PID 1 verifies the slot against it before arming.
+    writeDurably(sys, `${dir}/${headerFile}.new`, buffered.subarray(0, header.payloadOffset));
+    for (const name of [...manifest.files.map((file) => file.name), headerFile]) sys.rename(`${dir}/${name}.new`, `${dir}/${name}`);
+    // Hashed again under their final names: what was hashed through a descriptor is what gets armed.
+    verifyFiles(sys, dir, manifest);
     const cmdline = decodeUtf8(sys.readBytes(`${dir}/cmdline`) ?? new Uint8Array());
     // boot.cfg last: the agent treats a slot without it as incomplete.
     replaceFile(sys, `${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
@@ -152,6 +190,17 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
     throw error;
   } finally {
     source.close();
+  }
+}
+
+/** Creates `path` with `data` and fsyncs it. */
+function writeDurably(sys: Sys, path: string, data: Uint8Array): void {
+  const fd = sys.create(path, 0o644);
+  try {
+    sys.write(fd, data, path);
+    sys.fsync(fd, path);
+  } finally {
+    sys.close(fd);
   }
 }
 
