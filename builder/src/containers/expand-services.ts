@@ -10,6 +10,7 @@
  *   spec2.services[0].name;   // 'containerd'
  */
 import type { ServiceSpec, Spec } from '../spec/schema.ts';
+import { timeoutsByKind } from '../spec/service-defaults.ts';
 import { containerdConfigPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, startContainerdPath, usesContainers } from './names.ts';
 
 /**
@@ -22,10 +23,9 @@ function containerdServiceSpec(dataPartition: boolean): ServiceSpec {
     name: containerdService,
     command: dataPartition ? [startContainerdPath] : ['/usr/bin/containerd', '--config', containerdConfigPath],
     ready: { command: ['/usr/bin/ctr', '--address', containerdSocket, 'version'], interval: 500, timeout: 10_000 },
-    // Go programs start slowly under emulation; a cold containerd may need a while to load its plugins.
-    start_timeout: 180_000,
-    // Shims of running containers live in containerd's cgroup: give them time to exit on their own.
-    stop_timeout: 15_000,
+    // Longer than a service's: see timeoutsByKind for why.
+    start_timeout: timeoutsByKind.containerd.startTimeoutMs,
+    stop_timeout: timeoutsByKind.containerd.stopTimeoutMs,
   };
 }
 
@@ -37,7 +37,8 @@ function importServiceSpec(): ServiceSpec {
     command: ['/bin/sh', importScriptPath],
     depends_on: [{ name: containerdService, condition: 'ready' }],
     restart: 'on-failure',
-    start_timeout: 600_000,
+    start_timeout: timeoutsByKind.containersImport.startTimeoutMs,
+    stop_timeout: timeoutsByKind.containersImport.stopTimeoutMs,
   };
 }
 
@@ -71,11 +72,9 @@ function containerProcess(service: ServiceSpec): ServiceSpec {
     // pids has no ctr flag: the helper sets it on the container's cgroup. Memory and CPU are ctr flags.
     command: [runScriptPath, containerNamespace, service.name, String(limits?.pids ?? 'max'), ...ctrRunArgs(service)],
     depends_on: [{ name: importService, condition: 'ready' }, ...(service.depends_on ?? [])],
-    // A cold start pulls nothing, but containerd unpacks and runc starts under emulation: allow more time.
-    start_timeout: service.start_timeout ?? 180_000,
-    // The timer covers the task's exit and ctr's clean-up after it (network detached, container
-    // and snapshot removed), which takes more than 10 s under emulation on the slower targets.
-    stop_timeout: service.stop_timeout ?? 60_000,
+    // Unpacking and starting a container, and removing it, take longer than a process: see timeoutsByKind.
+    start_timeout: service.start_timeout ?? timeoutsByKind.container.startTimeoutMs,
+    stop_timeout: service.stop_timeout ?? timeoutsByKind.container.stopTimeoutMs,
   };
 }
 
