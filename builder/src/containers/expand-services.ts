@@ -11,7 +11,7 @@
  */
 import type { ServiceSpec, Spec } from '../spec/schema.ts';
 import { timeoutsByKind } from '../spec/service-defaults.ts';
-import { containerdConfigPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, startContainerdPath, usesContainers } from './names.ts';
+import { containerdConfigPath, containerEnvPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, startContainerdPath, usesContainers } from './names.ts';
 
 /**
  * containerd's own service: supervised like any other, ready once `ctr version`
@@ -52,7 +52,8 @@ export function ctrRunArgs(service: ServiceSpec): string[] {
   if (network === 'host') args.push('--net-host');
   // ctr's CNI support attaches the task's namespace to the network of /etc/cni/net.d and detaches it after --rm.
   if (network === 'private') args.push('--cni');
-  for (const [key, value] of Object.entries(service.env ?? {})) args.push('--env', `${key}=${value}`);
+  // Values stay off the command line, which /proc shows to every user: ctr reads them from a root-only file.
+  if (containerEnv(service) !== undefined) args.push('--env-file', containerEnvPath(service.name));
   if (service.workdir) args.push('--cwd', service.workdir);
   for (const mount of service.mounts ?? []) {
     args.push('--mount', `type=bind,src=${mount.source},dst=${mount.target},options=rbind:${mount.readonly ? 'ro' : 'rw'}`);
@@ -62,6 +63,24 @@ export function ctrRunArgs(service: ServiceSpec): string[] {
   if (service.limits?.cpu !== undefined) args.push('--cpus', String(service.limits.cpu));
   args.push(imageRef(service.image!), service.name, ...(service.command ?? []));
   return args;
+}
+
+/**
+ * The contents of a container service's env file (see containerEnvPath), or
+ * undefined when it sets no variables. ctr takes each line as it is, so a
+ * value holding a newline is refused by the spec rules.
+ */
+export function containerEnv(service: ServiceSpec): string | undefined {
+  const vars = Object.entries(service.env ?? {});
+  return vars.length === 0 ? undefined : vars.map(([key, value]) => `${key}=${value}\n`).join('');
+}
+
+/** The env file of every container service that sets variables, for the image (mode 0600, root). */
+export function containerEnvFiles(spec: Spec): { path: string; text: string }[] {
+  return (spec.services ?? []).flatMap((service) => {
+    const text = service.image === undefined ? undefined : containerEnv(service);
+    return text === undefined ? [] : [{ path: containerEnvPath(service.name), text }];
+  });
 }
 
 /** One container service as the supervised process that runs it. */
