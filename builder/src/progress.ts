@@ -11,6 +11,8 @@ export interface Progress {
   detail(text: string): void;
   /** The current step ended. */
   done(summary?: string): void;
+  /** Something the user should know that does not stop the build, e.g. a world-readable private key. */
+  warn?(text: string): void;
 }
 
 export const silentProgress: Progress = {

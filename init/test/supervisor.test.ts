@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostInit, startInit, type RunningInit } from './host-init.ts';
@@ -93,6 +93,27 @@ test.serial('a failing health check restarts the service and its healthy dependa
       t.is(init.log('worker').split('\n').filter((l) => l.includes('worker up')).length, 2, 'worker came back once api was healthy again');
       const status = JSON.parse(init.ctl('--json', 'status'));
       t.is(status.services.find((s: { name: string }) => s.name === 'api').health, 'healthy');
+    },
+  );
+});
+
+test.serial('a ready probe stops once the service is ready', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'imago-ready-'));
+  const runs = join(work, 'probe-runs');
+  const count = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
+  await withInit(
+    `services:
+  - name: slow
+    workdir: ${work}
+    command: sleep 0.5; touch ready; echo "slow up"; exec sleep 1000
+    ready: { command: echo run >> ${runs}; test -f ${work}/ready, interval: 100ms }
+`,
+    async (init) => {
+      await init.waitForLog('init', /slow ready after/);
+      const atReady = count();
+      t.true(atReady >= 2, `the probe ran until the service was ready (${atReady} runs)`);
+      await sleep(3000);
+      t.is(count(), atReady, 'no probe ran after ready');
     },
   );
 });

@@ -12,5 +12,6 @@ export function archProgress(base: Progress, arch: string): Progress {
     update: (done, total, detail) => base.update(done, total, detail ? `${tag} ${detail}` : tag),
     detail: (text) => base.detail(`${tag} ${text}`),
     done: (summary) => base.done(summary ? `${tag} ${summary}` : tag),
+    warn: (text) => base.warn?.(`${tag} ${text}`),
   };
 }

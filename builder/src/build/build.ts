@@ -12,6 +12,7 @@ import { SpecError, step } from '../errors.ts';
 import { formats, type OutputFormat } from '../formats/registry.ts';
 import { archProblems } from '../spec/arch-rules.ts';
 import { loadSpec, type LoadedSpec } from '../spec/load.ts';
+import { renderWarning } from '../spec/problem.ts';
 import type { Spec } from '../spec/schema.ts';
 import { archProgress } from './arch-progress.ts';
 import { buildImage, type BuiltImage } from './build-image.ts';
@@ -37,6 +38,7 @@ export function selectTargets(spec: Spec, arch: readonly string[] | undefined): 
 /** Builds every selected architecture into `<outDir>/<arch>/`; results in target order. */
 export async function build(file: string, options: BuildOptions): Promise<BuiltImage[]> {
   const loaded = await loadValidSpec(file);
+  for (const warning of loaded.warnings) options.progress.warn?.(renderWarning(warning));
   const targets = selectTargets(loaded.spec, options.arch);
   // `--arch` can ask for architectures the spec's own rules did not check.
   const problems = archProblems(loaded.spec, targets);

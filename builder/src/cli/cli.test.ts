@@ -31,6 +31,16 @@ test('validate reports every problem and exits non-zero', async (t) => {
   );
 });
 
+test('validate warns about a private key every user could read, and still accepts the spec', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const spec = join(dir, 'key.yml');
+  await writeFile(spec, 'version: 1\nname: x\nfiles:\n  - path: /etc/ssh/ssh_host_ed25519_key\n    contents: x\n  - path: /etc/app/tls.key\n    contents: x\n    mode: "0600"\n');
+  const result = imago('validate', spec);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, `${spec}: ok\n`);
+  t.is(result.stderr, `${spec}:4:11: files[0].path: warning: looks like a private key but is readable by every user (mode 0644); set mode: "0600"\n`);
+});
+
 test('a missing spec file is named', (t) => {
   const result = imago('validate', 'no/such.yml');
   t.is(result.code, 2);

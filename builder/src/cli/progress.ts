@@ -46,6 +46,10 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     detail(text) {
       if (!tty && !bar) stream.write(`    ${text}\n`);
     },
+    warn(text) {
+      stopBar();
+      stream.write(`${text}\n`);
+    },
     done(summary) {
       stopBar();
       const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -19,7 +19,7 @@ test('containerd is ready when its socket answers; the import is a oneshot after
   t.like(importer, { type: 'oneshot', restart: 'on-failure', depends_on: [{ name: 'containerd', condition: 'ready' }] });
 });
 
-test('env, workdir, mounts, limits, network and the command override become ctr flags', (t) => {
+test('env (as a file), workdir, mounts, limits, network and the command override become ctr flags', (t) => {
   const args = ctrRunArgs({
     name: 'app',
     image: 'mosquitto',
@@ -31,7 +31,7 @@ test('env, workdir, mounts, limits, network and the command override become ctr 
     command: ['/bin/sh', '-c', 'echo hi'],
   });
   t.deepEqual(args, [
-    '--env', 'A=1',
+    '--env-file', '/etc/imago/containers/app.env',
     '--cwd', '/srv',
     '--mount', 'type=bind,src=/var/lib/app,dst=/data,options=rbind:rw',
     '--mount', 'type=bind,src=/etc/app,dst=/etc/app,options=rbind:ro',

@@ -10,7 +10,8 @@
  *   spec2.services[0].name;   // 'containerd'
  */
 import type { ServiceSpec, Spec } from '../spec/schema.ts';
-import { containerdConfigPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, startContainerdPath, usesContainers } from './names.ts';
+import { timeoutsByKind } from '../spec/service-defaults.ts';
+import { containerdConfigPath, containerEnvPath, containerdService, containerdSocket, containerNamespace, imageRef, importScriptPath, importService, runScriptPath, startContainerdPath, usesContainers } from './names.ts';
 
 /**
  * containerd's own service: supervised like any other, ready once `ctr version`
@@ -22,10 +23,9 @@ function containerdServiceSpec(dataPartition: boolean): ServiceSpec {
     name: containerdService,
     command: dataPartition ? [startContainerdPath] : ['/usr/bin/containerd', '--config', containerdConfigPath],
     ready: { command: ['/usr/bin/ctr', '--address', containerdSocket, 'version'], interval: 500, timeout: 10_000 },
-    // Go programs start slowly under emulation; a cold containerd may need a while to load its plugins.
-    start_timeout: 180_000,
-    // Shims of running containers live in containerd's cgroup: give them time to exit on their own.
-    stop_timeout: 15_000,
+    // Longer than a service's: see timeoutsByKind for why.
+    start_timeout: timeoutsByKind.containerd.startTimeoutMs,
+    stop_timeout: timeoutsByKind.containerd.stopTimeoutMs,
   };
 }
 
@@ -37,7 +37,8 @@ function importServiceSpec(): ServiceSpec {
     command: ['/bin/sh', importScriptPath],
     depends_on: [{ name: containerdService, condition: 'ready' }],
     restart: 'on-failure',
-    start_timeout: 600_000,
+    start_timeout: timeoutsByKind.containersImport.startTimeoutMs,
+    stop_timeout: timeoutsByKind.containersImport.stopTimeoutMs,
   };
 }
 
@@ -51,7 +52,8 @@ export function ctrRunArgs(service: ServiceSpec): string[] {
   if (network === 'host') args.push('--net-host');
   // ctr's CNI support attaches the task's namespace to the network of /etc/cni/net.d and detaches it after --rm.
   if (network === 'private') args.push('--cni');
-  for (const [key, value] of Object.entries(service.env ?? {})) args.push('--env', `${key}=${value}`);
+  // Values stay off the command line, which /proc shows to every user: ctr reads them from a root-only file.
+  if (containerEnv(service) !== undefined) args.push('--env-file', containerEnvPath(service.name));
   if (service.workdir) args.push('--cwd', service.workdir);
   for (const mount of service.mounts ?? []) {
     args.push('--mount', `type=bind,src=${mount.source},dst=${mount.target},options=rbind:${mount.readonly ? 'ro' : 'rw'}`);
@@ -63,6 +65,24 @@ export function ctrRunArgs(service: ServiceSpec): string[] {
   return args;
 }
 
+/**
+ * The contents of a container service's env file (see containerEnvPath), or
+ * undefined when it sets no variables. ctr takes each line as it is, so a
+ * value holding a newline is refused by the spec rules.
+ */
+export function containerEnv(service: ServiceSpec): string | undefined {
+  const vars = Object.entries(service.env ?? {});
+  return vars.length === 0 ? undefined : vars.map(([key, value]) => `${key}=${value}\n`).join('');
+}
+
+/** The env file of every container service that sets variables, for the image (mode 0600, root). */
+export function containerEnvFiles(spec: Spec): { path: string; text: string }[] {
+  return (spec.services ?? []).flatMap((service) => {
+    const text = service.image === undefined ? undefined : containerEnv(service);
+    return text === undefined ? [] : [{ path: containerEnvPath(service.name), text }];
+  });
+}
+
 /** One container service as the supervised process that runs it. */
 function containerProcess(service: ServiceSpec): ServiceSpec {
   const { image: _image, network: _network, mounts: _mounts, env: _env, workdir: _workdir, limits, ...rest } = service;
@@ -71,11 +91,9 @@ function containerProcess(service: ServiceSpec): ServiceSpec {
     // pids has no ctr flag: the helper sets it on the container's cgroup. Memory and CPU are ctr flags.
     command: [runScriptPath, containerNamespace, service.name, String(limits?.pids ?? 'max'), ...ctrRunArgs(service)],
     depends_on: [{ name: importService, condition: 'ready' }, ...(service.depends_on ?? [])],
-    // A cold start pulls nothing, but containerd unpacks and runc starts under emulation: allow more time.
-    start_timeout: service.start_timeout ?? 180_000,
-    // The timer covers the task's exit and ctr's clean-up after it (network detached, container
-    // and snapshot removed), which takes more than 10 s under emulation on the slower targets.
-    stop_timeout: service.stop_timeout ?? 60_000,
+    // Unpacking and starting a container, and removing it, take longer than a process: see timeoutsByKind.
+    start_timeout: service.start_timeout ?? timeoutsByKind.container.startTimeoutMs,
+    stop_timeout: service.stop_timeout ?? timeoutsByKind.container.stopTimeoutMs,
   };
 }
 

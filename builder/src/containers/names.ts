@@ -28,6 +28,14 @@ export const importScriptPath = '/usr/libexec/imago/import-containers';
 export const startContainerdPath = '/usr/libexec/imago/start-containerd';
 export const runScriptPath = '/usr/libexec/imago/run-container';
 
+/**
+ * The environment of a container service, one KEY=value a line, for `ctr run --env-file`:
+ * root-only, where `--env` would show every value in /proc/PID/cmdline to anyone.
+ */
+export function containerEnvPath(service: string): string {
+  return `/etc/imago/containers/${service}.env`;
+}
+
 /** The name of a spec container's image in containerd. No registry host: it never leaves the device. */
 export function imageRef(name: string): string {
   return `imago/${name}:latest`;

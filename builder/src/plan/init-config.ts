@@ -7,7 +7,7 @@ import { configVersion, type HealthConfig, type InitConfig, type InterfaceConfig
 import type { OnbootSpec, ServiceSpec, Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { dhcpServiceName, specInterfaces } from '../spec/network-defaults.ts';
-import { logDefaults, serviceDefaults } from './service-defaults.ts';
+import { logDefaults, serviceDefaults } from '../spec/service-defaults.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
 import type { UserDatabase } from './users.ts';
 

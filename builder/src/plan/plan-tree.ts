@@ -8,7 +8,7 @@
  */
 import { addContainerRuntime } from '../containers/add-runtime.ts';
 import { containerdDataProblems } from '../containers/data-room.ts';
-import { expandContainerServices } from '../containers/expand-services.ts';
+import { containerEnvFiles, expandContainerServices } from '../containers/expand-services.ts';
 import type { StoredImage } from '../containers/image-containers.ts';
 import { usesContainers } from '../containers/names.ts';
 import { usesPrivateNetwork } from '../containers/private-network.ts';
@@ -70,7 +70,9 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   const modules = inputs.modules.map((module) => ({ name: module.name, path: `/${module.path}` }));
   const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
   addUpdateConfig(tree, spec, config, inputs.update);
-  tree.add({ path: configPath, kind: 'file', mode: 0o644, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
+  // Root only: it holds every service's environment, tokens and passwords included.
+  tree.add({ path: configPath, kind: 'file', mode: 0o600, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
+  for (const file of containerEnvFiles(spec)) tree.add({ path: file.path, kind: 'file', mode: 0o600, data: bytes(file.text) });
   const dataProblems = containerdDataProblems(spec, (inputs.containers ?? []).map((image) => image.archive.length));
   return { tree, problems: [...problems, ...configProblems, ...dataProblems] };
 }

@@ -15,6 +15,7 @@ const invalidCases: [string, string, RegExp][] = [
   ['user on a container service', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, user: nobody }\n', /services\[0\]\.user: a container service runs as its image's user/],
   ['reserved name', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: containerd, command: x }\n', /services\[0\]\.name: "containerd" is the name of imago's own service/],
   ['tcp probe on a private network', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, network: private, health: { tcp: 80 } }\n', /services\[0\]\.health: a tcp probe connects to the device's 127\.0\.0\.1, which a private-network container is not on; use a command probe, or network: host/],
+  ['a line break in a container env value', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, env: { A: "1\\nB=2" } }\n', /services\[0\]\.env\.A: a container service cannot have a line break in an environment value/],
   ['containers on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers: containers are not available for mips: they need Debian's containerd and runc packages/],
 ];
 

@@ -49,6 +49,10 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
       if (service[field] !== undefined) at(field, `a container service runs as its image's user; set user: on the image under containers: instead`);
     }
     if (service.type === 'oneshot') at('type', 'a container service is a long-running process (type simple)');
+    for (const [key, value] of Object.entries(service.env ?? {})) {
+      // ctr reads the environment from a file, one variable a line.
+      if (/[\n\r]/.test(value)) problems.push({ path: ['services', i, 'env', key], message: 'a container service cannot have a line break in an environment value' });
+    }
     if (service.network === 'private') {
       for (const field of ['ready', 'health'] as const) {
         const probe = service[field];

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { privateKeyWarnings } from './key-files.ts';
 import { parseSpec } from './parse.ts';
 import { referencedFileProblems } from './referenced-files.ts';
 import type { Spec } from './schema.ts';
@@ -13,6 +14,8 @@ import type { SpecProblem, UnlocatedProblem } from './problem.ts';
 export interface LoadedSpec {
   spec?: Spec;
   problems: SpecProblem[];
+  /** Things the build goes on with but a user should hear about (world-readable private keys). */
+  warnings: SpecProblem[];
   /** The spec's path as given, used in messages. */
   file: string;
   /** The folder relative `source:` paths start from. */
@@ -32,10 +35,13 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
     const problem = { file, line: 0, column: 0, path: '', message: `cannot read spec: ${reason}` };
-    return { file, dir, text: '', problems: [problem], locate: () => problem };
+    return { file, dir, text: '', problems: [problem], warnings: [], locate: () => problem };
   }
   const { spec, problems, locate } = parseSpec(text, file);
-  if (!spec) return { file, dir, text, problems, locate };
+  if (!spec) return { file, dir, text, problems, warnings: [], locate };
   const located = (await referencedFileProblems(spec, dir)).map(locate);
-  return located.length === 0 ? { spec, file, dir, text, problems, locate } : { file, dir, text, problems: located, locate };
+  if (located.length > 0) return { file, dir, text, problems: located, warnings: [], locate };
+  const readSource = (source: string) => readFile(resolve(dir, source), 'utf8').catch(() => undefined);
+  const warnings = (await privateKeyWarnings(spec, readSource)).map(locate);
+  return { spec, file, dir, text, problems, warnings, locate };
 }

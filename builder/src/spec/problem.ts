@@ -26,6 +26,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
+/** A warning as one line, like a problem with "warning: " before its message. */
+export function renderWarning(warning: SpecProblem): string {
+  return renderProblem({ ...warning, message: `warning: ${warning.message}` });
+}
+
 /** One line per problem, the way compilers print them, so editors can jump to the place. */
 export function renderProblem(problem: SpecProblem): string {
   // Line 0 means the problem is with the file as a whole (e.g. it cannot be read).

@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import { absolutePath, command, env, mode, name, owner, port } from './primitives.ts';
-import { duration, size } from './units.ts';
+import { logDefaults, serviceDefaults, timeoutsByKind } from './service-defaults.ts';
+import { duration, formatDuration, formatSize, size } from './units.ts';
+
+const d = serviceDefaults;
+const kinds = timeoutsByKind;
 
 const probeTargets = {
   tcp: port.optional().describe('Succeeds when a TCP connection to this port on 127.0.0.1 is accepted.'),
@@ -24,18 +28,18 @@ const probeTargets = {
 export const readySchema = z
   .strictObject({
     ...probeTargets,
-    interval: duration.optional().describe('Time between attempts. Default 200ms.'),
-    timeout: duration.optional().describe('Time one attempt may take. Default 2s.'),
+    interval: duration.optional().describe(`Time between attempts. Default ${formatDuration(d.ready.intervalMs)}.`),
+    timeout: duration.optional().describe(`Time one attempt may take. Default ${formatDuration(d.ready.timeoutMs)}.`),
   })
   .describe('How to tell the service is ready: exactly one of tcp, http, command or file. Without it, a service is ready once started.');
 
 export const healthSchema = z
   .strictObject({
     ...probeTargets,
-    interval: duration.optional().describe('Time between checks. Default 10s.'),
-    timeout: duration.optional().describe('Time one check may take. Default 2s.'),
-    retries: z.number().int().min(1).optional().describe('Consecutive failures that make the service unhealthy (it is then restarted). Default 3.'),
-    start_period: duration.optional().describe('Failures in this time after ready do not count. Default 0.'),
+    interval: duration.optional().describe(`Time between checks. Default ${formatDuration(d.health.intervalMs)}.`),
+    timeout: duration.optional().describe(`Time one check may take. Default ${formatDuration(d.health.timeoutMs)}.`),
+    retries: z.number().int().min(1).optional().describe(`Consecutive failures that make the service unhealthy (it is then restarted). Default ${d.health.retries}.`),
+    start_period: duration.optional().describe(`Failures in this time after ready do not count. Default ${d.health.startPeriodMs === 0 ? '0' : formatDuration(d.health.startPeriodMs)}.`),
   })
   .describe('A check that keeps running once the service is ready: exactly one of tcp, http, command or file.');
 
@@ -51,7 +55,7 @@ const dependsOn = z
 
 const restart = z
   .enum(['always', 'on-failure', 'never'])
-  .describe('When to restart the service after it exits: always (default), on-failure (non-zero exit or signal) or never.');
+  .describe(`When to restart the service after it exits: always, on-failure (non-zero exit or signal) or never. Default ${d.restart}; on-failure for a oneshot.`);
 
 const mountSchema = z
   .strictObject({
@@ -78,25 +82,29 @@ export const serviceSchema = z
     workdir: absolutePath.optional().describe('Working directory. Default /.'),
     user: owner.optional().describe('Run as this user (and group): "user", "user:group" or "uid:gid". Default root. Supplementary groups come from /etc/group.'),
     group: z.string().regex(/^[a-z_][a-z0-9_-]*$|^\d+$/, 'expected a group name or gid').optional().describe("Run with this primary group instead of the user's."),
-    umask: mode.optional().describe('File creation mask in octal. Default 0022.'),
+    umask: mode.optional().describe(`File creation mask in octal. Default ${d.umask.toString(8).padStart(4, '0')}.`),
     depends_on: dependsOn.optional(),
     ready: readySchema.optional(),
     health: healthSchema.optional(),
     restart: restart.optional(),
     backoff: z
       .strictObject({
-        initial: duration.optional().describe('Delay before the second quick restart (the first after a stable run is immediate). Default 100ms.'),
-        max: duration.optional().describe('Cap of the doubling delay. Default 30s.'),
-        reset_after: duration.optional().describe('A run this long resets the delay. Default 10s.'),
+        initial: duration.optional().describe(`Delay before the second quick restart (the first after a stable run is immediate). Default ${formatDuration(d.backoff.initialMs)}.`),
+        max: duration.optional().describe(`Cap of the doubling delay. Default ${formatDuration(d.backoff.maxMs)}.`),
+        reset_after: duration.optional().describe(`A run this long resets the delay. Default ${formatDuration(d.backoff.resetAfterMs)}.`),
       })
       .optional()
       .describe('Exponential backoff between restarts.'),
     restart_limit: z.number().int().min(1).optional().describe('Consecutive quick failures after which the service is marked failed. Default: no limit.'),
     critical: z.boolean().optional().describe('A trial boot after an update commits only once this service has been healthy (or running, without a health check) for update.commit_after; otherwise the device rolls back. Default false.'),
     on_failed: z.enum(['stay', 'reboot']).optional().describe('What a failed service does to the device: stay (default) or reboot.'),
-    start_timeout: duration.optional().describe('Time to become ready before the start counts as failed. Default 60s.'),
-    stop_timeout: duration.optional().describe('Time to exit after the stop signal before everything in its cgroup is killed. Default 10s; 60s for a container service, which also removes its container.'),
-    stop_signal: z.enum(signalNames).optional().describe('Signal that asks the service to stop. Default TERM.'),
+    start_timeout: duration.optional().describe(
+      `Time to become ready (a oneshot: to finish) before the start counts as failed. Default ${formatDuration(kinds.service.startTimeoutMs)}; ${formatDuration(kinds.container.startTimeoutMs)} for a container service, whose image containerd unpacks before runc starts it (slow under emulation).`,
+    ),
+    stop_timeout: duration.optional().describe(
+      `Time to exit after the stop signal before everything in its cgroup is killed. Default ${formatDuration(kinds.service.stopTimeoutMs)}; ${formatDuration(kinds.container.stopTimeoutMs)} for a container service, which also removes its container.`,
+    ),
+    stop_signal: z.enum(signalNames).optional().describe(`Signal that asks the service to stop. Default ${d.stopSignal}.`),
     limits: z
       .strictObject({
         memory: size.optional().describe('cgroup memory.max, e.g. 64M.'),
@@ -110,11 +118,11 @@ export const serviceSchema = z
 
 export const logsSchema = z
   .strictObject({
-    max_size: size.optional().describe('Rotate a log file when it reaches this size. Default 1M.'),
-    max_age: duration.optional().describe('Rotate a log file once it is this old. Default 1d.'),
-    keep: z.number().int().min(0).max(100).optional().describe('Rotated files kept per log (<name>.log.1 ... .N). Default 3.'),
-    ring: z.number().int().min(0).max(100_000).optional().describe('Lines per service kept in memory for `imagoctl logs`. Default 200.'),
-    console: z.boolean().optional().describe('Copy service output to the console. Default true.'),
+    max_size: size.optional().describe(`Rotate a log file when it reaches this size. Default ${formatSize(logDefaults.maxBytes)}.`),
+    max_age: duration.optional().describe(`Rotate a log file once it is this old. Default ${formatDuration(logDefaults.maxAgeMs)}.`),
+    keep: z.number().int().min(0).max(100).optional().describe(`Rotated files kept per log (<name>.log.1 ... .N). Default ${logDefaults.keep}.`),
+    ring: z.number().int().min(0).max(100_000).optional().describe(`Lines per service kept in memory for \`imagoctl logs\`. Default ${logDefaults.ringLines}.`),
+    console: z.boolean().optional().describe(`Copy service output to the console. Default ${logDefaults.console}.`),
   })
   .describe('Where service output goes and how much of it is kept.');
 

@@ -29,3 +29,24 @@ export const size = z
     const [, amount, unit = ''] = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value)!;
     return Math.round(Number(amount) * sizeUnits[unit.toLowerCase()]!);
   });
+
+/**
+ * A duration as a spec would write it, for descriptions and messages: the
+ * largest unit that divides it with at least 2 of it ("60s", "3m", "200ms"), or "1d".
+ */
+export function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const size = durationUnits[unit]!;
+    if (ms > 0 && ms % size === 0 && (ms / size >= 2 || unit === 'd')) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A size as a spec would write it: "1M", "512K", or bytes. */
+export function formatSize(bytes: number): string {
+  for (const unit of ['G', 'M', 'K'] as const) {
+    const size = sizeUnits[unit.toLowerCase()]!;
+    if (bytes > 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}

@@ -82,7 +82,7 @@ const table: Row[] = [
   ['waiting',                 'depsMet',       'starting',                ['spawn', 'timer(start timeout)', 'probe(ready)', 'changed'], ['ready probe']],
   ['waiting',                 'depsMet',       'running',                 ['spawn', 'changed']],
   ['waiting',                 'depsMet',       'running',                 ['spawn', 'probe(health)', 'changed'],                    ['health check']],
-  ['starting',                'readyOk',       'running',                 ['cancelTimer', 'changed'],                               ['ready probe']],
+  ['starting',                'readyOk',       'running',                 ['cancelTimer', 'probe(none)', 'changed'],                ['ready probe']],
   ['starting',                'readyOk',       'running',                 ['cancelTimer', 'probe(health)', 'changed'],              ['ready probe', 'health check']],
   ['starting',                'timerFired',    'stopping (startTimeout)', beginStop,                                                ['ready probe']],
   // Health checks: failures below `retries` are counted, at `retries` the service is stopped.

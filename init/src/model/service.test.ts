@@ -47,7 +47,7 @@ test('start waits for dependencies, then spawns and is running', (t) => {
 test('with a ready probe the service is starting until the probe passes', (t) => {
   const { states, effects } = drive([[start, 0], [depsMet, 0], [{ kind: 'readyOk' }, 250]], { ...policy, hasReadyProbe: true });
   t.deepEqual(states, ['waiting', 'starting', 'running']);
-  t.deepEqual(effects, ['spawn', 'timer 3000', 'probe ready', 'changed', 'cancelTimer', 'log ready after 250 ms', 'changed']);
+  t.deepEqual(effects, ['spawn', 'timer 3000', 'probe ready', 'changed', 'cancelTimer', 'log ready after 250 ms', 'probe none', 'changed']);
 });
 
 test('a service that is not ready in time is stopped and restarted with backoff', (t) => {

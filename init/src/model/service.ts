@@ -122,7 +122,8 @@ export function transition(current: ServiceRuntime, event: ServiceEvent, policy:
 
     case 'readyOk':
       if (current.state !== 'starting' || policy.type === 'oneshot') return stay;
-      return to('running', [{ kind: 'cancelTimer' }, { kind: 'log', text: `ready after ${Math.round(now - current.startedAt)} ms` }, ...healthProbe(policy), { kind: 'changed' }], { readyAt: now });
+      // Readiness is checked until ready, then never again: the ready probe gives way to the health check, or to nothing.
+      return to('running', [{ kind: 'cancelTimer' }, { kind: 'log', text: `ready after ${Math.round(now - current.startedAt)} ms` }, afterReady(policy), { kind: 'changed' }], { readyAt: now });
 
     case 'healthResult': {
       if (current.state !== 'running' || !policy.hasHealthCheck) return stay;
@@ -186,6 +187,11 @@ export function transition(current: ServiceRuntime, event: ServiceEvent, policy:
       return afterFailure(current, event.status, `exited (${how})`, policy, now, ended, common);
     }
   }
+}
+
+/** Once ready, the probe that follows the ready probe: the health check, or none. */
+function afterReady(policy: ServicePolicy): Effect {
+  return { kind: 'probe', which: policy.hasHealthCheck ? 'health' : 'none' };
 }
 
 function healthProbe(policy: ServicePolicy): Effect[] {

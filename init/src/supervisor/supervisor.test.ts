@@ -157,6 +157,48 @@ test('a dependant on a healthy dependency waits for a passing health check, not 
   t.deepEqual(sys.log(), ['spawn db@0', 'spawn app@1100']);
 });
 
+/** Counts how often `path` is checked: each check is one attempt of a file probe. */
+function countChecks(sys: RecordingSys, path: string): () => number {
+  let checks = 0;
+  const exists = sys.exists.bind(sys);
+  sys.exists = (p: string) => {
+    if (p === path) checks++;
+    return exists(p);
+  };
+  return () => checks;
+}
+
+test('a ready probe stops once the service is ready, when there is no health check', async (t) => {
+  const { sys, supervisor, state } = setUp([service('db', { ready: fileProbe('/run/db.ready') })]);
+  const checks = countChecks(sys, '/run/db.ready');
+  supervisor.startAll();
+  await sys.advance(350);
+  t.is(state('db'), 'starting');
+  t.true(checks() >= 3, 'the ready probe runs while the service is starting');
+  sys.files.put('/run/db.ready', '');
+  await sys.advance(100);
+  t.is(state('db'), 'running');
+  const atReady = checks();
+  await sys.advance(10_000);
+  t.is(checks(), atReady, 'no ready probe runs after ready');
+});
+
+test('once ready, the health check takes over on its own interval and the ready probe stops', async (t) => {
+  const health = { ...fileProbe('/run/db.healthy'), intervalMs: 1000, retries: 100, startPeriodMs: 0 };
+  const { sys, supervisor, state } = setUp([service('db', { ready: fileProbe('/run/db.ready'), health })]);
+  const readyChecks = countChecks(sys, '/run/db.ready');
+  const healthChecks = countChecks(sys, '/run/db.healthy');
+  supervisor.startAll();
+  sys.files.put('/run/db.ready', '');
+  sys.files.put('/run/db.healthy', '');
+  await sys.advance(0);
+  t.is(state('db'), 'running');
+  const atReady = readyChecks();
+  await sys.advance(10_050);
+  t.is(readyChecks(), atReady, 'no ready probe runs after ready');
+  t.is(healthChecks(), 10, 'the health check runs once a second');
+});
+
 test('a oneshot that exits 0 satisfies its dependants; until then they wait', async (t) => {
   const { sys, supervisor, state, exit } = setUp([service('app', { dependsOn: [needs('migrate')] }), service('migrate', { type: 'oneshot', restart: 'on-failure' })]);
   supervisor.startAll();

@@ -302,7 +302,14 @@ export class Supervisor {
       this.sys,
       () => runProbe(this.sys, probe, (command, timeoutMs) => this.runProbeCommand(service.config, command, timeoutMs)),
       probe.intervalMs,
-      (result) => this.dispatch(name, which === 'ready' ? (result.ok ? { kind: 'readyOk' } : { kind: 'healthResult', ok: true }) : { kind: 'healthResult', ok: result.ok, detail: result.detail }),
+      (result) => {
+        if (which === 'health') return this.dispatch(name, { kind: 'healthResult', ok: result.ok, detail: result.detail });
+        if (!result.ok) return; // Not ready yet: try again after the interval.
+        // Ready is checked until ready, never after: this loop ends here whatever the model asks next.
+        loop.stop();
+        if (service.probe === loop) service.probe = undefined;
+        this.dispatch(name, { kind: 'readyOk' });
+      },
     );
     service.probe = loop;
     // A ready probe tries at once; health checks start one interval after ready.
