@@ -39,6 +39,10 @@ class RawClient {
     this.opened = new Promise((resolve) => this.socket.once('connect', () => resolve()));
   }
 
+  connected(): Promise<void> {
+    return this.opened;
+  }
+
   async send(data: string): Promise<void> {
     await this.opened;
     this.socket.write(data);
@@ -70,7 +74,7 @@ class RawClient {
 async function timedStatus(path: string): Promise<number> {
   const client = new RawClient(path);
   try {
-    await client.send('');
+    await client.connected();
     const started = performance.now();
     await client.send('{"v":2,"id":7,"command":"status"}\n');
     await client.waitFor((messages) => messages.some((m) => m.id === 7), 5000);
@@ -130,5 +134,82 @@ services:
       stalled.close();
       behind.close();
     },
+  );
+});
+
+test.serial('a logs reply larger than the socket buffer arrives whole', async (t) => {
+  await withInit(
+    `logs: { console: false }
+services:
+  - name: wide
+    command: awk 'BEGIN { s = sprintf("%4000s", ""); gsub(/ /, "x", s); for (i = 0; i < 200; i++) printf "%03d %s\\n", i, s }'; exec sleep 1000
+`,
+    async (init) => {
+      await init.waitForLog('wide', /^\S+ 199 x+$/);
+      const lines = init.ctl('logs', 'wide', '-n', '200').split('\n').filter(Boolean);
+      t.is(lines.length, 200, 'all 200 lines');
+      t.true(lines.every((line, i) => line.endsWith(` ${String(i).padStart(3, '0')} ${'x'.repeat(4000)}`)), 'each line complete, in order');
+      t.regex(lines[199]!, / 199 x+$/);
+    },
+  );
+});
+
+test.serial('an overlong request line is refused with one error, and the next line is its own request', async (t) => {
+  await withInit('services: []\n', async (init) => {
+    const client = new RawClient(init.socket);
+    await client.send(`${' '.repeat(70_000)}{"v":2,"id":1,"command":"status"}\n{"v":2,"id":2,"command":"status"}\n`);
+    await client.waitFor((messages) => messages.some((m) => m.id === 2));
+    await sleep(300);
+    const messages = client.messages();
+    client.close();
+    t.deepEqual(
+      messages.map((m) => (m.ok ? `${m.id} ok` : `${m.id} error ${m.error}`)),
+      ['0 error request line longer than 65536 bytes; the rest of it was skipped', '2 ok'],
+    );
+  });
+});
+
+test.serial('connections are capped, and so are followers per connection', async (t) => {
+  await withInit('services: []\n', async (init) => {
+    // One after another: the listen backlog is shorter than 40.
+    const clients: RawClient[] = [];
+    for (let i = 0; i < 40; i++) {
+      const client = new RawClient(init.socket);
+      await client.connected();
+      clients.push(client);
+      await sleep(10);
+    }
+    await sleep(500);
+    const refused = clients.filter((client) => client.closed);
+    t.is(refused.length, 8, '32 connections are kept, the rest closed');
+    t.true(refused.every((client) => /too many connections/.test(client.text)), 'each told why');
+    const follower = clients.find((client) => !client.closed)!;
+    for (let id = 1; id <= 10; id++) await follower.send(`{"v":2,"id":${id},"command":"logs","service":"init","lines":0,"follow":true}\n`);
+    const messages = await follower.waitFor((all) => all.filter((m) => 'ok' in m).length === 10);
+    t.deepEqual(
+      messages.filter((m) => m.ok === false).map((m) => `${m.id} ${m.error}`),
+      ['9 too many followers on one connection (at most 8)', '10 too many followers on one connection (at most 8)'],
+    );
+    clients.forEach((client) => client.close());
+    await sleep(200);
+    t.regex(init.ctl('status'), /^image host-test/, 'room again once they are gone');
+  });
+});
+
+test.serial('a connection that sends nothing is closed after the idle timeout; a follower is not', async (t) => {
+  await withInit(
+    'services: []\n',
+    async (init) => {
+      const silent = new RawClient(init.socket);
+      const follower = new RawClient(init.socket);
+      await silent.connected();
+      await follower.send('{"v":2,"id":1,"command":"logs","service":"init","lines":0,"follow":true}\n');
+      await sleep(1500);
+      t.true(silent.closed, 'the silent connection was closed');
+      t.false(follower.closed, 'the follower is kept');
+      silent.close();
+      follower.close();
+    },
+    { args: ['--control-idle-timeout', '500'] },
   );
 });

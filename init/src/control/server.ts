@@ -5,9 +5,9 @@
  * that falls behind are dropped and counted. A client never slows the init down.
  */
 import { encodeUtf8 } from '../../../contract/index.ts';
-import { LineSplitter } from '../logs/lines.ts';
 import type { LogLine } from '../logs/logger.ts';
-import { SysError, type Sys } from '../sys/sys.ts';
+import { SysError, type Sys, type TimerHandle } from '../sys/sys.ts';
+import { RequestLines } from './request-lines.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
 /** What the control socket can ask of the init. */
@@ -24,22 +24,72 @@ export interface ControlHandlers {
 }
 
 const defaultLogLines = 50;
+/** How long the listening socket rests after accept failed (no descriptors left), rather than spin on it. */
+const acceptBackoffMs = 1000;
+
+export interface ControlLimits {
+  /** Connections open at once; more are refused with an error. */
+  maxConnections: number;
+  /** `logs -f` streams on one connection. */
+  maxFollowers: number;
+  /** A connection that sends nothing for this long, and has no follower or request pending, is closed. */
+  idleTimeoutMs: number;
+  /** The longest request line; a longer one is refused and skipped. */
+  maxRequestBytes: number;
+}
+
+export const defaultControlLimits: ControlLimits = { maxConnections: 32, maxFollowers: 8, idleTimeoutMs: 60_000, maxRequestBytes: 65536 };
 
 export class ControlServer {
   private readonly listenFd: number;
+  private readonly limits: ControlLimits;
+  private connections = 0;
 
   constructor(
     private readonly sys: Sys,
     readonly path: string,
     private readonly handlers: ControlHandlers,
     private readonly warn: (message: string) => void,
+    limits: Partial<ControlLimits> = {},
   ) {
+    // An option given as undefined keeps its default.
+    this.limits = { ...defaultControlLimits, ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)) };
     this.listenFd = sys.listenUnix(path);
     sys.onReadable(this.listenFd, () => this.acceptAll());
   }
 
   private acceptAll(): void {
-    for (let fd = this.sys.accept(this.listenFd); fd !== undefined; fd = this.sys.accept(this.listenFd)) new Connection(this.sys, fd, this.handlers, this.warn);
+    for (;;) {
+      let fd: number | undefined;
+      try {
+        fd = this.sys.accept(this.listenFd);
+      } catch (error) {
+        return this.backOff(error);
+      }
+      if (fd === undefined) return;
+      if (this.connections >= this.limits.maxConnections) {
+        this.refuse(fd);
+        continue;
+      }
+      this.connections++;
+      new Connection(this.sys, fd, this.handlers, this.warn, this.limits, () => this.connections--);
+    }
+  }
+
+  /** The pending connection stays in the backlog, so the socket stays readable: stop polling it for a while. */
+  private backOff(error: unknown): void {
+    this.sys.onReadable(this.listenFd, null);
+    this.sys.setTimeout(() => this.sys.onReadable(this.listenFd, () => this.acceptAll()), acceptBackoffMs);
+    this.warn(`unable to accept control connections: ${error instanceof Error ? error.message : String(error)}; trying again in ${acceptBackoffMs / 1000} s`);
+  }
+
+  private refuse(fd: number): void {
+    try {
+      this.sys.tryWrite(fd, encodeUtf8(encode({ v: protocolVersion, id: 0, ok: false, error: `too many connections (at most ${this.limits.maxConnections})` })));
+    } catch {
+      // It is refused either way.
+    }
+    this.sys.close(fd);
   }
 }
 
@@ -59,23 +109,39 @@ interface Follower {
 }
 
 class Connection {
-  private readonly splitter = new LineSplitter(65536);
+  private readonly splitter: RequestLines;
   private readonly followers: Follower[] = [];
-  /** Request lines read but not handled yet, while replies wait for the client. */
-  private readonly inbox: string[] = [];
+  /** Request lines read but not handled yet, while replies wait for the client (null: one too long). */
+  private readonly inbox: (string | null)[] = [];
   private readonly output: Uint8Array[] = [];
   private queuedBytes = 0;
   private waitingWritable = false;
   private reading = true;
   private closed = false;
+  /** Requests being answered (start, stop and restart take a while). */
+  private inFlight = 0;
+  private idleTimer?: TimerHandle;
 
   constructor(
     private readonly sys: Sys,
     private readonly fd: number,
     private readonly handlers: ControlHandlers,
     private readonly warn: (message: string) => void,
+    private readonly limits: ControlLimits,
+    private readonly onClose: () => void,
   ) {
+    this.splitter = new RequestLines(limits.maxRequestBytes);
     sys.onReadable(fd, () => this.readable());
+    this.armIdleTimer();
+  }
+
+  private armIdleTimer(): void {
+    if (this.idleTimer) this.sys.clearTimeout(this.idleTimer);
+    this.idleTimer = this.sys.setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.followers.length === 0 && this.inFlight === 0 && this.output.length === 0 && this.inbox.length === 0) this.close();
+      else this.armIdleTimer();
+    }, this.limits.idleTimeoutMs);
   }
 
   private readable(): void {
@@ -87,7 +153,11 @@ class Connection {
     }
     if (chunk === undefined) return;
     if (chunk.length === 0) return this.close();
-    for (const line of this.splitter.push(chunk)) if (line.trim()) this.inbox.push(line);
+    this.armIdleTimer();
+    for (const entry of this.splitter.push(chunk)) {
+      if ('overlong' in entry) this.inbox.push(null);
+      else if (entry.line.trim()) this.inbox.push(entry.line);
+    }
     this.handleInbox();
   }
 
@@ -100,10 +170,14 @@ class Connection {
     this.sys.onReadable(this.fd, keepUp ? () => this.readable() : null);
   }
 
-  private handle(line: string): void {
+  private handle(line: string | null): void {
+    if (line === null) return this.send({ v: protocolVersion, id: 0, ok: false, error: `request line longer than ${this.limits.maxRequestBytes} bytes; the rest of it was skipped` });
     const parsed = parseRequest(line);
     if (!parsed.ok) return this.send({ v: protocolVersion, id: parsed.id, ok: false, error: parsed.error });
-    this.dispatch(parsed.id, parsed.request).catch((error: unknown) => this.send({ v: protocolVersion, id: parsed.id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+    this.inFlight++;
+    this.dispatch(parsed.id, parsed.request)
+      .catch((error: unknown) => this.send({ v: protocolVersion, id: parsed.id, ok: false, error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => this.inFlight--);
   }
 
   private async dispatch(id: number, request: Request): Promise<void> {
@@ -113,6 +187,7 @@ class Connection {
       case 'status':
         return reply(this.handlers.status());
       case 'logs': {
+        if (request.follow && this.followers.length >= this.limits.maxFollowers) return fail(`too many followers on one connection (at most ${this.limits.maxFollowers})`);
         const lines = this.handlers.logs(request.service, request.lines ?? defaultLogLines);
         if (!lines) return fail(`unknown service "${request.service}"`);
         reply({ lines });
@@ -205,6 +280,8 @@ class Connection {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.onClose();
+    if (this.idleTimer) this.sys.clearTimeout(this.idleTimer);
     for (const follower of this.followers.splice(0)) follower.unsubscribe();
     this.inbox.length = 0;
     this.output.length = 0;
