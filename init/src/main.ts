@@ -4,7 +4,8 @@
  *   /init as PID 1      boots the system (boot/), then supervises services until shutdown
  *   init --config FILE  supervises only, as an ordinary process and child subreaper
  *                       (how the host integration tests run the real binary);
- *                       --log-dir DIR, --control SOCKET, --cgroup-root DIR are optional
+ *                       --log-dir DIR, --control SOCKET, --cgroup-root DIR and
+ *                       --control-idle-timeout MS are optional
  *   imagoctl ...        the control client (the same binary under that name)
  *
  * As PID 1 it never exits: every callback is guarded, errors are logged and
@@ -167,7 +168,7 @@ async function supervise(): Promise<void> {
         return true;
       },
       shutdown: (kind) => stop(kind),
-    }, (message) => log.warn(message));
+    }, (message) => log.warn(message), { idleTimeoutMs: Number(argument('--control-idle-timeout')) || undefined });
   } catch (error) {
     log.warn(`no control socket: ${describe(error)}`);
   }

@@ -57,7 +57,7 @@ export interface RunningInit {
 }
 
 /** Starts the init on a spec snippet (version, name and an empty network are added). */
-export async function startInit(specBody: string, options: { beforeStart?: (logDir: string) => void } = {}): Promise<RunningInit> {
+export async function startInit(specBody: string, options: { beforeStart?: (logDir: string) => void; /** More arguments for the init, e.g. --control-idle-timeout. */ args?: string[] } = {}): Promise<RunningInit> {
   const init = await hostInit();
   const text = `version: 1\nname: host-test\nnetwork:\n  interfaces: []\n${specBody}`;
   const { spec, problems } = parseSpec(text, 'host-test.yml');
@@ -73,7 +73,7 @@ export async function startInit(specBody: string, options: { beforeStart?: (logD
   options.beforeStart?.(logDir);
   const socket = join(dir, 'control.sock');
   writeFileSync(join(dir, 'init.json'), JSON.stringify(config));
-  const child = spawn(init, ['--config', join(dir, 'init.json'), '--log-dir', logDir, '--control', socket], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(init, ['--config', join(dir, 'init.json'), '--log-dir', logDir, '--control', socket, ...(options.args ?? [])], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

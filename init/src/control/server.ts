@@ -1,11 +1,13 @@
 /**
  * The init's side of the control socket: accepts connections, reads request
- * lines, answers through the handlers, and streams log lines to followers. A
- * client that cannot keep up is disconnected; it never slows the init down.
+ * lines, answers through the handlers, and streams log lines to followers.
+ * Replies wait in a queue while a client is slow to read; lines for a follower
+ * that falls behind are dropped and counted. A client never slows the init down.
  */
-import { LineSplitter } from '../logs/lines.ts';
+import { encodeUtf8 } from '../../../contract/index.ts';
 import type { LogLine } from '../logs/logger.ts';
-import { SysError, type Sys } from '../sys/sys.ts';
+import { SysError, type Sys, type TimerHandle } from '../sys/sys.ts';
+import { RequestLines } from './request-lines.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
 /** What the control socket can ask of the init. */
@@ -22,37 +24,124 @@ export interface ControlHandlers {
 }
 
 const defaultLogLines = 50;
+/** How long the listening socket rests after accept failed (no descriptors left), rather than spin on it. */
+const acceptBackoffMs = 1000;
+
+export interface ControlLimits {
+  /** Connections open at once; more are refused with an error. */
+  maxConnections: number;
+  /** `logs -f` streams on one connection. */
+  maxFollowers: number;
+  /** A connection that sends nothing for this long, and has no follower or request pending, is closed. */
+  idleTimeoutMs: number;
+  /** The longest request line; a longer one is refused and skipped. */
+  maxRequestBytes: number;
+}
+
+export const defaultControlLimits: ControlLimits = { maxConnections: 32, maxFollowers: 8, idleTimeoutMs: 60_000, maxRequestBytes: 65536 };
 
 export class ControlServer {
   private readonly listenFd: number;
+  private readonly limits: ControlLimits;
+  private connections = 0;
 
   constructor(
     private readonly sys: Sys,
     readonly path: string,
     private readonly handlers: ControlHandlers,
     private readonly warn: (message: string) => void,
+    limits: Partial<ControlLimits> = {},
   ) {
+    // An option given as undefined keeps its default.
+    this.limits = { ...defaultControlLimits, ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)) };
     this.listenFd = sys.listenUnix(path);
     sys.onReadable(this.listenFd, () => this.acceptAll());
   }
 
   private acceptAll(): void {
-    for (let fd = this.sys.accept(this.listenFd); fd !== undefined; fd = this.sys.accept(this.listenFd)) new Connection(this.sys, fd, this.handlers, this.warn);
+    for (;;) {
+      let fd: number | undefined;
+      try {
+        fd = this.sys.accept(this.listenFd);
+      } catch (error) {
+        return this.backOff(error);
+      }
+      if (fd === undefined) return;
+      if (this.connections >= this.limits.maxConnections) {
+        this.refuse(fd);
+        continue;
+      }
+      this.connections++;
+      new Connection(this.sys, fd, this.handlers, this.warn, this.limits, () => this.connections--);
+    }
+  }
+
+  /** The pending connection stays in the backlog, so the socket stays readable: stop polling it for a while. */
+  private backOff(error: unknown): void {
+    this.sys.onReadable(this.listenFd, null);
+    this.sys.setTimeout(() => this.sys.onReadable(this.listenFd, () => this.acceptAll()), acceptBackoffMs);
+    this.warn(`unable to accept control connections: ${error instanceof Error ? error.message : String(error)}; trying again in ${acceptBackoffMs / 1000} s`);
+  }
+
+  private refuse(fd: number): void {
+    try {
+      this.sys.tryWrite(fd, encodeUtf8(encode({ v: protocolVersion, id: 0, ok: false, error: `too many connections (at most ${this.limits.maxConnections})` })));
+    } catch {
+      // It is refused either way.
+    }
+    this.sys.close(fd);
   }
 }
 
+/**
+ * Output waiting for a client that is slower than the init: beyond this, lines
+ * for its followers are dropped and counted (it is told how many when it
+ * catches up) and its further requests wait until it has read its replies.
+ */
+const maxQueuedBytes = 256 * 1024;
+
+interface Follower {
+  id: number;
+  service: string;
+  /** Lines not queued because the client was behind, not yet reported to it. */
+  dropped: number;
+  unsubscribe: () => void;
+}
+
 class Connection {
-  private readonly splitter = new LineSplitter(65536);
-  private readonly unsubscribes: (() => void)[] = [];
+  private readonly splitter: RequestLines;
+  private readonly followers: Follower[] = [];
+  /** Request lines read but not handled yet, while replies wait for the client (null: one too long). */
+  private readonly inbox: (string | null)[] = [];
+  private readonly output: Uint8Array[] = [];
+  private queuedBytes = 0;
+  private waitingWritable = false;
+  private reading = true;
   private closed = false;
+  /** Requests being answered (start, stop and restart take a while). */
+  private inFlight = 0;
+  private idleTimer?: TimerHandle;
 
   constructor(
     private readonly sys: Sys,
     private readonly fd: number,
     private readonly handlers: ControlHandlers,
     private readonly warn: (message: string) => void,
+    private readonly limits: ControlLimits,
+    private readonly onClose: () => void,
   ) {
+    this.splitter = new RequestLines(limits.maxRequestBytes);
     sys.onReadable(fd, () => this.readable());
+    this.armIdleTimer();
+  }
+
+  private armIdleTimer(): void {
+    if (this.idleTimer) this.sys.clearTimeout(this.idleTimer);
+    this.idleTimer = this.sys.setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.followers.length === 0 && this.inFlight === 0 && this.output.length === 0 && this.inbox.length === 0) this.close();
+      else this.armIdleTimer();
+    }, this.limits.idleTimeoutMs);
   }
 
   private readable(): void {
@@ -64,13 +153,31 @@ class Connection {
     }
     if (chunk === undefined) return;
     if (chunk.length === 0) return this.close();
-    for (const line of this.splitter.push(chunk)) if (line.trim()) this.handle(line);
+    this.armIdleTimer();
+    for (const entry of this.splitter.push(chunk)) {
+      if ('overlong' in entry) this.inbox.push(null);
+      else if (entry.line.trim()) this.inbox.push(entry.line);
+    }
+    this.handleInbox();
   }
 
-  private handle(line: string): void {
+  /** Handles waiting requests while the client keeps up with the replies; stops reading it when it does not. */
+  private handleInbox(): void {
+    while (!this.closed && this.inbox.length > 0 && this.queuedBytes < maxQueuedBytes) this.handle(this.inbox.shift()!);
+    const keepUp = this.inbox.length === 0 && this.queuedBytes < maxQueuedBytes;
+    if (this.closed || keepUp === this.reading) return;
+    this.reading = keepUp;
+    this.sys.onReadable(this.fd, keepUp ? () => this.readable() : null);
+  }
+
+  private handle(line: string | null): void {
+    if (line === null) return this.send({ v: protocolVersion, id: 0, ok: false, error: `request line longer than ${this.limits.maxRequestBytes} bytes; the rest of it was skipped` });
     const parsed = parseRequest(line);
     if (!parsed.ok) return this.send({ v: protocolVersion, id: parsed.id, ok: false, error: parsed.error });
-    this.dispatch(parsed.id, parsed.request).catch((error: unknown) => this.send({ v: protocolVersion, id: parsed.id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+    this.inFlight++;
+    this.dispatch(parsed.id, parsed.request)
+      .catch((error: unknown) => this.send({ v: protocolVersion, id: parsed.id, ok: false, error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => this.inFlight--);
   }
 
   private async dispatch(id: number, request: Request): Promise<void> {
@@ -80,10 +187,15 @@ class Connection {
       case 'status':
         return reply(this.handlers.status());
       case 'logs': {
+        if (request.follow && this.followers.length >= this.limits.maxFollowers) return fail(`too many followers on one connection (at most ${this.limits.maxFollowers})`);
         const lines = this.handlers.logs(request.service, request.lines ?? defaultLogLines);
         if (!lines) return fail(`unknown service "${request.service}"`);
         reply({ lines });
-        if (request.follow) this.unsubscribes.push(this.handlers.follow(request.service, (line) => this.send({ v: protocolVersion, id, event: 'log', line })));
+        if (request.follow && !this.closed) {
+          const follower: Follower = { id, service: request.service, dropped: 0, unsubscribe: () => {} };
+          this.followers.push(follower);
+          follower.unsubscribe = this.handlers.follow(request.service, (line) => this.deliver(follower, line));
+        }
         return;
       }
       case 'start':
@@ -104,22 +216,78 @@ class Connection {
     }
   }
 
+  /** A followed line: queued, or dropped and counted while the client is behind. */
+  private deliver(follower: Follower, line: LogLine): void {
+    if (this.closed) return;
+    if (this.queuedBytes >= maxQueuedBytes) {
+      follower.dropped++;
+      return;
+    }
+    this.reportDropped(follower);
+    this.send({ v: protocolVersion, id: follower.id, event: 'log', line });
+  }
+
+  /** Tells a follower how many lines it missed, as a line of the log it follows. */
+  private reportDropped(follower: Follower): void {
+    if (follower.dropped === 0) return;
+    const text = `[imago: ${follower.dropped} lines dropped: this follower did not keep up]`;
+    follower.dropped = 0;
+    this.send({ v: protocolVersion, id: follower.id, event: 'log', line: { time: this.sys.wallClock(), source: follower.service, text } });
+  }
+
+  /** Queues a message and writes what the socket takes now; the rest goes as it drains. */
   private send(message: object): void {
     if (this.closed) return;
+    const bytes = encodeUtf8(encode(message));
+    this.output.push(bytes);
+    this.queuedBytes += bytes.length;
+    this.flush();
+  }
+
+  private flush(): void {
     try {
-      this.sys.write(this.fd, encode(message));
+      while (this.output.length > 0) {
+        const head = this.output[0]!;
+        const written = this.sys.tryWrite(this.fd, head);
+        this.queuedBytes -= written;
+        if (written < head.length) {
+          this.output[0] = head.subarray(written);
+          break;
+        }
+        this.output.shift();
+      }
     } catch (error) {
-      // A client that went away (EPIPE) is normal; a full socket buffer means one that does not read: let it go rather than wait.
-      if (!(error instanceof SysError && error.errno === this.sys.errno.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
+      // Close (and unsubscribe) before warning: the warning is an init log line, which may be followed here.
       this.close();
+      // A client that went away (EPIPE) is normal.
+      if (!(error instanceof SysError && error.errno === this.sys.errno.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
+      return;
     }
+    const waiting = this.output.length > 0;
+    if (waiting === this.waitingWritable) return;
+    this.waitingWritable = waiting;
+    this.sys.onWritable(this.fd, waiting ? () => this.drained() : null);
+  }
+
+  private drained(): void {
+    this.flush();
+    if (this.closed) return;
+    // Caught up: followers hear what they missed, and waiting requests go on.
+    if (this.output.length === 0) for (const follower of this.followers) this.reportDropped(follower);
+    this.handleInbox();
   }
 
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
-    this.sys.onReadable(this.fd, null);
+    this.onClose();
+    if (this.idleTimer) this.sys.clearTimeout(this.idleTimer);
+    for (const follower of this.followers.splice(0)) follower.unsubscribe();
+    this.inbox.length = 0;
+    this.output.length = 0;
+    this.queuedBytes = 0;
+    if (this.reading) this.sys.onReadable(this.fd, null);
+    if (this.waitingWritable) this.sys.onWritable(this.fd, null);
     this.sys.close(this.fd);
   }
 }

@@ -31,6 +31,9 @@ interface Source {
   consoleDropped: number;
 }
 
+/** Lines logged while lines are being delivered wait here; beyond this many, a listener is logging in a loop and lines are not delivered. */
+const maxPendingDeliveries = 10_000;
+
 const fallbackPolicy: LogsConfig = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, keep: 3, ringLines: 200, console: true };
 
 export class Logger {
@@ -41,6 +44,9 @@ export class Logger {
   /** When dropped lines were last reported, and the total then (reports are at most once a minute). */
   private lastReport = -Infinity;
   private reportedDrops = 0;
+  /** Lines waiting to be handed to listeners, and whether they are being handed now. */
+  private readonly pending: LogLine[] = [];
+  private delivering = false;
 
   /**
    * @param consoleFd where console copies go (non-blocking for PID 1)
@@ -92,8 +98,33 @@ export class Logger {
     const toConsole = options.console ?? (source === 'init' || this.policy.console);
     if (toConsole) this.toConsole(state, source, text);
     if (state.file && !state.file.write(`${new Date(entry.time).toISOString()} ${text}`)) this.reportDrops();
-    for (const { source: wanted, listener } of this.listeners) {
-      if (wanted === undefined || wanted === source) listener(entry);
+    if (this.listeners.size > 0 && this.pending.length < maxPendingDeliveries) this.pending.push(entry);
+    this.deliver();
+  }
+
+  /**
+   * Hands pending lines to the listeners, one line at a time. Not reentrant: a
+   * line logged by a listener (a follower that failed, say) waits its turn, so a
+   * listener never runs inside itself. A listener that throws is removed, with
+   * a warning, and never reaches the code that logged the line.
+   */
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let entry = this.pending.shift(); entry; entry = this.pending.shift()) {
+        for (const subscription of this.listeners) {
+          if (subscription.source !== undefined && subscription.source !== entry.source) continue;
+          try {
+            subscription.listener(entry);
+          } catch (error) {
+            this.listeners.delete(subscription);
+            this.line('init', `warning: a log follower failed and was removed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
     }
   }
 
