@@ -13,7 +13,7 @@
  */
 import { bootedSlot, BundleError, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
-import { replaceFile, syncPath } from './files.ts';
+import { replaceFile, syncPath, writeDurably } from './files.ts';
 import { takeUpdateLock } from './lock.ts';
 import { checkRollbackIndex, headerFile, readRollbackIndex, verifyFiles } from './verify.ts';
 
@@ -190,17 +190,6 @@ function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line:
     throw error;
   } finally {
     source.close();
-  }
-}
-
-/** Creates `path` with `data` and fsyncs it. */
-function writeDurably(sys: Sys, path: string, data: Uint8Array): void {
-  const fd = sys.create(path, 0o644);
-  try {
-    sys.write(fd, data, path);
-    sys.fsync(fd, path);
-  } finally {
-    sys.close(fd);
   }
 }
 

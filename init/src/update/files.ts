@@ -28,16 +28,21 @@ export function rewriteInPlace(sys: Sys, path: string, data: Uint8Array): void {
   }
 }
 
-/** Replaces `path` atomically with `data`: a temporary file, fsync, rename, fsync of the folder. */
-export function replaceFile(sys: Sys, path: string, data: Uint8Array | string): void {
-  const temporary = `${path}.new`;
-  const fd = sys.create(temporary, 0o644);
+/** Creates (or truncates) `path` with `data`, mode 0644, and fsyncs it before closing. */
+export function writeDurably(sys: Sys, path: string, data: Uint8Array | string): void {
+  const fd = sys.create(path, 0o644);
   try {
-    sys.write(fd, data, temporary);
-    sys.fsync(fd, temporary);
+    sys.write(fd, data, path);
+    sys.fsync(fd, path);
   } finally {
     sys.close(fd);
   }
+}
+
+/** Replaces `path` atomically with `data`: a temporary file, fsync, rename, fsync of the folder. */
+export function replaceFile(sys: Sys, path: string, data: Uint8Array | string): void {
+  const temporary = `${path}.new`;
+  writeDurably(sys, temporary, data);
   sys.rename(temporary, path);
   syncPath(sys, path.slice(0, path.lastIndexOf('/')) || '/');
 }
