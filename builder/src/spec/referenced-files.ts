@@ -29,38 +29,41 @@ async function sourceProblems(spec: Spec, dir: string): Promise<UnlocatedProblem
 }
 
 /** `update.keys` entries that cannot be read or are not `ed25519 <hex>` lines. */
-async function keyProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
-  const problems: UnlocatedProblem[] = [];
-  for (const [index, file] of (spec.update?.keys ?? []).entries()) {
-    const path = ['update', 'keys', index];
-    const text = await readText(resolve(dir, file));
-    if (text instanceof Error) {
-      problems.push({ path, message: `cannot read key file "${file}" (relative to ${dir}): ${text.message}; make one with imago keygen` });
-      continue;
-    }
-    try {
-      parsePublicKey(text, file);
-    } catch (error) {
-      problems.push({ path, message: (error as Error).message });
-    }
-  }
-  return problems;
+function keyProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  return parsedFileProblems(spec.update?.keys ?? [], ['update', 'keys'], dir, {
+    what: 'key file',
+    hint: '; make one with imago keygen',
+    parse: parsePublicKey,
+  });
 }
 
 /** `kernel.build.config` fragments that cannot be read or hold a line that is not a config option. */
-async function fragmentProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+function fragmentProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
   const build = spec.kernel?.build;
   const fragments = typeof build === 'object' ? (build.config ?? []) : [];
+  return parsedFileProblems(fragments, ['kernel', 'build', 'config'], dir, { what: 'kernel config fragment', hint: '', parse: parseConfig });
+}
+
+/**
+ * Reads each file a list of the spec names (relative to the spec's folder) and
+ * parses it; a file that cannot be read or parsed is a problem at its entry.
+ */
+async function parsedFileProblems(
+  files: readonly string[],
+  listPath: (string | number)[],
+  dir: string,
+  kind: { what: string; hint: string; parse: (text: string, file: string) => unknown },
+): Promise<UnlocatedProblem[]> {
   const problems: UnlocatedProblem[] = [];
-  for (const [index, file] of fragments.entries()) {
-    const path = ['kernel', 'build', 'config', index];
+  for (const [index, file] of files.entries()) {
+    const path = [...listPath, index];
     const text = await readText(resolve(dir, file));
     if (text instanceof Error) {
-      problems.push({ path, message: `cannot read kernel config fragment "${file}" (relative to ${dir}): ${text.message}` });
+      problems.push({ path, message: `cannot read ${kind.what} "${file}" (relative to ${dir}): ${text.message}${kind.hint}` });
       continue;
     }
     try {
-      parseConfig(text, file);
+      kind.parse(text, file);
     } catch (error) {
       problems.push({ path, message: (error as Error).message });
     }
