@@ -30,8 +30,8 @@ const onbootSchema = z
     name: name.describe('Required. Unique task name, used in logs.'),
     command: command,
     env: env.optional(),
-    workdir: absolutePath.optional(),
-    user: owner.optional(),
+    workdir: absolutePath.optional().describe('Working directory. Default /.'),
+    user: owner.optional().describe('Run as this user (and group): "user", "user:group" or "uid:gid". Default root.'),
   })
   .describe('A one-shot command run to completion, in order, before services start.');
 
@@ -102,12 +102,12 @@ export const specSchema = z
       .describe('Host name. Default: the image name.'),
     files: z.array(fileSchema).optional().describe('Files, directories and symlinks added after the packages.'),
     network: z
-      .strictObject({ interfaces: z.array(interfaceSchema).optional() })
+      .strictObject({ interfaces: z.array(interfaceSchema).optional().describe('The interfaces to bring up, each by DHCP or with a static address. Default: eth0 by DHCP.') })
       .optional()
       .describe('Network interfaces; lo is always brought up. Default: eth0 by DHCP.'),
-    onboot: z.array(onbootSchema).optional(),
+    onboot: z.array(onbootSchema).optional().describe('One-shot commands run in order at boot, each to completion, before any service starts.'),
     containers: z.array(containerSchema).optional().describe('Container images stored in the image and imported into containerd at boot; services run them with `image:`.'),
-    services: z.array(serviceSchema).optional(),
+    services: z.array(serviceSchema).optional().describe('Processes the init starts, supervises and restarts, in dependency order.'),
     logs: logsSchema.optional(),
     qemu: qemuSchema.optional(),
     update: updateSchema.optional(),

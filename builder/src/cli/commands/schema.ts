@@ -1,11 +1,8 @@
-import { z } from 'zod';
-import { specSchema } from '../../spec/schema.ts';
+import { specJsonSchema } from '../../spec/json-schema.ts';
 
-/** The spec's JSON Schema, generated from the zod schema (input side: what users write). */
-export function specJsonSchema(): object {
-  return z.toJSONSchema(specSchema, { io: 'input', target: 'draft-2020-12' });
-}
+export { specJsonSchema };
 
+/** `imago schema`: prints the spec's JSON Schema, for editors. */
 export function schemaCommand(): void {
   process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
 }
