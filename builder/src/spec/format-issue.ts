@@ -16,13 +16,22 @@ const typeNames: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** Values longer than this are cut in messages: a pasted certificate should not fill the terminal. */
+const shownLength = 80;
+
+/** A string quoted as JSON, cut to about 80 characters with its full length when longer. */
+export function quoteShort(text: string): string {
+  if (text.length <= shownLength) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, shownLength - 3)).slice(0, -1)}…" (${text.length} characters)`;
+}
+
 /** Describes a YAML value for "got …": strings and numbers quoted as written, structures by kind. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoteShort(value);
   return String(value);
 }
 
@@ -52,6 +61,22 @@ export function suggest(word: string, known: readonly string[]): string | undefi
   return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** Custom messages written in the schema already say what was expected; zod's own are wrapped. */
+function expectedFromMessage(message: string): string {
+  return message.startsWith('expected') ? message : `invalid value (${message})`;
+}
+
+/**
+ * The one union branch whose issues lie inside the value (an element, a
+ * field), which means the value has that branch's shape. A branch that
+ * rejects the value's type outright, or the value as a whole (a string
+ * pattern), does not match; then the union's own message says it better.
+ */
+function matchingBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  const inside = branches.filter((issues) => issues.length > 0 && issues.every((inner) => inner.path.length > 0 || inner.code === 'unrecognized_keys'));
+  return inside.length === 1 ? inside[0] : undefined;
+}
+
 /**
  * Converts one zod issue into located-later problems.
  * @param issue the zod issue
@@ -68,12 +93,24 @@ export function formatIssue(
   const got = `got ${describeValue(value)}`;
   if (value === undefined && issue.code !== 'unrecognized_keys') return [{ path, message: 'required field is missing' }];
   switch (issue.code) {
+    case 'invalid_union': {
+      // Blame the element that failed, not the whole list or mapping, when the value has the shape of one branch.
+      const branch = matchingBranch(issue.errors);
+      if (!branch) return [{ path, message: `${expectedFromMessage(issue.message)}, ${got}` }];
+      return branch.flatMap((inner) => formatIssue({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, valueAt, knownKeys));
+    }
+    case 'invalid_key': {
+      // The key is what is wrong: point at it and show it, not its value.
+      const key = String(path[path.length - 1]);
+      const inner = issue.issues[0];
+      return [{ path, message: `${expectedFromMessage(inner?.message ?? 'invalid name')}, got ${quoteShort(key)}`, atKey: true }];
+    }
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
         const hint = suggest(key, knownKeys(path));
         const known = knownKeys(path);
         const tail = hint ? `. Did you mean "${hint}"?` : known.length ? `. Known fields: ${known.join(', ')}` : '';
-        return { path: [...path, key], message: `unknown field "${key}"${tail}`, atKey: true };
+        return { path: [...path, key], message: `unknown field ${quoteShort(key)}${tail}`, atKey: true };
       });
     case 'invalid_value': {
       const expected = issue.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
@@ -82,7 +119,9 @@ export function formatIssue(
     }
     case 'invalid_type': {
       const expected = typeNames[issue.expected] ?? issue.expected;
-      return [{ path, message: `expected ${expected}, ${got}` }];
+      // `- 5432` or `- yes` in an argument list: YAML read a number or boolean where text was meant.
+      const quoteHint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? `; quote it ("${String(value)}") to write it as text` : '';
+      return [{ path, message: `expected ${expected}, ${got}${quoteHint}` }];
     }
     case 'too_small':
     case 'too_big': {
@@ -92,10 +131,7 @@ export function formatIssue(
       const message = issue.message.startsWith('expected') ? issue.message : `expected ${bound} ${String(limit)}${unit}`;
       return [{ path, message: `${message}, ${got}` }];
     }
-    default: {
-      // Custom messages written in the schema already say what was expected.
-      const message = issue.message.startsWith('expected') ? issue.message : `invalid value (${issue.message})`;
-      return [{ path, message: `${message}, ${got}` }];
-    }
+    default:
+      return [{ path, message: `${expectedFromMessage(issue.message)}, ${got}` }];
   }
 }

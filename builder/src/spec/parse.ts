@@ -4,12 +4,15 @@
  *
  *   const { spec, problems } = parseSpec(text, 'images/minimal.yml');
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { specSchema, type Spec } from './schema.ts';
-import { formatIssue } from './format-issue.ts';
+import { describeValue, formatIssue } from './format-issue.ts';
 import { fieldsAt } from './schema-fields.ts';
 import { checkRules } from './rules.ts';
 import { formatPath, type SpecProblem, type UnlocatedProblem } from './problem.ts';
+import { readOctalFields } from './octal-fields.ts';
+import { documentData, type OffsetProblem } from './yaml-data.ts';
+import { syntaxProblem } from './yaml-syntax.ts';
 
 export interface ParseResult {
   /** The spec, when there were no problems. */
@@ -17,20 +20,6 @@ export interface ParseResult {
   problems: SpecProblem[];
   /** Locates further problems (found by checks that need I/O) at their YAML nodes. */
   locate: (problem: UnlocatedProblem) => SpecProblem;
-}
-
-/**
- * YAML 1.2 reads `mode: 0644` as the decimal number 644. Users mean octal, as in
- * chmod, so a `mode` scalar written with a leading zero is kept as its source text.
- */
-function keepOctalModes(doc: Document): void {
-  visit(doc, {
-    Pair(_, pair) {
-      if (!isScalar(pair.key) || pair.key.value !== 'mode' || !isScalar(pair.value)) return;
-      const source = pair.value.srcToken && 'source' in pair.value.srcToken ? pair.value.srcToken.source : undefined;
-      if (typeof source === 'string' && /^0[0-7]+$/.test(source)) pair.value.value = source;
-    },
-  });
 }
 
 /** Finds the node at a path, or the deepest existing ancestor; `atKey` gives the mapping key instead. */
@@ -78,26 +67,30 @@ export function parseSpec(text: string, file: string): ParseResult {
     return { file, line, column: col, path: formatPath(problem.path), message: problem.message };
   };
 
+  const atOffset = ({ offset, path, message }: OffsetProblem): SpecProblem => {
+    const { line, col } = position(offset);
+    return { file, line, column: col, path: formatPath(path), message };
+  };
+
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error) => {
-      const { line, col } = position(error.pos[0]);
-      return { file, line, column: col, path: '', message: `invalid YAML: ${error.message.split('\n')[0]}` };
-    });
-    return { problems, locate };
+    return { problems: doc.errors.map((error) => atOffset(syntaxProblem(doc, error, (offset) => position(offset).line))), locate };
   }
-  keepOctalModes(doc);
-  const data: unknown = doc.toJS();
+  const octalProblems = readOctalFields(doc, (path) => fieldsAt(specSchema, path));
+  const { data, problem } = documentData(doc);
+  if (problem) return { problems: [atOffset(problem)], locate };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : JSON.stringify(data);
+    const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : describeValue(data);
     return { problems: [{ file, line: 1, column: 1, path: '', message: `expected a mapping with version, name and the other fields, got ${got}` }], locate };
   }
 
   const result = specSchema.safeParse(data);
+  // An octal field already reported keeps its text, which the schema would report again, less clearly.
+  const reported = new Set(octalProblems.map((problem) => formatPath(problem.path)));
   const unlocated = result.success
     ? checkRules(result.data)
-    : result.error.issues.flatMap((issue) =>
-        formatIssue(issue, (path) => valueAt(data, path), (path) => fieldsAt(specSchema, path)),
-      );
-  const problems = unlocated.map(locate).sort((a, b) => a.line - b.line || a.column - b.column);
+    : result.error.issues
+        .flatMap((issue) => formatIssue(issue, (path) => valueAt(data, path), (path) => fieldsAt(specSchema, path)))
+        .filter((problem) => !reported.has(formatPath(problem.path)));
+  const problems = [...octalProblems.map(atOffset), ...unlocated.map(locate)].sort((a, b) => a.line - b.line || a.column - b.column);
   return problems.length === 0 && result.success ? { spec: result.data, problems, locate } : { problems, locate };
 }

@@ -16,7 +16,7 @@ export const command = z
 
 export const env = z
   .record(
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name: letters, digits and "_", not starting with a digit'),
     z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }),
   )
   .describe('Environment variables added to the defaults (PATH, HOME, TERM).')

@@ -20,8 +20,10 @@ export interface UnlocatedProblem {
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const part of path) {
+    // A key is as long as the user made it; a path line should still fit on a screen.
+    const key = String(part).length > 80 ? `${String(part).slice(0, 77)}…` : String(part);
     if (typeof part === 'number') text += `[${part}]`;
-    else text += text === '' ? String(part) : `.${String(part)}`;
+    else text += text === '' ? key : `.${key}`;
   }
   return text;
 }
