@@ -62,3 +62,63 @@ for (const { name, yaml, messages } of cases) {
     t.is(loaded.spec === undefined, rendered.length > 0);
   });
 }
+
+/** What cannot be a spec is refused by what it is, before much of it is read. */
+const unreadable: { name: string; path: (dir: string) => Promise<string>; message: string }[] = [
+  {
+    name: 'a UTF-16 file (with a byte order mark) is named as such',
+    path: async (dir) => writeBytes(dir, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('version: 1\nname: x\n', 'utf16le')])),
+    message: 'the file is UTF-16; save it as UTF-8',
+  },
+  {
+    name: 'a UTF-16 file without a byte order mark is named as such',
+    path: async (dir) => writeBytes(dir, Buffer.from('version: 1\nname: x\n', 'utf16le')),
+    message: 'the file is UTF-16; save it as UTF-8',
+  },
+  {
+    name: 'a Latin-1 file is not shown as noise',
+    path: async (dir) => writeBytes(dir, Buffer.from('version: 1\nname: caf\xe9\n', 'latin1')),
+    message: 'the file is not UTF-8 text; save it as UTF-8',
+  },
+  {
+    name: 'a file over 1 MiB is refused',
+    path: async (dir) => writeBytes(dir, Buffer.from(`version: 1\nname: x\n#${'x'.repeat(1024 * 1024)}\n`)),
+    message: 'the file is larger than 1 MiB; a spec is a few KiB of YAML: is this the right file?',
+  },
+  {
+    name: 'a character device (/dev/zero) is refused, not read without end',
+    path: async () => '/dev/zero',
+    message: 'cannot read spec: a character device, not a regular file; give the path of a YAML spec',
+  },
+  {
+    name: 'a folder is refused',
+    path: async (dir) => dir,
+    message: 'cannot read spec: a folder, not a regular file; give the path of a YAML spec',
+  },
+  {
+    name: 'a missing file',
+    path: async (dir) => join(dir, 'nope.yml'),
+    message: 'cannot read spec: no such file',
+  },
+];
+
+async function writeBytes(dir: string, bytes: Buffer): Promise<string> {
+  await writeFile(join(dir, 'spec.yml'), bytes);
+  return join(dir, 'spec.yml');
+}
+
+for (const { name, path, message } of unreadable) {
+  test(`spec file reading: ${name}`, async (t) => {
+    const file = await path(await mkdtemp(join(tmpdir(), 'imago-read-')));
+    const loaded = await loadSpec(file);
+    t.deepEqual(loaded.problems.map(renderProblem), [`${file}: ${message}`]);
+    t.is(loaded.spec, undefined);
+  });
+}
+
+test('spec file reading: a spec of exactly 1 MiB is still read', async (t) => {
+  const head = 'version: 1\nname: x\n#';
+  const file = await writeBytes(await mkdtemp(join(tmpdir(), 'imago-read-')), Buffer.from(`${head}${'x'.repeat(1024 * 1024 - head.length - 1)}\n`));
+  const loaded = await loadSpec(file);
+  t.deepEqual(loaded.problems.map(renderProblem), []);
+});

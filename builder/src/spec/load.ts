@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { privateKeyWarnings } from './key-files.ts';
 import { parseSpec } from './parse.ts';
+import { readSpecFile } from './read-spec-file.ts';
 import { referencedFileProblems } from './referenced-files.ts';
 import type { Spec } from './schema.ts';
 import type { SpecProblem, UnlocatedProblem } from './problem.ts';
@@ -29,14 +30,12 @@ export interface LoadedSpec {
 /** Loads and validates a spec file; never throws for a bad spec, only returns problems. */
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const dir = dirname(resolve(file));
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    const problem = { file, line: 0, column: 0, path: '', message: `cannot read spec: ${reason}` };
+  const read = await readSpecFile(file);
+  if (read.problem !== undefined) {
+    const problem = { file, line: 0, column: 0, path: '', message: read.problem };
     return { file, dir, text: '', problems: [problem], warnings: [], locate: () => problem };
   }
+  const { text } = read;
   const { spec, problems, locate } = parseSpec(text, file);
   if (!spec) return { file, dir, text, problems, warnings: [], locate };
   const located = (await referencedFileProblems(spec, dir)).map(locate);
