@@ -9,7 +9,7 @@ export const fileSchema = z
     source: z.string().min(1).optional().describe('A host file whose bytes become this file, relative to the spec.'),
     directory: z.boolean().optional().describe('true: create a directory.'),
     symlink: z.string().min(1).optional().describe('Create a symbolic link pointing at this target.'),
-    mode: mode.optional().describe('Permission bits in octal, e.g. "0755". Default 0644 (files), 0755 (directories).'),
+    mode: mode.optional().describe('Permission bits in octal, as in chmod: 755, 0755 and "0755" are the same; at most 7777. Default 0644 (files), 0755 (directories).'),
     owner: owner.optional().describe('Owner as "user", "user:group" or "uid:gid". Default root:root.'),
   })
   .describe('One file, directory or symlink added to the root filesystem.');

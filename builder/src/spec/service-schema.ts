@@ -82,7 +82,7 @@ export const serviceSchema = z
     workdir: absolutePath.optional().describe('Working directory. Default /.'),
     user: owner.optional().describe('Run as this user (and group): "user", "user:group" or "uid:gid". Default root. Supplementary groups come from /etc/group.'),
     group: z.string().regex(/^[a-z_][a-z0-9_-]*$|^\d+$/, 'expected a group name or gid').optional().describe("Run with this primary group instead of the user's."),
-    umask: mode.optional().describe(`File creation mask in octal. Default ${d.umask.toString(8).padStart(4, '0')}.`),
+    umask: mode.optional().describe(`File creation mask in octal, as in chmod: 027, 0027 and "0027" are the same; at most 0777. Default ${d.umask.toString(8).padStart(4, '0')}.`),
     depends_on: dependsOn.optional(),
     ready: readySchema.optional(),
     health: healthSchema.optional(),
