@@ -30,6 +30,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
   if (Array.isArray(value)) return 'a list';
+  if (ArrayBuffer.isView(value)) return 'binary data (a !!binary value)';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return quoteShort(value);
   return String(value);

@@ -6,7 +6,7 @@
  *
  *   const result = documentData(doc);  // { data } or { problem }
  */
-import { isAlias, isCollection, isPair, visit, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, visit, type Alias, type Document, type Node, type Pair } from 'yaml';
 import { pathOf } from './yaml-path.ts';
 
 /** Copies of anchored values a spec may expand to; yaml counts each alias by the aliases within its anchor. */
@@ -19,7 +19,7 @@ export interface OffsetProblem {
   message: string;
 }
 
-type Ancestors = readonly (Document | Node | import('yaml').Pair)[];
+type Ancestors = readonly (Document | Node | Pair)[];
 
 /** The first alias (in document order) that `accept` picks, with its path. */
 function findAlias(doc: Document, accept: (alias: Alias) => boolean): { alias: Alias; path: (string | number)[] } | undefined {
