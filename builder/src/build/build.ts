@@ -16,7 +16,9 @@ import { renderWarning } from '../spec/problem.ts';
 import type { Spec } from '../spec/schema.ts';
 import { archProgress } from './arch-progress.ts';
 import { buildImage, type BuiltImage } from './build-image.ts';
+import { checkTools } from './check-tools.ts';
 import { buildOptions, type BuildOptions } from './options.ts';
+import { requiredTools } from './required-tools.ts';
 import { serialGate } from './serial-gate.ts';
 
 /** Loads a spec and throws SpecError with every problem when it is invalid. */
@@ -48,6 +50,8 @@ export async function build(file: string, options: BuildOptions): Promise<BuiltI
     const format: OutputFormat = formats[name];
     for (const target of targets) await step(`make the ${name} image for ${target.name}`, async () => format.check?.(target));
   }
+  // Every program the build will run is looked up now, so a missing one is one message, not an ENOENT after the downloads.
+  await checkTools(requiredTools(loaded.spec, targets, options));
   if (targets.length === 1) return [await buildImage(loaded, targets[0]!, options)];
 
   const compile = serialGate();

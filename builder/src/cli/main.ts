@@ -3,6 +3,7 @@
  * The `imago` command. The only place that prints results and sets the exit
  * code: commands throw, and this file turns errors into messages.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compressions } from '../archive/compress.ts';
 import { ImagoError, SpecError } from '../errors.ts';
@@ -36,7 +37,11 @@ const exitCodes: Record<string, number> = { E_SPEC: 2, E_USAGE: 2, E_QEMU_OPTION
 /** The subcommand being run, so a usage error can point at its --help. */
 let running = '';
 
+/** The version users see is package.json's, so a release is numbered in one place. */
+const packageVersion: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
+
 const program = new Command('imago')
+  .version(packageVersion, '-V, --version', 'print the version of imago')
   .description('Build immutable, all-in-memory Linux images from a YAML spec, and boot them in QEMU.')
   .showHelpAfterError('(see imago --help)')
   .configureHelp({ sortSubcommands: false })
@@ -118,9 +123,12 @@ try {
 
 /** Prints an error the way a user can act on it and returns the exit code. */
 function report(error: unknown): number {
-  // Commander printed it already; help it was asked for (or shown for a bare
-  // `imago`) keeps commander's code.
-  if (error instanceof CommanderError) return error.code.startsWith('commander.help') ? error.exitCode : 2;
+  // Commander printed it already. Help or the version asked for is a success;
+  // help shown for a bare `imago` is a usage error like any other.
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.version' || error.code.startsWith('commander.help')) return error.exitCode === 0 ? 0 : 2;
+    return 2;
+  }
   if (error instanceof SpecError) {
     process.stderr.write(`${error.message}\n${error.problems.length} problem(s); nothing was written.\n`);
     return 2;

@@ -33,7 +33,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    const reason = readFailure(error as NodeJS.ErrnoException);
     const problem = { file, line: 0, column: 0, path: '', message: `cannot read spec: ${reason}` };
     return { file, dir, text: '', problems: [problem], warnings: [], locate: () => problem };
   }
@@ -44,4 +44,12 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   const readSource = (source: string) => readFile(resolve(dir, source), 'utf8').catch(() => undefined);
   const warnings = (await privateKeyWarnings(spec, readSource)).map(locate);
   return { spec, file, dir, text, problems, warnings, locate };
+}
+
+/** Why a spec file could not be read, in words, with what to give instead of a folder. */
+function readFailure(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'no such file';
+  if (error.code === 'EISDIR') return 'is a folder; give the YAML spec file itself, e.g. images/minimal.yml';
+  if (error.code === 'EACCES') return 'permission denied';
+  return error.message;
 }
