@@ -92,6 +92,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     quickjs: { sourcePackage: 'quickjs', version: quickjs.version },
     init: digest(init.binary),
     packages: userland.packages,
+    ...(options.skipSuites.length > 0 ? { skippedSuites: [...options.skipSuites] } : {}),
     ...(containers.manifest.length > 0 ? { containers: containers.manifest } : {}),
     ...(spec.qemu?.memory ? { qemu: { memoryMiB: Math.ceil(spec.qemu.memory / 2 ** 20) } } : {}),
     compression: options.compression,

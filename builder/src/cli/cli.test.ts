@@ -211,3 +211,11 @@ test('build with no host programs on PATH lists every missing one with its packa
   t.false(existsSync(cache), 'nothing was downloaded into the cache');
   t.false(existsSync(join(dir, 'out')), 'nothing was written');
 });
+
+test('build --skip-suite takes only a suite a build can do without', (t) => {
+  assertUsageError(t, imago('build', '--skip-suite', 'bookworm', 'images/minimal.yml'), /--skip-suite <suite>' argument 'bookworm' is invalid\. expected one of bookworm-updates, bookworm-security, got "bookworm"/, 'build');
+});
+
+test('build and run --help document --skip-suite', (t) => {
+  for (const command of ['build', 'run']) t.regex(imago(command, '--help').stdout, /--skip-suite <suite>\s+.*leave a Debian suite out/, command);
+});
