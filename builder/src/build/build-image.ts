@@ -17,6 +17,7 @@ import { buildInit } from '../init-binary/build-init.ts';
 import { fetchQuickjsSource } from '../init-binary/quickjs-source.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
+import { commandPathProblems } from './command-paths.ts';
 import { imageKernel } from './image-kernel.ts';
 import { imagePackages, imageUserland } from './image-userland.ts';
 import { digest, renderManifest, type Manifest } from './manifest.ts';
@@ -73,7 +74,10 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
-  const { tree, problems } = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update });
+  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update });
+  const { tree } = planned;
+  // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
+  const problems = [...planned.problems, ...commandPathProblems(spec, tree)];
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
   const initrd = await compress(writeCpio(tree, { mtime: options.sourceDateEpoch }), options.compression);
   progress.done(`${tree.size} entries, ${(initrd.length / 1e6).toFixed(2)} MB ${options.compression}`);
@@ -92,6 +96,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     quickjs: { sourcePackage: 'quickjs', version: quickjs.version },
     init: digest(init.binary),
     packages: userland.packages,
+    ...(options.skipSuites.length > 0 ? { skippedSuites: [...options.skipSuites] } : {}),
     ...(containers.manifest.length > 0 ? { containers: containers.manifest } : {}),
     ...(spec.qemu?.memory ? { qemu: { memoryMiB: Math.ceil(spec.qemu.memory / 2 ** 20) } } : {}),
     compression: options.compression,

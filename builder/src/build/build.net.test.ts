@@ -11,6 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import { readCpio } from '../archive/cpio-read.ts';
 import { SpecError } from '../errors.ts';
 import { run } from '../io/exec.ts';
+import { cacheRoot } from '../io/cache.ts';
+import { silentProgress } from '../progress.ts';
 import { build } from './build.ts';
 import { buildOptions } from './options.ts';
 
@@ -57,4 +59,26 @@ test('an invalid spec is refused before anything is written', async (t) => {
   const error = await t.throwsAsync(build(spec, buildOptions({ outDir })), { instanceOf: SpecError });
   t.is(error?.message, `${spec}:6:14: services[0].restart: expected one of always|on-failure|never, got "sometimes"`);
   t.deepEqual(await readdir(dir), ['bad.yml'], 'no output folder was created');
+});
+
+test('a build with a skipped suite warns, leaves it out of apt\'s sources and records it in the manifest', async (t) => {
+  const outDir = await mkdtemp(join(tmpdir(), 'imago-skip-'));
+  const warnings: string[] = [];
+  const progress = { ...silentProgress, warn: (text: string) => warnings.push(text) };
+  await build('images/minimal.yml', buildOptions({ outDir, arch: ['x86_64'], skipSuites: ['bookworm-security'], progress }));
+  const manifest = JSON.parse(await readFile(join(outDir, 'x86_64', 'manifest.json'), 'utf8'));
+  t.deepEqual(manifest.skippedSuites, ['bookworm-security']);
+  t.true(warnings.some((text) => /^WARNING: building WITHOUT the Debian suite bookworm-security \(--skip-suite\)/.test(text)), warnings.join('\n'));
+  const sources = await readFile(join(cacheRoot(), 'apt', 'bookworm-amd64-without-bookworm-security', 'etc', 'sources.list'), 'utf8');
+  t.regex(sources, / bookworm main/);
+  t.notRegex(sources, /bookworm-security/);
+});
+
+test('a service whose program is not in the image fails the build at its command, before anything is written', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-getty-'));
+  const spec = join(dir, 'getty.yml');
+  await writeFile(spec, 'version: 1\nname: getty\nservices:\n  - name: tty\n    command: [/sbin/getty, "115200", ttyS0]\n');
+  const error = await t.throwsAsync(build(spec, buildOptions({ outDir: join(dir, 'out'), arch: ['x86_64'] })), { instanceOf: SpecError });
+  t.is(error?.message, `${spec}:5:15: services[0].command[0]: service "tty": "/sbin/getty" is not in the image; the image has getty at /bin/getty`);
+  t.deepEqual(await readdir(dir), ['getty.yml'], 'no output folder was created');
 });

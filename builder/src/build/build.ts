@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { getTarget, targetNames } from '../../../targets/index.ts';
 import type { Target } from '../../../targets/types.ts';
+import { withSkippedSuites } from '../debian/suite-selection.ts';
 import { SpecError, step } from '../errors.ts';
 import { formats, type OutputFormat } from '../formats/registry.ts';
 import { archProblems } from '../spec/arch-rules.ts';
@@ -16,7 +17,10 @@ import { renderWarning } from '../spec/problem.ts';
 import type { Spec } from '../spec/schema.ts';
 import { archProgress } from './arch-progress.ts';
 import { buildImage, type BuiltImage } from './build-image.ts';
+import { checkTools } from './check-tools.ts';
 import { buildOptions, type BuildOptions } from './options.ts';
+import { requiredTools } from './required-tools.ts';
+import { skippedSuiteWarning } from './skipped-suites.ts';
 import { serialGate } from './serial-gate.ts';
 
 /** Loads a spec and throws SpecError with every problem when it is invalid. */
@@ -35,8 +39,16 @@ export function selectTargets(spec: Spec, arch: readonly string[] | undefined): 
   return [...new Set(names)].map(getTarget);
 }
 
-/** Builds every selected architecture into `<outDir>/<arch>/`; results in target order. */
+/**
+ * Builds every selected architecture into `<outDir>/<arch>/`; results in
+ * target order. Suites in `options.skipSuites` are left out of every apt
+ * state the build opens, with a warning.
+ */
 export async function build(file: string, options: BuildOptions): Promise<BuiltImage[]> {
+  return withSkippedSuites(options.skipSuites, () => buildAll(file, options));
+}
+
+async function buildAll(file: string, options: BuildOptions): Promise<BuiltImage[]> {
   const loaded = await loadValidSpec(file);
   for (const warning of loaded.warnings) options.progress.warn?.(renderWarning(warning));
   const targets = selectTargets(loaded.spec, options.arch);
@@ -48,6 +60,9 @@ export async function build(file: string, options: BuildOptions): Promise<BuiltI
     const format: OutputFormat = formats[name];
     for (const target of targets) await step(`make the ${name} image for ${target.name}`, async () => format.check?.(target));
   }
+  // Every program the build will run is looked up now, so a missing one is one message, not an ENOENT after the downloads.
+  await checkTools(requiredTools(loaded.spec, targets, options));
+  for (const suite of options.skipSuites) options.progress.warn?.(skippedSuiteWarning(suite));
   if (targets.length === 1) return [await buildImage(loaded, targets[0]!, options)];
 
   const compile = serialGate();

@@ -30,6 +30,8 @@ export interface Manifest {
   quickjs: { sourcePackage: string; version: string };
   init: FileDigest;
   packages: { name: string; version: string; architecture: string; sha256: string }[];
+  /** Debian suites the build left out (`--skip-suite`): the packages lack whatever those suites would have updated. */
+  skippedSuites?: string[];
   /** Container images stored in the image (see builder/src/containers/). */
   containers?: ContainerManifestEntry[];
   /** How QEMU should boot the image, from the spec's `qemu:` (guest RAM for `imago run` and the tests). */

@@ -18,6 +18,13 @@ export interface BuildOptions {
   readonly progress: Progress;
   /** Extra output formats (see formats/registry.ts); the initrd format is always written. */
   readonly formats: readonly FormatName[];
+  /** The image is booted right after the build (`imago run SPEC`), so QEMU is checked for up front too. */
+  readonly boot: boolean;
+  /**
+   * Debian suites left out of the private apt sources (`--skip-suite`), e.g. a
+   * `bookworm-security` the mirror is syncing; the manifest records them.
+   */
+  readonly skipSuites: readonly string[];
 }
 
 /** Fills in defaults from the environment and freezes the result; a bad SOURCE_DATE_EPOCH is a UsageError. */
@@ -31,5 +38,7 @@ export function buildOptions(given: Partial<BuildOptions> = {}, env: NodeJS.Proc
     compression: given.compression ?? 'gzip',
     progress: given.progress ?? silentProgress,
     formats: given.formats ?? [],
+    boot: given.boot ?? false,
+    skipSuites: Object.freeze([...new Set(given.skipSuites ?? [])].sort()),
   });
 }

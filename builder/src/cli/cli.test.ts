@@ -2,7 +2,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -138,4 +138,84 @@ test('validate reports a missing update key file at its entry in the spec', asyn
   const result = imago('validate', spec);
   t.is(result.code, 2);
   t.is(result.stderr, `${spec}:5:7: update.keys[0]: cannot read key file "keys/release.pub" (relative to ${dir}): no such file; make one with imago keygen\n1 problem(s); nothing was written.\n`);
+});
+
+test('--version prints the version from package.json', async (t) => {
+  const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+  for (const flag of ['--version', '-V']) {
+    const result = imago(flag);
+    t.is(result.code, 0, result.stderr);
+    t.is(result.stdout, `${version}\n`);
+  }
+});
+
+test('validate on a folder names it as a folder, not EISDIR, and exits 2', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const result = imago('validate', dir);
+  t.is(result.code, 2);
+  t.is(result.stderr, `${dir}: cannot read spec: a folder, not a regular file; give the path of a YAML spec\n1 problem(s); nothing was written.\n`);
+  t.false(result.stderr.includes('EISDIR'));
+});
+
+test('build on a folder is the same spec error, exit 2', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const result = imago('build', dir, '-o', join(dir, 'out'));
+  t.is(result.code, 2);
+  t.regex(result.stderr, /cannot read spec: a folder, not a regular file/);
+});
+
+test('an unknown command is a usage error without the whole help', (t) => {
+  assertUsageErrorShort(t, imago('frobnicate'), /unknown command 'frobnicate'/, '(see imago --help)');
+});
+
+test('an unknown option is a usage error without the whole help', (t) => {
+  assertUsageErrorShort(t, imago('build', '--bogus', 'images/minimal.yml'), /unknown option '--bogus'/, '(see imago build --help)');
+});
+
+test('a missing argument is a usage error without the whole help', (t) => {
+  assertUsageErrorShort(t, imago('validate'), /missing required argument 'spec'/, '(see imago validate --help)');
+});
+
+test('a bare imago shows the help and exits 2', (t) => {
+  const result = imago();
+  t.is(result.code, 2);
+  t.regex(result.stderr, /Usage: imago/);
+});
+
+function assertUsageErrorShort(t: import('ava').ExecutionContext, result: ReturnType<typeof imago>, message: RegExp, hint: string) {
+  t.is(result.code, 2, result.stderr);
+  t.regex(result.stderr, message);
+  t.true(result.stderr.includes(hint), result.stderr);
+  t.false(result.stderr.includes('Usage:'), 'the whole help is not reprinted');
+  t.is(result.stdout, '');
+}
+
+test('build with no host programs on PATH lists every missing one with its package, before any download', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-cli-'));
+  const empty = join(dir, 'empty-path');
+  const cache = join(dir, 'cache');
+  await mkdir(empty);
+  // node itself is started by path: the build must find nothing else on PATH.
+  const loader = join(process.cwd(), 'node_modules/tsx/dist/loader.mjs');
+  const result = spawnSync(process.execPath, ['--import', `file://${loader}`, 'builder/src/cli/main.ts', 'build', 'images/minimal.yml', '--arch', 'mips64el', '-o', join(dir, 'out')], {
+    encoding: 'utf8',
+    env: { PATH: empty, IMAGO_CACHE: cache, HOME: dir },
+  });
+  t.is(result.status, 1, result.stderr);
+  t.regex(result.stderr, /^imago: error: missing host programs for this build \(nothing was downloaded or built\):\n/);
+  t.regex(result.stderr, /mips64el-linux-gnuabi64-gcc +\(Debian package gcc-mips64el-linux-gnuabi64\): the init for mips64el\n/);
+  for (const command of ['flock', 'apt-get', 'dpkg-deb', 'dpkg-source', 'gcc', 'mips64el-linux-gnuabi64-ar']) t.regex(result.stderr, new RegExp(`\\n  ${command} +\\(Debian package `), command);
+  t.regex(result.stderr, /install them with: apt-get install util-linux apt dpkg-dev gcc dpkg gcc-mips64el-linux-gnuabi64\n/);
+  t.false(result.stderr.includes('ENOENT'), result.stderr);
+  t.is(result.stderr.match(/imago: error/g)?.length, 1, 'one message');
+  t.false(existsSync(cache), 'nothing was downloaded into the cache');
+  t.false(existsSync(join(dir, 'out')), 'nothing was written');
+});
+
+test('build --skip-suite takes only a suite a build can do without', (t) => {
+  assertUsageError(t, imago('build', '--skip-suite', 'bookworm', 'images/minimal.yml'), /--skip-suite <suite>' argument 'bookworm' is invalid\. expected one of bookworm-updates, bookworm-security, got "bookworm"/, 'build');
+});
+
+test('build and run --help document --skip-suite', (t) => {
+  for (const command of ['build', 'run']) t.regex(imago(command, '--help').stdout, /--skip-suite <suite>\s+.*leave a Debian suite out/, command);
 });

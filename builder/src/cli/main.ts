@@ -3,6 +3,7 @@
  * The `imago` command. The only place that prints results and sets the exit
  * code: commands throw, and this file turns errors into messages.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compressions } from '../archive/compress.ts';
 import { ImagoError, SpecError } from '../errors.ts';
@@ -13,12 +14,21 @@ import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
 import { bundleCommand, keygenCommand, verifyCommand } from './commands/keys.ts';
 import { formatHelp, formatNames } from '../formats/registry.ts';
+import { skippableSuites } from '../debian/suite-selection.ts';
 
 /** Parses `HOST:GUEST` port forwards. */
 function parseForward(value: string, previous: string[] = []): string[] {
   if (!/^\d{1,5}:\d{1,5}$/.test(value)) throw new InvalidArgumentError(`expected HOST:GUEST ports such as 8080:80, got "${value}"`);
   return [...previous, value];
 }
+
+/** Collects `--skip-suite` values, each one of the suites a build can do without. */
+function parseSkipSuite(value: string, previous: string[] = []): string[] {
+  if (!(skippableSuites as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${skippableSuites.join(', ')}, got "${value}"`);
+  return [...previous, value];
+}
+
+const skipSuiteHelp = `leave a Debian suite out of apt's sources (repeatable; ${skippableSuites.join(' or ')}), e.g. while the mirror syncs it; warned about and recorded in manifest.json`;
 
 /** Parses `--memory`: a positive whole number of MiB. */
 function parseMemory(value: string): number {
@@ -36,7 +46,11 @@ const exitCodes: Record<string, number> = { E_SPEC: 2, E_USAGE: 2, E_QEMU_OPTION
 /** The subcommand being run, so a usage error can point at its --help. */
 let running = '';
 
+/** The version users see is package.json's, so a release is numbered in one place. */
+const packageVersion: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
+
 const program = new Command('imago')
+  .version(packageVersion, '-V, --version', 'print the version of imago')
   .description('Build immutable, all-in-memory Linux images from a YAML spec, and boot them in QEMU.')
   .showHelpAfterError('(see imago --help)')
   .configureHelp({ sortSubcommands: false })
@@ -52,6 +66,7 @@ program
   .addOption(new Option('-a, --arch <arch...>', `architectures to build (overrides the spec's arch); all: every one, in parallel`).choices([...targetNames, 'all']))
   .addOption(new Option('--compression <method>', 'initramfs compression').choices(compressions).default('gzip'))
   .addOption(new Option('--format <format...>', 'output formats besides kernel+initrd (see below)').choices(formatNames))
+  .option('--skip-suite <suite>', skipSuiteHelp, parseSkipSuite)
   .addHelpText('after', `\nFormats:\n${formatHelp()}\n`)
   .addHelpText('after', '\nSOURCE_DATE_EPOCH sets the timestamp of every file (default 0). Downloads and compiled\nparts are cached in $XDG_CACHE_HOME/imago (or $IMAGO_CACHE).')
   .action(buildCommand);
@@ -99,6 +114,7 @@ program
   .option('-f, --forward <host:guest>', 'forward a host TCP port to the guest (repeatable)', parseForward)
   .option('-m, --memory <MiB>', 'guest memory in MiB', parseMemory)
   .option('--append <args>', 'extra kernel command line for this boot (e.g. imago.debug)')
+  .option('--skip-suite <suite>', `when building a spec: ${skipSuiteHelp}`, parseSkipSuite)
   .option('--disk', 'boot the flashable disk.img under UEFI (a spec is built with --format raw), as a device would')
   .action(runCommand);
 
@@ -118,9 +134,12 @@ try {
 
 /** Prints an error the way a user can act on it and returns the exit code. */
 function report(error: unknown): number {
-  // Commander printed it already; help it was asked for (or shown for a bare
-  // `imago`) keeps commander's code.
-  if (error instanceof CommanderError) return error.code.startsWith('commander.help') ? error.exitCode : 2;
+  // Commander printed it already. Help or the version asked for is a success;
+  // help shown for a bare `imago` is a usage error like any other.
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.version' || error.code.startsWith('commander.help')) return error.exitCode === 0 ? 0 : 2;
+    return 2;
+  }
   if (error instanceof SpecError) {
     process.stderr.write(`${error.message}\n${error.problems.length} problem(s); nothing was written.\n`);
     return 2;

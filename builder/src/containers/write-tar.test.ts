@@ -92,3 +92,67 @@ test('hard links that name each other in a loop are refused', async (t) => {
   tree.add({ path: '/b', kind: 'hardlink', mode: 0o644, target: '/a' });
   await t.throwsAsync(writeTar(tree.entries(), 0), { message: /hard links a, b name each other in a loop/ });
 });
+
+/** Extracts `archive` into a new folder with GNU tar; throws with tar's message when tar refuses it. */
+function gnuTarExtract(archive: string, root: string): void {
+  execFileSync('mkdir', ['-p', root]);
+  execFileSync('tar', ['-xf', archive, '--no-same-owner', '-C', root], { stdio: 'pipe' });
+}
+
+test('GNU tar refuses a layer with a hard link before its target, so the read-back test can fail', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-write-tar-'));
+  try {
+    // Written in plain sorted order, as the writer did before it held links back.
+    const { pack } = await import('tar-stream');
+    const archive = pack();
+    const chunks: Buffer[] = [];
+    archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+    const ended = new Promise<void>((resolve) => archive.on('end', () => resolve()));
+    archive.entry({ name: 'etc/app-link', type: 'link', linkname: 'etc/app.conf', mode: 0o644 });
+    archive.entry({ name: 'etc/app.conf', type: 'file', mode: 0o644 }, 'x=1\n');
+    archive.finalize();
+    await ended;
+    await writeFile(join(dir, 'bad.tar'), Buffer.concat(chunks));
+    const error = t.throws(() => gnuTarExtract(join(dir, 'bad.tar'), join(dir, 'root')));
+    t.regex(String((error as { stderr?: Buffer }).stderr), /etc\/app-link: Cannot hard link to .etc\/app\.conf.: No such file or directory/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('every layer of a stored container archive extracts with GNU tar, hard links sharing their target', async (t) => {
+  const { planContainerTree } = await import('./container-tree.ts');
+  const { assembleImage, writeOciArchive } = await import('./oci-image.ts');
+  const { ociPlatform } = await import('./oci-platform.ts');
+  // As unpackDeb leaves perl-base: the interpreter under two names, plus links whose names sort before their files.
+  const packageEntries = [
+    { path: 'usr/bin/perl5.36.0', kind: 'file' as const, mode: 0o755, uid: 0, gid: 0, data: bytes('ELF perl') },
+    { path: 'usr/bin/perl', kind: 'hardlink' as const, mode: 0o755, uid: 0, gid: 0, target: 'usr/bin/perl5.36.0' },
+    { path: 'usr/lib/x86_64-linux-gnu/perl-base/auto/a.so', kind: 'file' as const, mode: 0o644, uid: 0, gid: 0, data: bytes('so') },
+    { path: 'usr/lib/x86_64-linux-gnu/perl-base/a-link.so', kind: 'hardlink' as const, mode: 0o644, uid: 0, gid: 0, target: 'usr/lib/x86_64-linux-gnu/perl-base/auto/a.so' },
+  ];
+  const { tree, problems } = planContainerTree({ name: 'perl', packages: ['perl-base'] }, 0, packageEntries, new Map());
+  t.deepEqual(problems, []);
+  const image = assembleImage(ociPlatform('amd64'), { Env: [], WorkingDir: '/' }, [await writeTar(tree.entries(), 0)], 0);
+  const dir = await mkdtemp(join(tmpdir(), 'imago-write-tar-'));
+  try {
+    await writeFile(join(dir, 'image.tar'), await writeOciArchive(image, 'imago/perl:latest', 0));
+    gnuTarExtract(join(dir, 'image.tar'), join(dir, 'oci'));
+    const index = JSON.parse(await readFile(join(dir, 'oci', 'index.json'), 'utf8'));
+    const blobPath = (digest: string) => join(dir, 'oci', 'blobs', 'sha256', digest.slice('sha256:'.length));
+    const manifest = JSON.parse(await readFile(blobPath(index.manifests[0].digest), 'utf8'));
+    t.is(manifest.layers.length, 1);
+    for (const [i, layer] of manifest.layers.entries()) {
+      const root = join(dir, `layer-${i}`);
+      t.notThrows(() => gnuTarExtract(blobPath(layer.digest), root), `layer ${i}`);
+      const [perl, versioned, so, soLink] = await Promise.all(
+        ['usr/bin/perl', 'usr/bin/perl5.36.0', 'usr/lib/x86_64-linux-gnu/perl-base/auto/a.so', 'usr/lib/x86_64-linux-gnu/perl-base/a-link.so'].map((path) => stat(join(root, path))),
+      );
+      t.is(perl!.ino, versioned!.ino);
+      t.is(soLink!.ino, so!.ino);
+      t.is(await readFile(join(root, 'usr/bin/perl'), 'utf8'), 'ELF perl');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

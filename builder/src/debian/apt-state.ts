@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import { cacheRoot, sha256 } from '../io/cache.ts';
 import { CommandError, run, type RunResult } from '../io/exec.ts';
 import type { Progress } from '../progress.ts';
+import { classifyAptUpdate, type AptUpdateVerdict } from './apt-update-output.ts';
+import { aptRetryDelays, retryAptUpdate } from './apt-update-retry.ts';
+import { skippableSuites } from './suite-selection.ts';
 
 /** An opened private apt state. */
 export interface AptState {
@@ -69,25 +72,45 @@ export async function openAptState(options: AptStateOptions, progress: Progress)
  */
 export async function updateAptState(state: AptState, progress: Progress): Promise<void> {
   progress.step(`update package lists (${state.name})`);
-  try {
-    const result = await aptGet(state, ['update'], (line) => progress.detail(line));
-    // apt-get update exits 0 even when a list failed to download; it says so with W:/E: lines.
-    const failure = result.stderr.split('\n').find((line) => /^(E:|W: (Failed|Some index))/.test(line));
-    if (failure) throw new Error(failure);
-  } catch (error) {
-    // apt's first E: line (e.g. "Failed to fetch <url> File has unexpected size") is the useful part.
-    const text = error instanceof CommandError ? error.stderr : String(error);
-    const reason = text.split('\n').find((line) => line.startsWith('E:'))?.slice(3).trim();
-    throw new Error(
-      `failed to update the package lists of apt state ${state.name} (${state.root})${reason ? `: ${reason}` : ''}. ` +
-        'check the host can run apt-get update against the same mirror',
-      { cause: error },
-    );
-  }
+  const { verdict, attempts } = await retryAptUpdate(
+    () => updateOnce(state, progress),
+    aptRetryDelays(process.env),
+    undefined,
+    (sync, delayMs) => progress.warn?.(`${state.name}: the mirror's ${sync.suites.join(', ') || 'index'} looks mid-sync (${sync.reason}); trying again in ${delayMs / 1000} s`),
+  );
+  if (verdict.kind !== 'ok') throw new Error(updateFailureMessage(state, verdict, attempts));
   const sources = await readFile(join(state.root, 'etc/sources.list'), 'utf8');
   state.updatedAt = Date.now();
   await writeIfChanged(join(state.root, 'updated.json'), JSON.stringify({ at: state.updatedAt, sources: sha256(sources) }));
   progress.done();
+}
+
+/** One `apt-get update`, judged by what it printed. */
+async function updateOnce(state: AptState, progress: Progress): Promise<AptUpdateVerdict> {
+  try {
+    const result = await aptGet(state, ['update'], (line) => progress.detail(line));
+    return classifyAptUpdate(result.stderr);
+  } catch (error) {
+    if (error instanceof CommandError) return classifyAptUpdate(error.stderr, false);
+    throw error;
+  }
+}
+
+/**
+ * Why the lists could not be updated. A suite the mirror kept syncing is
+ * named with the architecture and, when the build can do without it, the
+ * --skip-suite that drops it.
+ */
+export function updateFailureMessage(state: Pick<AptState, 'name' | 'root' | 'arch'>, verdict: AptUpdateVerdict & { kind: 'mirror-sync' | 'failed' }, attempts: number): string {
+  const prefix = `failed to update the package lists of apt state ${state.name} (${state.root})`;
+  if (verdict.kind === 'failed') return `${prefix}: ${verdict.reason}. check the host can run apt-get update against the same mirror`;
+  const suites = verdict.suites.length > 0 ? verdict.suites : ['(unknown suite)'];
+  const skippable = suites.filter((suite) => (skippableSuites as readonly string[]).includes(suite));
+  const advice =
+    skippable.length === suites.length
+      ? `try again later, or build without it: ${skippable.map((suite) => `--skip-suite ${suite}`).join(' ')} (the image then lacks its updates, and its manifest says so)`
+      : 'try again later';
+  return `${prefix}: the mirror's ${suites.join(', ')} index for ${state.arch} is still mid-sync after ${attempts} ${attempts === 1 ? 'try' : 'tries'} (${verdict.reason}). ${advice}`;
 }
 
 /**

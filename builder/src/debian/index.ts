@@ -5,8 +5,11 @@
  */
 export { type AptSource, debianOnly, isDebianSuite, parseDeb822Sources, parseOneLineSources, readHostSources } from './host-sources.ts';
 export { derivePrivateSources, type PrivateSource, type PrivateSourcesOptions, renderSources } from './private-sources.ts';
-export { aptCache, aptGet, type AptState, type AptStateOptions, openAptState, renderAptConf, updateAptState } from './apt-state.ts';
-export { binaryRelease, openBinaryState, openSourceState } from './open-state.ts';
+export { aptCache, aptGet, type AptState, type AptStateOptions, openAptState, renderAptConf, updateAptState, updateFailureMessage } from './apt-state.ts';
+export { binaryRelease, binaryStateName, openBinaryState, openSourceState } from './open-state.ts';
+export { type AptUpdateVerdict, classifyAptUpdate, suiteOf } from './apt-update-output.ts';
+export { aptRetryDelays, retryAptUpdate } from './apt-update-retry.ts';
+export { skippableSuites, skippedSuites, withSkippedSuites } from './suite-selection.ts';
 export { checkPackagesExist, parseDebFilename, parsePrintUris, type PlannedDownload, type ResolvedPackage, resolvePackages, showPackage } from './resolve.ts';
 export { debCacheDir, type DownloadedPackage, downloadPackages, fetchPackages, fileSha256 } from './download.ts';
 export { type DebControl, readControl, type TarHeader, toEntry, unpackDeb } from './deb.ts';

@@ -9,6 +9,7 @@ import type { Progress } from '../progress.ts';
 import { openAptState, type AptState } from './apt-state.ts';
 import { readHostSources } from './host-sources.ts';
 import { derivePrivateSources, renderSources } from './private-sources.ts';
+import { skippedSuites } from './suite-selection.ts';
 
 /** The Debian release whose binary packages go into images. */
 export const binaryRelease = 'bookworm';
@@ -16,10 +17,18 @@ export const binaryRelease = 'bookworm';
 /**
  * Opens (creating or refreshing as needed) the state `bookworm-<arch>` with `deb`
  * entries for Debian 12, its updates and security suites, for one architecture.
+ * Suites the running build skips (suite-selection.ts) are left out, in a state
+ * of its own (`bookworm-<arch>-without-<suite>`), so the full one's lists stay fresh.
  */
 export async function openBinaryState(arch: string, progress: Progress): Promise<AptState> {
-  const sources = derivePrivateSources(await readHostSources(), { arch, release: binaryRelease });
-  return openAptState({ name: `${binaryRelease}-${arch}`, arch, sources: renderSources(sources) }, progress);
+  const skipSuites = skippedSuites();
+  const sources = derivePrivateSources(await readHostSources(), { arch, release: binaryRelease, skipSuites });
+  return openAptState({ name: binaryStateName(arch, skipSuites), arch, sources: renderSources(sources) }, progress);
+}
+
+/** `bookworm-armhf`, or `bookworm-armhf-without-bookworm-security` for a build that skips that suite. */
+export function binaryStateName(arch: string, skipSuites: readonly string[] = []): string {
+  return [`${binaryRelease}-${arch}`, ...[...skipSuites].sort().map((suite) => `without-${suite.replace(/\//g, '_')}`)].join('-');
 }
 
 /**

@@ -47,3 +47,8 @@ test('a host without a bookworm entry is an error that says what to do', (t) => 
   const error = t.throws(() => derivePrivateSources([], { arch: 'amd64' }));
   t.regex(error!.message, /no "deb" entry for Debian bookworm/);
 });
+
+test('skipped suites are left out of the binary entries', (t) => {
+  const suites = derivePrivateSources(host, { arch: 'armhf', skipSuites: ['bookworm-security'] }).map((source) => source.suite);
+  t.deepEqual(suites, ['bookworm', 'bookworm-updates']);
+});

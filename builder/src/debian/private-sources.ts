@@ -15,6 +15,8 @@ export interface PrivateSourcesOptions {
   binary?: boolean;
   /** Also add `deb-src` for this release (e.g. `trixie`), from the host's main mirror, component `main`. */
   sourceRelease?: string;
+  /** Suites to leave out (`--skip-suite`), e.g. `bookworm-security` while the mirror syncs it. */
+  skipSuites?: readonly string[];
 }
 
 /** One line of the private sources.list. */
@@ -34,7 +36,8 @@ export interface PrivateSource {
  */
 export function derivePrivateSources(host: AptSource[], options: PrivateSourcesOptions): PrivateSource[] {
   const release = options.release ?? 'bookworm';
-  const wanted = [release, `${release}-updates`, `${release}-security`, `${release}/updates`];
+  const skipped = new Set(options.skipSuites ?? []);
+  const wanted = [release, `${release}-updates`, `${release}-security`, `${release}/updates`].filter((suite) => !skipped.has(suite));
   const main = host.find((entry) => entry.types.includes('deb') && entry.suites.includes(release));
   if (!main || main.uris.length === 0) {
     throw new Error(

@@ -9,11 +9,12 @@ export interface BuildFlags {
   arch?: string[];
   compression: Compression;
   format?: FormatName[];
+  skipSuite?: string[];
 }
 
 /** `imago build SPEC`: builds every architecture and prints where each image went. */
 export async function buildCommand(spec: string, flags: BuildFlags): Promise<void> {
-  const options = buildOptions({ outDir: flags.out, arch: flags.arch, compression: flags.compression, formats: (flags.format ?? []).filter((f) => f !== 'initrd'), progress: terminalProgress() });
+  const options = buildOptions({ outDir: flags.out, arch: flags.arch, compression: flags.compression, formats: (flags.format ?? []).filter((f) => f !== 'initrd'), skipSuites: flags.skipSuite, progress: terminalProgress() });
   const started = Date.now();
   const images = await build(spec, options);
   for (const { dir, manifest } of images) {

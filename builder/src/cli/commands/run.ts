@@ -13,6 +13,7 @@ export interface RunFlags {
   memory?: number;
   append?: string;
   disk?: boolean;
+  skipSuite?: string[];
 }
 
 /**
@@ -28,7 +29,7 @@ export async function runCommand(image: string, flags: RunFlags): Promise<void> 
   const disk = flags.disk || diskGiven;
   let dir = diskGiven ? dirname(image) : image;
   if (isFile && !diskGiven) {
-    const options = buildOptions({ outDir: flags.out, arch: flags.arch ? [flags.arch] : undefined, formats: disk ? ['raw'] : undefined, progress: terminalProgress() });
+    const options = buildOptions({ outDir: flags.out, arch: flags.arch ? [flags.arch] : undefined, formats: disk ? ['raw'] : undefined, boot: true, skipSuites: flags.skipSuite, progress: terminalProgress() });
     const [first] = await build(image, options);
     dir = first!.dir;
   } else if (!(await stat(join(dir, 'manifest.json')).catch(() => undefined))) {
