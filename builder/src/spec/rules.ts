@@ -3,9 +3,11 @@
  * takes a schema-valid spec and returns problems with their spec paths.
  */
 import { startOrder } from '../../../contract/index.ts';
-import { specArchProblems } from './arch-rules.ts';
+import { duplicateArchProblems, specArchProblems } from './arch-rules.ts';
 import { containerServices, containerSources } from './container-rules.ts';
 import { dhcpServiceName, specInterfaces } from './network-defaults.ts';
+import { filePathRules } from './path-rules.ts';
+import { relationRules } from './relation-rules.ts';
 import type { Spec } from './schema.ts';
 import type { UnlocatedProblem } from './problem.ts';
 
@@ -55,16 +57,6 @@ const oneKindPerFile: Rule = (spec) =>
     const got = given.length === 0 ? 'none' : given.join(' and ');
     return [{ path: ['files', i], message: `expected exactly one of ${fileKinds.join(', ')}, got ${got}` }];
   });
-
-const uniqueFilePaths: Rule = (spec) => {
-  const seen = new Map<string, number>();
-  return (spec.files ?? []).flatMap((file, i): UnlocatedProblem[] => {
-    const normal = file.path.replace(/\/+$/, '') || '/';
-    const first = seen.get(normal);
-    seen.set(normal, first ?? i);
-    return first === undefined ? [] : [{ path: ['files', i, 'path'], message: `duplicate path "${file.path}", already set by files[${first}]` }];
-  });
-};
 
 const interfaceAddressing: Rule = (spec) =>
   (spec.network?.interfaces ?? []).flatMap((iface, i): UnlocatedProblem[] => {
@@ -142,8 +134,9 @@ export const rules: readonly Rule[] = [
   knownDependencies,
   noDependencyCycles,
   oneKindPerFile,
-  uniqueFilePaths,
+  filePathRules,
   interfaceAddressing,
+  relationRules,
   uniqueInterfaces,
   dhcpNamesFree,
   oneTargetPerProbe,
@@ -152,6 +145,7 @@ export const rules: readonly Rule[] = [
   rebootNeedsLimit,
   containerSources,
   containerServices,
+  duplicateArchProblems,
   specArchProblems,
 ];
 
