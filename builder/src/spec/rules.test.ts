@@ -119,3 +119,14 @@ test('every file system the init mounts over the root is a mount point the path 
   const mounted = bootMounts.map((row) => row.target).filter((target) => !known.some((path) => target === path || target.startsWith(`${path}/`)));
   t.deepEqual(mounted, [], 'add these to bootMountPoints in path-rules.ts');
 });
+
+test('a dependency cycle through 100000 services is reported in one line, without overflowing the stack', (t) => {
+  const count = 100_000;
+  const services = Array.from({ length: count }, (_, i) => `  - name: s${i}\n    command: /a\n    depends_on: [s${(i + 1) % count}]`);
+  const { spec, problems } = parseSpec(`version: 1\nname: t\nservices:\n${services.join('\n')}\n`, 'spec.yml');
+  t.is(spec, undefined);
+  t.deepEqual(
+    problems.map((p) => `${p.path}: ${p.message}`),
+    ['services[0].depends_on: dependency cycle of 100000 services: s0 -> s1 -> s2 -> s3 -> s4 -> ... -> s99998 -> s99999 -> s0'],
+  );
+});

@@ -30,10 +30,12 @@ const uniqueNames: Rule = (spec) => {
 
 const knownDependencies: Rule = (spec) => {
   const names = (spec.services ?? []).map((service) => service.name);
+  // A set: a spec with many services must not make this quadratic.
+  const known = new Set(names);
   return (spec.services ?? []).flatMap((service, i) =>
     (service.depends_on ?? []).flatMap(({ name: dependency }, j): UnlocatedProblem[] => {
       if (dependency === service.name) return [{ path: ['services', i, 'depends_on', j], message: `service "${service.name}" cannot depend on itself` }];
-      if (names.includes(dependency)) return [];
+      if (known.has(dependency)) return [];
       return [{ path: ['services', i, 'depends_on', j], message: `unknown service "${dependency}", expected one of ${names.join('|')}` }];
     }),
   );
@@ -44,8 +46,15 @@ const noDependencyCycles: Rule = (spec) => {
   const result = startOrder(services.map((s) => ({ name: s.name, dependsOn: (s.depends_on ?? []).map((d) => d.name).filter((d) => d !== s.name) })));
   if (result.ok) return [];
   const index = services.findIndex((service) => service.name === result.cycle[0]);
-  return [{ path: ['services', index, 'depends_on'], message: `dependency cycle: ${result.cycle.join(' -> ')}` }];
+  return [{ path: ['services', index, 'depends_on'], message: `dependency cycle${describeCycle(result.cycle)}` }];
 };
+
+/** `: a -> b -> a`, or for a long cycle its ends and length, so the message stays one readable line. */
+function describeCycle(cycle: readonly string[]): string {
+  const services = cycle.length - 1;
+  if (services <= 12) return `: ${cycle.join(' -> ')}`;
+  return ` of ${services} services: ${[...cycle.slice(0, 5), '...', ...cycle.slice(-3)].join(' -> ')}`;
+}
 
 const fileKinds = ['contents', 'source', 'directory', 'symlink'] as const;
 
