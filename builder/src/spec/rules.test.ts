@@ -54,7 +54,7 @@ const invalidCases: Case[] = [
   { name: 'a duration beyond the timers', yaml: 'services: [{ name: a, command: /a, stop_timeout: 30d }]', path: 'services[0].stop_timeout', message: 'expected a duration from 0 to 24d, got "30d"' },
   { name: 'a size that is not one', yaml: 'logs: { max_size: 12x }', path: 'logs.max_size', message: 'expected a size like 64M or 1G, got "12x"' },
   { name: 'a duration that is not one', yaml: 'logs: { max_age: "5 min" }', path: 'logs.max_age', message: 'expected a duration like 500ms, 10s, 5m, 1h or 1d, got "5 min"' },
-  { name: 'a size in part bytes', yaml: 'logs: { max_size: 1.5 }', path: 'logs.max_size', message: 'in whole bytes' },
+  { name: 'a size in part bytes', yaml: 'logs: { max_size: 1500.5 }', path: 'logs.max_size', message: 'in whole bytes' },
   { name: 'zero guest memory', yaml: 'qemu: { memory: 0 }', path: 'qemu.memory', message: 'expected a size from 32M to 1T, got 0' },
   { name: 'a zero memory limit', yaml: 'services: [{ name: a, command: /a, limits: { memory: 0 } }]', path: 'services[0].limits.memory', message: 'expected a size from 1M to 1T, got 0' },
   { name: 'a zero probe interval', yaml: 'services: [{ name: a, command: /a, ready: { tcp: 80, interval: 0 } }]', path: 'services[0].ready.interval', message: 'expected a duration from 10ms to 24d, got 0' },

@@ -35,7 +35,14 @@ export interface Bounds {
 export function durationWithin({ min = 0, max = maxDurationMs }: Bounds = {}) {
   const range = `from ${min === 0 ? '0' : formatDuration(min)} to ${formatDuration(max)}`;
   return z
-    .union([z.number({ error: durationExample }), z.string().regex(durationPattern, durationExample)], { error: durationExample })
+    .union(
+      [
+        // Bounds on the number too, so the JSON Schema tells editors the range (a bare number is seconds).
+        z.number({ error: durationExample }).min(min / 1000, { error: `expected a duration ${range}` }).max(max / 1000, { error: `expected a duration ${range}` }),
+        z.string().regex(durationPattern, durationExample),
+      ],
+      { error: durationExample },
+    )
     .transform((value, context) => {
       const [, amount, unit] = typeof value === 'number' ? [, value, 's'] : durationPattern.exec(value)!;
       const ms = Math.round(Number(amount) * durationUnits[unit!]!);
@@ -52,7 +59,13 @@ export function durationWithin({ min = 0, max = maxDurationMs }: Bounds = {}) {
 export function sizeWithin({ min = 0, max = maxSizeBytes }: Bounds = {}) {
   const range = `from ${min === 0 ? '0' : formatSize(min)} to ${formatSize(max)}`;
   return z
-    .union([z.number({ error: sizeExample }), z.string().regex(sizePattern, sizeExample)], { error: sizeExample })
+    .union(
+      [
+        z.number({ error: sizeExample }).min(min, { error: `expected a size ${range}` }).max(max, { error: `expected a size ${range}` }),
+        z.string().regex(sizePattern, sizeExample),
+      ],
+      { error: sizeExample },
+    )
     .transform((value, context) => {
       const bytes = typeof value === 'number' ? value : parseSize(value);
       if (Number.isInteger(bytes) && bytes >= min && bytes <= max) return bytes;
