@@ -1,9 +1,10 @@
 /**
  * Builds one image (one architecture) from a loaded spec: gather inputs (kernel
  * and modules, the userland, the init binary, source files), plan the tree,
- * write the initramfs, and publish `<outDir>/<arch>/` atomically.
+ * write the initramfs, and stage `<outDir>/<arch>/` with every format's files
+ * for build.ts to publish.
  */
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { compress } from '../archive/compress.ts';
 import { writeCpio } from '../archive/cpio-newc.ts';
@@ -22,7 +23,7 @@ import { imageKernel } from './image-kernel.ts';
 import { imagePackages, imageUserland } from './image-userland.ts';
 import { digest, renderManifest, type Manifest } from './manifest.ts';
 import type { BuildOptions } from './options.ts';
-import { writeImageDir } from './write-outputs.ts';
+import { discardImageDirs, stageImageDir, type StagedImageDir } from './write-outputs.ts';
 import { formats } from '../formats/registry.ts';
 import { updateInputs } from './update-inputs.ts';
 
@@ -31,6 +32,13 @@ export { imagePackages } from './image-userland.ts';
 export interface BuiltImage {
   dir: string;
   manifest: Manifest;
+}
+
+/** An image whose files are complete but not yet in place: build.ts publishes every architecture's together. */
+export interface StagedBuild {
+  /** The image as it will be once published: `dir` is the final `<outDir>/<arch>`. */
+  image: BuiltImage;
+  staged: StagedImageDir;
 }
 
 /** Runs a CPU-heavy job (a compile) when it is its turn; see build.ts. */
@@ -47,9 +55,10 @@ export function kernelCmdline(spec: Spec, target: Target): string {
 /**
  * Builds the image for `target`. Compiles (kernel, BusyBox, init) go through
  * `compile`, so parallel builds of several architectures share the cores
- * instead of fighting over them. Throws SpecError or BuildError.
+ * instead of fighting over them. Throws SpecError or BuildError, and then has
+ * left nothing behind.
  */
-export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Target, options: BuildOptions, compile: CompileGate = ungated): Promise<BuiltImage> {
+export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Target, options: BuildOptions, compile: CompileGate = ungated): Promise<StagedBuild> {
   const { spec } = loaded;
   const { progress } = options;
 
@@ -102,12 +111,18 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     compression: options.compression,
     outputs: { kernel: digest(kernel.image), 'initrd.img': digest(initrd), cmdline: digest(cmdline) },
   };
-  const dir = await step(`write ${options.outDir}/${target.name}`, () =>
-    writeImageDir(options.outDir, target.name, { kernel: kernel.image, 'initrd.img': initrd, cmdline, 'manifest.json': renderManifest(manifest) }),
+  const staged = await step(`write ${options.outDir}/${target.name}`, () =>
+    stageImageDir(options.outDir, target.name, { kernel: kernel.image, 'initrd.img': initrd, cmdline, 'manifest.json': renderManifest(manifest) }),
   );
-  for (const name of options.formats) {
-    const format = formats[name];
-    if ('build' in format) await step(`make the ${name} image for ${target.name}`, () => format.build({ imageDir: dir, spec, target, epoch: options.sourceDateEpoch, progress }));
+  try {
+    for (const name of options.formats) {
+      const format = formats[name];
+      const request = { imageDir: staged.dir, spec, target, epoch: options.sourceDateEpoch, progress, locate: loaded.locate };
+      if ('build' in format) await step(`make the ${name} image for ${target.name}`, () => format.build(request));
+    }
+  } catch (error) {
+    await discardImageDirs([staged]);
+    throw error;
   }
-  return { dir, manifest };
+  return { image: { dir: join(options.outDir, target.name), manifest }, staged };
 }

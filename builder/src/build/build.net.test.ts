@@ -1,15 +1,16 @@
 /**
  * Whole builds of images/minimal.yml with real downloads and compilers (cached
- * after the first run): reproducibility, the init binary's form, and that a bad
- * spec writes nothing.
+ * after the first run): reproducibility, the init binary's form, that a bad
+ * spec writes nothing, and that a build failing in its last step changes nothing.
  */
 import test from 'ava';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readCpio } from '../archive/cpio-read.ts';
 import { SpecError } from '../errors.ts';
+import { generateKeys } from '../bundle/keys.ts';
 import { run } from '../io/exec.ts';
 import { cacheRoot } from '../io/cache.ts';
 import { silentProgress } from '../progress.ts';
@@ -81,4 +82,31 @@ test('a service whose program is not in the image fails the build at its command
   const error = await t.throwsAsync(build(spec, buildOptions({ outDir: join(dir, 'out'), arch: ['x86_64'] })), { instanceOf: SpecError });
   t.is(error?.message, `${spec}:5:15: services[0].command[0]: service "tty": "/sbin/getty" is not in the image; the image has getty at /bin/getty`);
   t.deepEqual(await readdir(dir), ['getty.yml'], 'no output folder was created');
+});
+
+/** Every file under `dir` (hidden ones too) with its contents, to compare a folder before and after. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    files[path.slice(dir.length)] = entry.isFile() ? await readFile(path, 'utf8') : '(folder)';
+  }
+  return files;
+}
+
+test('a build failing in its last step (the raw disk) leaves the out folder as it was and blames the spec', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-late-'));
+  await writeFile(join(dir, 'release.pub'), generateKeys().publicLine);
+  // A slot of 8M cannot hold Debian's amd64 kernel and the initramfs: only the raw format finds out, after everything else is built.
+  const spec = join(dir, 'spec.yml');
+  await writeFile(spec, `${await readFile('images/minimal.yml', 'utf8')}\nupdate:\n  keys: [release.pub]\n  slot_size: 8M\n`);
+  const outDir = join(dir, 'out');
+  await mkdir(join(outDir, 'x86_64'), { recursive: true });
+  for (const name of ['kernel', 'initrd.img', 'cmdline', 'manifest.json']) await writeFile(join(outDir, 'x86_64', name), `the previous build's ${name}`);
+  await writeFile(join(outDir, 'notes.txt'), 'not the builder\'s');
+  const before = await snapshot(outDir);
+
+  const error = await t.throwsAsync(build(spec, buildOptions({ outDir, arch: ['x86_64'], formats: ['raw'] })), { instanceOf: SpecError });
+  t.regex(error?.message ?? '', new RegExp(`^${spec}:\\d+:\\d+: update\\.slot_size: the image \\([\\d.]+ MiB\\) does not fit a slot of 8 MiB: raise update\\.slot_size$`));
+  t.deepEqual(await snapshot(outDir), before, 'no new kernel, initrd, manifest or disk, and no temporary folder');
 });

@@ -1,10 +1,12 @@
 /**
  * `imago build`: load and validate the spec, check that every requested
  * architecture can take it, then build the architectures in parallel (as many
- * at a time as there are cores, compiles one at a time). Throws SpecError for
- * a bad spec (before anything is downloaded or written) and BuildError for a
- * failed step.
+ * at a time as there are cores, compiles one at a time), and put their folders
+ * in place together. Throws SpecError for a bad spec (before anything is
+ * downloaded or written, or, for what only the build can see, before anything
+ * is published) and BuildError for a failed step.
  */
+import { rmdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { getTarget, targetNames } from '../../../targets/index.ts';
 import type { Target } from '../../../targets/types.ts';
@@ -16,12 +18,13 @@ import { loadSpec, type LoadedSpec } from '../spec/load.ts';
 import { renderWarning } from '../spec/problem.ts';
 import type { Spec } from '../spec/schema.ts';
 import { archProgress } from './arch-progress.ts';
-import { buildImage, type BuiltImage } from './build-image.ts';
+import { buildImage, type BuiltImage, type StagedBuild } from './build-image.ts';
 import { checkTools } from './check-tools.ts';
 import { buildOptions, type BuildOptions } from './options.ts';
 import { requiredTools } from './required-tools.ts';
 import { skippedSuiteWarning } from './skipped-suites.ts';
 import { serialGate } from './serial-gate.ts';
+import { discardImageDirs, publishImageDirs } from './write-outputs.ts';
 
 /** Loads a spec and throws SpecError with every problem when it is invalid. */
 export async function loadValidSpec(file: string): Promise<LoadedSpec & { spec: Spec }> {
@@ -41,8 +44,9 @@ export function selectTargets(spec: Spec, arch: readonly string[] | undefined): 
 
 /**
  * Builds every selected architecture into `<outDir>/<arch>/`; results in
- * target order. Suites in `options.skipSuites` are left out of every apt
- * state the build opens, with a warning.
+ * target order. All folders appear at the end, together, or none does.
+ * Suites in `options.skipSuites` are left out of every apt state the build
+ * opens, with a warning.
  */
 export async function build(file: string, options: BuildOptions): Promise<BuiltImage[]> {
   return withSkippedSuites(options.skipSuites, () => buildAll(file, options));
@@ -63,19 +67,57 @@ async function buildAll(file: string, options: BuildOptions): Promise<BuiltImage
   // Every program the build will run is looked up now, so a missing one is one message, not an ENOENT after the downloads.
   await checkTools(requiredTools(loaded.spec, targets, options));
   for (const suite of options.skipSuites) options.progress.warn?.(skippedSuiteWarning(suite));
+  return publishTogether(options.outDir, () => buildEach(loaded, targets, options));
+}
+
+/**
+ * Builds every target, one at a time or as a pool, and returns them staged in
+ * target order. After a failure no further target starts, the running ones
+ * finish, and everything staged is discarded before the first error is thrown.
+ */
+async function buildEach(loaded: LoadedSpec & { spec: Spec }, targets: readonly Target[], options: BuildOptions): Promise<StagedBuild[]> {
   if (targets.length === 1) return [await buildImage(loaded, targets[0]!, options)];
 
   const compile = serialGate();
-  const results: BuiltImage[] = new Array(targets.length);
+  const results: StagedBuild[] = [];
+  const failures: unknown[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < targets.length) {
+    while (next < targets.length && failures.length === 0) {
       const index = next++;
       const target = targets[index]!;
       const archOptions = buildOptions({ ...options, progress: archProgress(options.progress, target.name) });
-      results[index] = await buildImage(loaded, target, archOptions, compile);
+      await buildImage(loaded, target, archOptions, compile).then(
+        (result) => void (results[index] = result),
+        (error: unknown) => void failures.push(error),
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(availableParallelism(), targets.length) }, worker));
+  if (failures.length > 0) {
+    await discardImageDirs(results.filter(Boolean).map((result) => result.staged));
+    throw failures[0];
+  }
   return results;
+}
+
+/**
+ * Runs the builds and publishes their folders only when all succeeded, so the
+ * kernel, initrd, manifest and disk image of every architecture appear
+ * together. On failure `outDir` is as it was: an out folder this build made
+ * is removed again (only when empty: it may have gained other files meanwhile).
+ */
+async function publishTogether(outDir: string, buildAll: () => Promise<StagedBuild[]>): Promise<BuiltImage[]> {
+  const existed = await stat(outDir).then(
+    () => true,
+    () => false,
+  );
+  try {
+    const built = await buildAll();
+    await step(`write ${outDir}`, () => publishImageDirs(outDir, built.map((result) => result.staged)));
+    return built.map((result) => result.image);
+  } catch (error) {
+    if (!existed) await rmdir(outDir).catch(() => undefined);
+    throw error;
+  }
 }

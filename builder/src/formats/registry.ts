@@ -5,6 +5,7 @@
  */
 import type { Target } from '../../../targets/index.ts';
 import type { Progress } from '../progress.ts';
+import type { SpecProblem, UnlocatedProblem } from '../spec/problem.ts';
 import type { Spec } from '../spec/schema.ts';
 import { requireUefi } from './raw/uefi-target.ts';
 import { buildRawDisk } from './raw/index.ts';
@@ -15,6 +16,8 @@ export interface FormatRequest {
   target: Target;
   epoch: number;
   progress: Progress;
+  /** Places a problem the spec caused (e.g. a slot too small) at its YAML node, for a SpecError. */
+  locate: (problem: UnlocatedProblem) => SpecProblem;
 }
 
 export interface OutputFormat {

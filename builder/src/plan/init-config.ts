@@ -8,6 +8,7 @@ import type { OnbootSpec, ServiceSpec, Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { dhcpServiceName, specInterfaces } from '../spec/network-defaults.ts';
 import { logDefaults, serviceDefaults } from '../spec/service-defaults.ts';
+import { resolveProcessOwner } from '../spec/owner-rules.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
 import type { UserDatabase } from './users.ts';
 
@@ -60,14 +61,10 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
   const hostname = spec.hostname ?? spec.name;
 
   const processConfig = (item: OnbootSpec | ServiceSpec, path: (string | number)[]): ProcessConfig => {
-    let credentials = { uid: 0, gid: 0, groups: [] as number[], home: '/root' };
-    const group = 'group' in item && item.group !== undefined ? item.group : undefined;
-    const owner = group !== undefined ? `${item.user ?? 'root'}:${group}` : item.user;
-    try {
-      credentials = users.resolve(owner);
-    } catch (error) {
-      problems.push({ path: [...path, group !== undefined ? 'group' : 'user'], message: (error as Error).message });
-    }
+    // The same resolution `imago validate` runs (spec/owner-rules.ts), here against the planned tree.
+    const resolved = resolveProcessOwner(users, item, path);
+    if (resolved.problem) problems.push(resolved.problem);
+    const credentials = resolved.credentials ?? { uid: 0, gid: 0, groups: [] as number[], home: '/root' };
     const env = { PATH: defaultPath, HOME: credentials.home, TERM: 'linux', ...(item.env ?? {}) };
     return {
       name: item.name,

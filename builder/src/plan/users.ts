@@ -26,12 +26,20 @@ interface GroupEntry {
   members: string[];
 }
 
-function readLines(tree: Tree, path: string): string[][] {
+/** The text of /etc/passwd and /etc/group, for checking a spec before its tree exists (see spec/owner-rules.ts). */
+export interface AccountFiles {
+  passwd: string;
+  group: string;
+}
+
+function treeText(tree: Tree, path: string): string {
   const entry = tree.get(path);
   const file = entry && tree.resolveHardlink(entry);
-  if (!file) return [];
-  return new TextDecoder()
-    .decode(file.data)
+  return file ? new TextDecoder().decode(file.data) : '';
+}
+
+function readLines(text: string): string[][] {
+  return text
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split(':'));
@@ -41,9 +49,11 @@ export class UserDatabase {
   private readonly users: PasswdEntry[];
   private readonly groups: GroupEntry[];
 
-  constructor(tree: Tree) {
-    this.users = readLines(tree, '/etc/passwd').map(([name = '', , uid = '', gid = '', , home = '/']) => ({ name, uid: Number(uid), gid: Number(gid), home }));
-    this.groups = readLines(tree, '/etc/group').map(([name = '', , gid = '', members = '']) => ({ name, gid: Number(gid), members: members.split(',').filter(Boolean) }));
+  /** Reads the accounts of a planned tree, or the given file texts. */
+  constructor(source: Tree | AccountFiles) {
+    const files = 'passwd' in source ? source : { passwd: treeText(source, '/etc/passwd'), group: treeText(source, '/etc/group') };
+    this.users = readLines(files.passwd).map(([name = '', , uid = '', gid = '', , home = '/']) => ({ name, uid: Number(uid), gid: Number(gid), home }));
+    this.groups = readLines(files.group).map(([name = '', , gid = '', members = '']) => ({ name, gid: Number(gid), members: members.split(',').filter(Boolean) }));
   }
 
   /**

@@ -60,3 +60,12 @@ export function archProblems(spec: Spec, targets: readonly Target[]): UnlocatedP
 export function specArchProblems(spec: Spec): UnlocatedProblem[] {
   return archProblems(spec, (spec.arch ?? ['x86_64']).map(getTarget));
 }
+
+/** An architecture listed twice in `arch:` would be built twice into the same folder. */
+export function duplicateArchProblems(spec: Spec): UnlocatedProblem[] {
+  const arch = spec.arch ?? [];
+  return arch.flatMap((name, i): UnlocatedProblem[] => {
+    const first = arch.indexOf(name);
+    return first === i ? [] : [{ path: ['arch', i], message: `duplicate architecture "${name}", already listed as arch[${first}]` }];
+  });
+}

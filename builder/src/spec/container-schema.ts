@@ -8,7 +8,10 @@
 import { z } from 'zod';
 import { fileSchema } from './file-schema.ts';
 import { absolutePath, env, name, owner } from './primitives.ts';
-import { size } from './units.ts';
+import { sizeWithin } from './units.ts';
+
+/** Less RAM than this cannot hold a kernel and the unpacked initramfs. */
+const guestMemory = sizeWithin({ min: 32 * 1024 ** 2 });
 
 const packageName = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'expected a Debian package name');
 
@@ -36,7 +39,7 @@ export const containerSchema = z
 
 export const qemuSchema = z
   .strictObject({
-    memory: size.optional().describe('Guest RAM for `imago run` and the tests, e.g. 1G. Default: the architecture\'s (512M). Images with containers need more: everything lives in RAM.'),
+    memory: guestMemory.optional().describe('Guest RAM for `imago run` and the tests, e.g. 1G. Default: the architecture\'s (512M). Images with containers need more: everything lives in RAM.'),
   })
   .describe('How QEMU boots this image.');
 

@@ -1,10 +1,10 @@
 /** The `files` entries of a spec, shared by the image and by container images built from Debian packages. */
 import { z } from 'zod';
-import { absolutePath, mode, owner } from './primitives.ts';
+import { imagePath, mode, owner } from './primitives.ts';
 
 export const fileSchema = z
   .strictObject({
-    path: absolutePath.describe('Required. Where the entry goes in the image.'),
+    path: imagePath.describe('Required. Where the entry goes in the image.'),
     contents: z.string().optional().describe('Inline contents of a regular file.'),
     source: z.string().min(1).optional().describe('A host file whose bytes become this file, relative to the spec.'),
     directory: z.boolean().optional().describe('true: create a directory.'),

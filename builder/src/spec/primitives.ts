@@ -6,7 +6,20 @@ export const name = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected a name of lowercase letters, digits, ".", "_" or "-" (at most 63)');
 
-export const absolutePath = z.string().regex(/^\//, 'expected an absolute path starting with "/"');
+// A NUL ends the path early in every system call, and a line break would split the lines of init.json's consumers and of logs.
+export const absolutePath = z
+  .string()
+  .regex(/^\//, 'expected an absolute path starting with "/"')
+  .regex(/^[^\0\n\r]*$/, 'expected a path without NUL or line breaks');
+
+/**
+ * A path of an entry in the image: absolute, below the root and without ".."
+ * (the tree would resolve it to somewhere the spec does not say; above the
+ * root the build fails). `//` and `/./` are allowed: they name the same path.
+ */
+export const imagePath = absolutePath
+  .refine((path) => !path.split('/').includes('..'), 'expected a path without ".." components: write the path it leads to')
+  .refine((path) => path.split('/').some((part) => part !== '' && part !== '.'), 'expected a path below "/", not the root itself');
 
 /** A command: a list of arguments, or one string run by `/bin/sh -c`. */
 export const command = z

@@ -1,7 +1,10 @@
 /**
  * Checks of the files a spec names, relative to the spec's folder as the
- * build reads them: `files[].source` must be a file, `update.keys` must be
- * imago public keys, `kernel.build.config` must be kernel config fragments.
+ * build reads them: `files[].source` (also a container's) and
+ * `containers[].archive` must be files, `update.keys` must be imago public
+ * keys, `kernel.build.config` must be kernel config fragments; and the
+ * accounts the spec names must be in the image's /etc/passwd and /etc/group,
+ * which a spec may give as a `source` file (see owner-rules.ts).
  * They run in loadSpec, so `imago validate` reports a wrong path or a broken
  * key at its line instead of the build failing after minutes of compiling.
  */
@@ -9,23 +12,63 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parsePublicKey } from '../bundle/keys.ts';
 import { parseConfig } from '../kernel/config-fragment.ts';
+import { normalisePath } from '../tree/tree.ts';
+import { imageAccounts, ownerProblems } from './owner-rules.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
 /** Every problem with a file the spec names; `dir` is the spec's folder. */
 export async function referencedFileProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
-  return [...(await sourceProblems(spec, dir)), ...(await keyProblems(spec, dir)), ...(await fragmentProblems(spec, dir))];
+  return [
+    ...(await sourceProblems(spec, dir)),
+    ...(await archiveProblems(spec, dir)),
+    ...(await keyProblems(spec, dir)),
+    ...(await fragmentProblems(spec, dir)),
+    ...(await accountProblems(spec, dir)),
+  ];
 }
 
-/** `files[].source` entries that are not readable regular files. */
+/** `source` entries of `files` and of each container's `files` that are not readable regular files. */
 async function sourceProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  const lists = [
+    { at: ['files'], files: spec.files ?? [] },
+    ...(spec.containers ?? []).map((container, c) => ({ at: ['containers', c, 'files'], files: container.files ?? [] })),
+  ];
   const problems: UnlocatedProblem[] = [];
-  for (const [index, file] of (spec.files ?? []).entries()) {
-    if (!file.source) continue;
-    const info = await stat(resolve(dir, file.source)).catch(() => undefined);
-    if (!info?.isFile()) problems.push({ path: ['files', index, 'source'], message: `file "${file.source}" not found (relative to ${dir})` });
+  for (const { at, files } of lists) {
+    for (const [index, file] of files.entries()) {
+      if (file.source && !(await isFile(resolve(dir, file.source)))) problems.push({ path: [...at, index, 'source'], message: `file "${file.source}" not found (relative to ${dir})` });
+    }
   }
   return problems;
+}
+
+/** `containers[].archive` entries that are not regular files: the build would fail on them after its downloads. */
+async function archiveProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  const problems: UnlocatedProblem[] = [];
+  for (const [index, container] of (spec.containers ?? []).entries()) {
+    if (container.archive && !(await isFile(resolve(dir, container.archive)))) {
+      problems.push({ path: ['containers', index, 'archive'], message: `container archive "${container.archive}" not found (relative to ${dir}); give the path of a docker save or OCI archive, or build the image from Debian packages with packages: instead` });
+    }
+  }
+  return problems;
+}
+
+/** Users and groups the spec names that the image will not have; reads a `source:` /etc/passwd or /etc/group. */
+async function accountProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  const sources = new Map<number, string>();
+  for (const [index, file] of (spec.files ?? []).entries()) {
+    if (!file.source || !['etc/passwd', 'etc/group'].includes(normalisePath(file.path))) continue;
+    const text = await readFile(resolve(dir, file.source), 'utf8').catch(() => undefined);
+    if (text !== undefined) sources.set(index, text);
+  }
+  const accounts = imageAccounts(spec, sources);
+  return accounts ? ownerProblems(spec, accounts) : [];
+}
+
+async function isFile(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info?.isFile() ?? false;
 }
 
 /** `update.keys` entries that cannot be read or are not `ed25519 <hex>` lines. */

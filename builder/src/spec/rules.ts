@@ -3,9 +3,11 @@
  * takes a schema-valid spec and returns problems with their spec paths.
  */
 import { startOrder } from '../../../contract/index.ts';
-import { specArchProblems } from './arch-rules.ts';
+import { duplicateArchProblems, specArchProblems } from './arch-rules.ts';
 import { containerServices, containerSources } from './container-rules.ts';
 import { dhcpServiceName, specInterfaces } from './network-defaults.ts';
+import { filePathRules } from './path-rules.ts';
+import { relationRules } from './relation-rules.ts';
 import type { Spec } from './schema.ts';
 import type { UnlocatedProblem } from './problem.ts';
 
@@ -28,10 +30,12 @@ const uniqueNames: Rule = (spec) => {
 
 const knownDependencies: Rule = (spec) => {
   const names = (spec.services ?? []).map((service) => service.name);
+  // A set: a spec with many services must not make this quadratic.
+  const known = new Set(names);
   return (spec.services ?? []).flatMap((service, i) =>
     (service.depends_on ?? []).flatMap(({ name: dependency }, j): UnlocatedProblem[] => {
       if (dependency === service.name) return [{ path: ['services', i, 'depends_on', j], message: `service "${service.name}" cannot depend on itself` }];
-      if (names.includes(dependency)) return [];
+      if (known.has(dependency)) return [];
       return [{ path: ['services', i, 'depends_on', j], message: `unknown service "${dependency}", expected one of ${names.join('|')}` }];
     }),
   );
@@ -42,8 +46,15 @@ const noDependencyCycles: Rule = (spec) => {
   const result = startOrder(services.map((s) => ({ name: s.name, dependsOn: (s.depends_on ?? []).map((d) => d.name).filter((d) => d !== s.name) })));
   if (result.ok) return [];
   const index = services.findIndex((service) => service.name === result.cycle[0]);
-  return [{ path: ['services', index, 'depends_on'], message: `dependency cycle: ${result.cycle.join(' -> ')}` }];
+  return [{ path: ['services', index, 'depends_on'], message: `dependency cycle${describeCycle(result.cycle)}` }];
 };
+
+/** `: a -> b -> a`, or for a long cycle its ends and length, so the message stays one readable line. */
+function describeCycle(cycle: readonly string[]): string {
+  const services = cycle.length - 1;
+  if (services <= 12) return `: ${cycle.join(' -> ')}`;
+  return ` of ${services} services: ${[...cycle.slice(0, 5), '...', ...cycle.slice(-3)].join(' -> ')}`;
+}
 
 const fileKinds = ['contents', 'source', 'directory', 'symlink'] as const;
 
@@ -55,16 +66,6 @@ const oneKindPerFile: Rule = (spec) =>
     const got = given.length === 0 ? 'none' : given.join(' and ');
     return [{ path: ['files', i], message: `expected exactly one of ${fileKinds.join(', ')}, got ${got}` }];
   });
-
-const uniqueFilePaths: Rule = (spec) => {
-  const seen = new Map<string, number>();
-  return (spec.files ?? []).flatMap((file, i): UnlocatedProblem[] => {
-    const normal = file.path.replace(/\/+$/, '') || '/';
-    const first = seen.get(normal);
-    seen.set(normal, first ?? i);
-    return first === undefined ? [] : [{ path: ['files', i, 'path'], message: `duplicate path "${file.path}", already set by files[${first}]` }];
-  });
-};
 
 const interfaceAddressing: Rule = (spec) =>
   (spec.network?.interfaces ?? []).flatMap((iface, i): UnlocatedProblem[] => {
@@ -142,8 +143,9 @@ export const rules: readonly Rule[] = [
   knownDependencies,
   noDependencyCycles,
   oneKindPerFile,
-  uniqueFilePaths,
+  filePathRules,
   interfaceAddressing,
+  relationRules,
   uniqueInterfaces,
   dhcpNamesFree,
   oneTargetPerProbe,
@@ -152,6 +154,7 @@ export const rules: readonly Rule[] = [
   rebootNeedsLimit,
   containerSources,
   containerServices,
+  duplicateArchProblems,
   specArchProblems,
 ];
 

@@ -10,7 +10,8 @@ import { containerSchema, qemuSchema } from './container-schema.ts';
 import { fileSchema } from './file-schema.ts';
 import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
-import { duration, size } from './units.ts';
+import { duration, durationWithin, sizeWithin } from './units.ts';
+import { minDataSize, minSlotSize } from './update-defaults.ts';
 
 const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 10.0.0.1' });
 const cidr = z.cidrv4({ error: 'expected an IPv4 address with prefix length, such as 192.168.1.10/24' });
@@ -51,7 +52,12 @@ const kernelSchema = z
       .regex(/^[a-z0-9][a-z0-9+.-]+$/, 'expected a Debian package name')
       .optional()
       .describe("Debian kernel package. Default: the architecture's generic kernel (linux-image-amd64 on x86_64)."),
-    cmdline: z.string().optional().describe('Extra kernel command line, appended after console= and the init options.'),
+    cmdline: z
+      .string()
+      // The bootloader config and the cmdline file hold it as one line; the kernel stops reading at NUL.
+      .regex(/^[^\0\n\r]*$/, 'expected a command line on one line, without NUL or line breaks')
+      .optional()
+      .describe('Extra kernel command line, appended after console= and the init options.'),
     modules: z
       .array(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'expected a kernel module name such as virtio_blk'))
       .optional()
@@ -69,10 +75,10 @@ const updateSchema = z
   .strictObject({
     keys: z.array(z.string().min(1)).min(1).describe('Required. Public key files (from `imago keygen`), relative to the spec: the image installs only bundles signed by one of them.'),
     commit_after: duration.optional().describe('How long every critical service must be healthy before a trial boot commits. Default 60s.'),
-    commit_timeout: duration.optional().describe('A trial boot not committed this long after boot fails and the device reboots into the previous slot. Default 5m.'),
+    commit_timeout: durationWithin({ min: 10_000 }).optional().describe('A trial boot not committed this long after boot fails and the device reboots into the previous slot. Default 5m.'),
     tries: z.number().int().min(1).max(3).optional().describe('Boots a new slot gets before the bootloader falls back. Default 1.'),
-    data_size: size.optional().describe('Size of the persistent ext4 data partition (mounted at /data) in the raw disk image. Default 64M.'),
-    slot_size: size.optional().describe('Room for one slot (kernel, initrd, cmdline, manifest) on the EFI system partition, which holds two. Default 96M.'),
+    data_size: sizeWithin({ min: minDataSize }).optional().describe('Size of the persistent ext4 data partition (mounted at /data) in the raw disk image; at least 16M. Default 64M.'),
+    slot_size: sizeWithin({ min: minSlotSize }).optional().describe('Room for one slot (kernel, initrd, cmdline, manifest) on the EFI system partition, which holds two; at least 8M. Default 96M.'),
   })
   .describe('A/B updates: the raw disk image (`imago build --format raw`), signed bundles and health-gated commits.');
 

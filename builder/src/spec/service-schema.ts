@@ -6,9 +6,14 @@
 import { z } from 'zod';
 import { absolutePath, command, env, mode, name, owner, port } from './primitives.ts';
 import { logDefaults, serviceDefaults, timeoutsByKind } from './service-defaults.ts';
-import { duration, formatDuration, formatSize, size } from './units.ts';
+import { duration, durationWithin, formatDuration, formatSize, sizeWithin } from './units.ts';
 
 const d = serviceDefaults;
+
+/** Waits that cannot be zero: a probe with no time between attempts spins, and no time to answer or start always fails. */
+const nonzeroWait = durationWithin({ min: 10 });
+/** Below this the kernel's own reclaim cannot keep even a shell alive in the cgroup. */
+const memoryLimit = sizeWithin({ min: 1024 ** 2 });
 const kinds = timeoutsByKind;
 
 const probeTargets = {
@@ -28,16 +33,16 @@ const probeTargets = {
 export const readySchema = z
   .strictObject({
     ...probeTargets,
-    interval: duration.optional().describe(`Time between attempts. Default ${formatDuration(d.ready.intervalMs)}.`),
-    timeout: duration.optional().describe(`Time one attempt may take. Default ${formatDuration(d.ready.timeoutMs)}.`),
+    interval: nonzeroWait.optional().describe(`Time between attempts. Default ${formatDuration(d.ready.intervalMs)}.`),
+    timeout: nonzeroWait.optional().describe(`Time one attempt may take. Default ${formatDuration(d.ready.timeoutMs)}.`),
   })
   .describe('How to tell the service is ready: exactly one of tcp, http, command or file. Without it, a service is ready once started.');
 
 export const healthSchema = z
   .strictObject({
     ...probeTargets,
-    interval: duration.optional().describe(`Time between checks. Default ${formatDuration(d.health.intervalMs)}.`),
-    timeout: duration.optional().describe(`Time one check may take. Default ${formatDuration(d.health.timeoutMs)}.`),
+    interval: nonzeroWait.optional().describe(`Time between checks. Default ${formatDuration(d.health.intervalMs)}.`),
+    timeout: nonzeroWait.optional().describe(`Time one check may take. Default ${formatDuration(d.health.timeoutMs)}.`),
     retries: z.number().int().min(1).optional().describe(`Consecutive failures that make the service unhealthy (it is then restarted). Default ${d.health.retries}.`),
     start_period: duration.optional().describe(`Failures in this time after ready do not count. Default ${d.health.startPeriodMs === 0 ? '0' : formatDuration(d.health.startPeriodMs)}.`),
   })
@@ -98,7 +103,7 @@ export const serviceSchema = z
     restart_limit: z.number().int().min(1).optional().describe('Consecutive quick failures after which the service is marked failed. Default: no limit.'),
     critical: z.boolean().optional().describe('A trial boot after an update commits only once this service has been healthy (or running, without a health check) for update.commit_after; otherwise the device rolls back. Default false.'),
     on_failed: z.enum(['stay', 'reboot']).optional().describe('What a failed service does to the device: stay (default) or reboot.'),
-    start_timeout: duration.optional().describe(
+    start_timeout: nonzeroWait.optional().describe(
       `Time to become ready (a oneshot: to finish) before the start counts as failed. Default ${formatDuration(kinds.service.startTimeoutMs)}; ${formatDuration(kinds.container.startTimeoutMs)} for a container service, whose image containerd unpacks before runc starts it (slow under emulation).`,
     ),
     stop_timeout: duration.optional().describe(
@@ -107,7 +112,7 @@ export const serviceSchema = z
     stop_signal: z.enum(signalNames).optional().describe(`Signal that asks the service to stop. Default ${d.stopSignal}.`),
     limits: z
       .strictObject({
-        memory: size.optional().describe('cgroup memory.max, e.g. 64M.'),
+        memory: memoryLimit.optional().describe('cgroup memory.max, e.g. 64M; at least 1M.'),
         cpu: z.number().positive().max(1024).optional().describe('CPU time as a number of CPUs, e.g. 0.5 (cgroup cpu.max).'),
         pids: z.number().int().min(1).optional().describe('cgroup pids.max.'),
       })
@@ -118,8 +123,8 @@ export const serviceSchema = z
 
 export const logsSchema = z
   .strictObject({
-    max_size: size.optional().describe(`Rotate a log file when it reaches this size. Default ${formatSize(logDefaults.maxBytes)}.`),
-    max_age: duration.optional().describe(`Rotate a log file once it is this old. Default ${formatDuration(logDefaults.maxAgeMs)}.`),
+    max_size: sizeWithin({ min: 1024 }).optional().describe(`Rotate a log file when it reaches this size. Default ${formatSize(logDefaults.maxBytes)}.`),
+    max_age: durationWithin({ min: 100 }).optional().describe(`Rotate a log file once it is this old. Default ${formatDuration(logDefaults.maxAgeMs)}.`),
     keep: z.number().int().min(0).max(100).optional().describe(`Rotated files kept per log (<name>.log.1 ... .N). Default ${logDefaults.keep}.`),
     ring: z.number().int().min(0).max(100_000).optional().describe(`Lines per service kept in memory for \`imagoctl logs\`. Default ${logDefaults.ringLines}.`),
     console: z.boolean().optional().describe(`Copy service output to the console. Default ${logDefaults.console}.`),

@@ -6,6 +6,13 @@ const MiB = 2 ** 20;
 
 /** Room for one slot on the ESP (which holds two), when update.slot_size is not given. */
 export const defaultSlotSize = 96 * MiB;
+/** The smallest slot: a kernel and a compressed initramfs of a few megabytes each. */
+export const minSlotSize = 8 * MiB;
+/**
+ * The smallest data partition: ext4's journal and metadata take about 4 MiB of
+ * a small file system, and the device needs room beyond them for what it keeps.
+ */
+export const minDataSize = 16 * MiB;
 /** The ext4 data partition, when update.data_size is not given. */
 export const defaultDataSize = 64 * MiB;
 

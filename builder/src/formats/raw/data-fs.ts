@@ -7,7 +7,7 @@
 import { mkdtemp, mkdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../io/exec.ts';
+import { CommandError, run } from '../../io/exec.ts';
 import { fatEpoch } from './esp.ts';
 
 /** The file system's bytes. Throws naming mke2fs when it is missing or fails. */
@@ -26,7 +26,10 @@ export async function makeDataFs(options: { sizeBytes: number; uuid: string; has
     try {
       await run('mke2fs', ['-q', '-F', '-t', 'ext4', '-L', options.label, '-U', options.uuid, '-E', `hash_seed=${options.hashSeed},root_owner=0:0`, '-d', root, image, `${Math.floor(options.sizeBytes / 1024)}K`], { env });
     } catch (error) {
-      throw new Error('failed to make the data partition with mke2fs (install the Debian package e2fsprogs)', { cause: error });
+      // Blame the package only when mke2fs is not there: a failing mke2fs says why itself.
+      const missing = error instanceof CommandError && error.exitCode === null && error.stderr.includes('ENOENT');
+      const why = missing ? 'mke2fs is not installed (install the Debian package e2fsprogs)' : (error as Error).message;
+      throw new Error(`failed to make the ${Math.floor(options.sizeBytes / 1024 / 1024)} MiB data partition: ${why}`, { cause: error });
     }
     return await readFile(image);
   } finally {

@@ -9,7 +9,7 @@
  * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with UEFI.
  *
  * ```ts
- * await buildRawDisk({ imageDir: 'out/x86_64', spec, target: x86_64, epoch: 0, progress });
+ * await buildRawDisk({ imageDir: 'out/x86_64', spec, target: x86_64, epoch: 0, progress, locate });
  * ```
  */
 import { open, readFile, rename } from 'node:fs/promises';
@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { dataPartName, encodeGrubenv, espPartName, grubenvFile, slotFiles } from '../../../../contract/index.ts';
 import type { Target } from '../../../../targets/index.ts';
 import type { Progress } from '../../progress.ts';
+import { SpecError } from '../../errors.ts';
+import type { SpecProblem, UnlocatedProblem } from '../../spec/problem.ts';
 import type { Spec } from '../../spec/schema.ts';
 import { makeDataFs } from './data-fs.ts';
 import { makeEsp } from './esp.ts';
@@ -37,6 +39,8 @@ export interface RawDiskRequest {
   target: Target;
   epoch: number;
   progress: Progress;
+  /** Places a problem the spec caused at its YAML node, for a SpecError. */
+  locate: (problem: UnlocatedProblem) => SpecProblem;
 }
 
 function roundUp(bytes: number, unit: number): number {
@@ -64,7 +68,11 @@ export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: str
     slotBytes += data.length;
     files[`A/${name}`] = data;
   }
-  if (slotBytes > slotSize) throw new Error(`the image (${(slotBytes / MiB).toFixed(1)} MiB) does not fit a slot of ${slotSize / MiB} MiB: raise update.slot_size`);
+  if (slotBytes > slotSize) {
+    // The spec's slot_size (or its default) is what is wrong: exit 2 with the field, like any spec problem.
+    const path = spec.update?.slot_size === undefined ? ['update'] : ['update', 'slot_size'];
+    throw new SpecError([request.locate({ path, message: `the image (${(slotBytes / MiB).toFixed(1)} MiB) does not fit a slot of ${slotSize / MiB} MiB: raise update.slot_size` })]);
+  }
   files['A/boot.cfg'] = slotBootConfig('A', Buffer.from(files['A/cmdline']!).toString('utf8').trim());
   const esp = await makeEsp({ files, sizeBytes: espSize, volumeId: espId, epoch });
   const data = await makeDataFs({ sizeBytes: dataSize, uuid: guidText(guidBytes(`${seed}:data-fs`)), hashSeed: guidText(guidBytes(`${seed}:data-hash`)), label: dataPartName, epoch });

@@ -1,0 +1,85 @@
+/**
+ * Users and groups a spec names (`files[].owner`, `onboot[].user`,
+ * `services[].user` and `group`) must exist in the image. The build resolves
+ * them against the planned tree (plan/init-config.ts and plan/spec-files.ts);
+ * `imago validate` runs the same resolution before anything is downloaded,
+ * against what the image's /etc/passwd and /etc/group will be: the base files
+ * the builder writes, or the spec's own entry for them. Debian packages add
+ * no accounts (their maintainer scripts are not run), so that is the whole of them.
+ *
+ *   ownerProblems(spec, imageAccounts(spec, sources))   // [{ path: ['services', 0, 'user'], message: 'unknown user "app": ...' }]
+ */
+import { baseGroup, basePasswd } from '../plan/base-layout.ts';
+import { UserDatabase, type AccountFiles, type Credentials } from '../plan/users.ts';
+import { normalisePath } from '../tree/tree.ts';
+import type { UnlocatedProblem } from './problem.ts';
+import type { OnbootSpec, ServiceSpec, Spec } from './schema.ts';
+
+/**
+ * The credentials a service or onboot task runs with, or the problem at the
+ * field that names a missing account (`user` for the user, `group` for a
+ * `group:` the image does not have).
+ */
+export function resolveProcessOwner(
+  users: UserDatabase,
+  item: OnbootSpec | ServiceSpec,
+  path: readonly (string | number)[],
+): { credentials: Credentials; problem?: undefined } | { credentials?: undefined; problem: UnlocatedProblem } {
+  const group = 'group' in item && item.group !== undefined ? item.group : undefined;
+  const owner = group !== undefined ? `${item.user ?? 'root'}:${group}` : item.user;
+  try {
+    return { credentials: users.resolve(owner) };
+  } catch (error) {
+    const message = (error as Error).message;
+    const field = group !== undefined && message.startsWith('unknown group') ? 'group' : 'user';
+    return { problem: { path: [...path, field], message } };
+  }
+}
+
+/**
+ * What /etc/passwd and /etc/group will hold: the spec's own entry for each (its
+ * `contents`, or the bytes of its `source` from `sources`, by index into
+ * `spec.files`) or the builder's base file. Undefined when the spec's entry is
+ * a source that could not be read: its own problem is reported already.
+ */
+export function imageAccounts(spec: Spec, sources: ReadonlyMap<number, string>): AccountFiles | undefined {
+  const text = (path: string, base: string): string | undefined => {
+    const files = spec.files ?? [];
+    // The last entry for a path wins, as in the tree.
+    for (let i = files.length - 1; i >= 0; i--) {
+      const file = files[i]!;
+      if (normalisePath(file.path) !== normalisePath(path)) continue;
+      if (file.contents !== undefined) return file.contents;
+      if (file.source !== undefined) return sources.get(i);
+      return base;
+    }
+    return base;
+  };
+  const passwd = text('/etc/passwd', basePasswd);
+  const group = text('/etc/group', baseGroup);
+  return passwd === undefined || group === undefined ? undefined : { passwd, group };
+}
+
+/** Every owner, user and group of the spec that the image's accounts do not have. */
+export function ownerProblems(spec: Spec, accounts: AccountFiles): UnlocatedProblem[] {
+  const users = new UserDatabase(accounts);
+  const problems: UnlocatedProblem[] = [];
+  (spec.files ?? []).forEach((file, i) => {
+    try {
+      users.resolve(file.owner);
+    } catch (error) {
+      problems.push({ path: ['files', i, 'owner'], message: (error as Error).message });
+    }
+  });
+  (spec.onboot ?? []).forEach((task, i) => {
+    const { problem } = resolveProcessOwner(users, task, ['onboot', i]);
+    if (problem) problems.push(problem);
+  });
+  (spec.services ?? []).forEach((service, i) => {
+    // A container service runs as its image's user; container-rules.ts refuses user: on it.
+    if (service.image !== undefined) return;
+    const { problem } = resolveProcessOwner(users, service, ['services', i]);
+    if (problem) problems.push(problem);
+  });
+  return problems;
+}

@@ -1,0 +1,93 @@
+/**
+ * Checks that need the spec's folder but no download: each row is a spec that
+ * `imago validate` accepted while the build refused it later (unknown users
+ * and groups, missing container archives and sources). Rows run through
+ * loadSpec, what both `validate` and `build` use; the last tests run the CLI
+ * and check both commands exit 2 with the located problem.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpec } from './load.ts';
+
+/** Writes `files` and `spec.yml` (after `version: 1` and `name: t`) into a fresh folder. */
+async function specDir(yaml: string, files: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-refs-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  await writeFile(join(dir, 'spec.yml'), `version: 1\nname: t\n${yaml}\n`);
+  return dir;
+}
+
+interface Case {
+  name: string;
+  yaml: string;
+  files?: Record<string, string>;
+  path: string;
+  message: string;
+}
+
+const invalidCases: Case[] = [
+  { name: 'an unknown service user', yaml: 'services: [{ name: a, command: /a, user: app }]', path: 'services[0].user', message: `unknown user "app": not in the image's /etc/passwd (known: root, daemon, nobody)` },
+  { name: 'an unknown service group', yaml: 'services: [{ name: a, command: /a, user: nobody, group: wheel }]', path: 'services[0].group', message: 'unknown group "wheel"' },
+  { name: 'an unknown user with a known group', yaml: 'services: [{ name: a, command: /a, user: app, group: daemon }]', path: 'services[0].user', message: 'unknown user "app"' },
+  { name: 'an unknown onboot user', yaml: 'onboot: [{ name: a, command: /a, user: "app:daemon" }]', path: 'onboot[0].user', message: 'unknown user "app"' },
+  { name: 'an unknown file owner', yaml: 'files: [{ path: /etc/a, contents: x, owner: "root:staff" }]', path: 'files[0].owner', message: 'unknown group "staff"' },
+  {
+    name: "a user the spec's own /etc/passwd leaves out",
+    yaml: 'files: [{ path: /etc/passwd, contents: "root:x:0:0::/root:/bin/sh\\n" }]\nservices: [{ name: a, command: /a, user: nobody }]',
+    path: 'services[0].user',
+    message: 'unknown user "nobody"',
+  },
+  { name: 'a missing container archive', yaml: 'containers: [{ name: app, archive: app.tar }]', path: 'containers[0].archive', message: 'container archive "app.tar" not found (relative to ' },
+  { name: "a missing source of a container's file", yaml: 'containers: [{ name: app, packages: [busybox-static], files: [{ path: /etc/a, source: a.conf }] }]', path: 'containers[0].files[0].source', message: 'file "a.conf" not found' },
+];
+
+for (const { name, yaml, files, path, message } of invalidCases) {
+  test(`validate refuses ${name}`, async (t) => {
+    const { spec, problems } = await loadSpec(join(await specDir(yaml, files), 'spec.yml'));
+    t.is(spec, undefined);
+    const rendered = problems.map((p) => `${p.path}: ${p.message}`);
+    t.true(
+      problems.some((p) => p.path === path && p.message.includes(message) && p.line > 0),
+      `expected ${path}: ...${message}... at a line\ngot:\n${rendered.join('\n')}`,
+    );
+  });
+}
+
+const validCases: Case[] = [
+  { name: 'users every image has', yaml: 'services: [{ name: a, command: /a, user: "daemon:nogroup" }, { name: b, command: /b, user: "4242:4242" }]', path: '', message: '' },
+  {
+    name: "a user from the spec's own /etc/passwd and /etc/group, given as source files",
+    yaml: 'files: [{ path: /etc/passwd, source: passwd }, { path: //etc/./group, source: group }]\nservices: [{ name: a, command: /a, user: "app:app" }]',
+    files: { passwd: 'root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n', group: 'root:x:0:\napp:x:1000:\n' },
+    path: '',
+    message: '',
+  },
+  { name: 'a container archive that is there', yaml: 'containers: [{ name: app, archive: app.tar }]', files: { 'app.tar': '' }, path: '', message: '' },
+];
+
+for (const { name, yaml, files } of validCases) {
+  test(`validate accepts ${name}`, async (t) => {
+    const { problems } = await loadSpec(join(await specDir(yaml, files), 'spec.yml'));
+    t.deepEqual(problems.map((p) => `${p.path}: ${p.message}`), []);
+  });
+}
+
+function imago(...args: string[]) {
+  const result = spawnSync('bin/imago', args, { encoding: 'utf8' });
+  return { code: result.status, stderr: result.stderr };
+}
+
+for (const command of ['validate', 'build'] as const) {
+  test(`${command} exits 2 naming an unknown user and a missing archive, and writes nothing`, async (t) => {
+    const dir = await specDir('containers: [{ name: app, archive: app.tar }]\nservices:\n  - name: a\n    command: /a\n    user: app');
+    const spec = join(dir, 'spec.yml');
+    const result = command === 'build' ? imago('build', spec, '-o', join(dir, 'out')) : imago('validate', spec);
+    t.is(result.code, 2, result.stderr);
+    t.regex(result.stderr, new RegExp(`${spec}:3:36: containers\\[0\\]\\.archive: container archive "app\\.tar" not found`));
+    t.regex(result.stderr, new RegExp(`${spec}:7:11: services\\[0\\]\\.user: unknown user "app"`));
+    t.deepEqual(await readdir(dir), ['spec.yml'], 'nothing was written');
+  });
+}
