@@ -31,6 +31,7 @@ const keys = generateKeys();
 const config: UpdateConfig = {
   version: '1',
   arch: 'x86_64',
+  compatible: 'demo-x86_64',
   keys: [parsePublicKey(keys.publicLine, 'test.pub')],
   critical: [],
   commitAfterMs: 10_000,
@@ -341,4 +342,24 @@ test('the update lock: held by a live imagoctl it refuses, left by a dead one it
   result.release();
   t.false(dead.files.exists('/run/imago/update.lock'));
   t.like(applyBundle(dead, config, bundlePath, () => {}), { slot: 'B' }, 'a next update may run');
+});
+
+test('imagoctl update refuses a bundle signed by a trusted key for another compatible name, naming both, before writing', async (t) => {
+  const sys = device();
+  const files = imageFiles('2', 9);
+  files.set('manifest.json', new Uint8Array(Buffer.from(JSON.stringify({ name: 'camera', arch: 'x86_64', version: '2', compatible: 'acme-camera' }))));
+  sys.files.put(bundlePath, await makeBundle(files));
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /the bundle is for images compatible with "acme-camera", this image is "demo-x86_64"/ });
+  t.true(same(slotIn(sys.files.snapshot(), 'B'), previous), 'slot B untouched');
+  t.deepEqual(touchesRunning(sys), []);
+});
+
+test('PID 1 refuses to arm a slot written from a bundle for another compatible name', (t) => {
+  const sys = device();
+  // Written by a client that was told another compatible name: PID 1 trusts its own.
+  applyBundle(sys, { ...config, compatible: 'demo-x86_64' }, bundlePath, () => {}).release();
+  const agent = new UpdateAgent(sys, quiet, { ...config, compatible: 'acme-gateway' });
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /the bundle is for images compatible with "demo-x86_64", this image is "acme-gateway"/ });
+  t.is(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
 });

@@ -1,7 +1,7 @@
 /**
  * `imagoctl update FILE|URL`, the writing half of the update agent, run in the
  * imagoctl process so PID 1 never holds a bundle: read the header, check key,
- * signature, architecture, version (and, for a file, its size) before writing
+ * signature, architecture, compatible name, version (and, for a file, its size) before writing
  * anything; then stream each payload file into the inactive slot under a
  * temporary name while hashing it, refuse on the first mismatch, rename the
  * files into place, sync, and hand over to PID 1, which arms the slot and reboots.
@@ -133,7 +133,7 @@ function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line:
   try {
     const buffered = readHeader(source);
     const header = parseBundleHeader(buffered);
-    checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
+    checkBundle(header, { trusted: config.keys, arch: config.arch, compatible: config.compatible, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
     const { manifest } = header;
     checkRollbackIndex(manifest.version, readRollbackIndex(sys));
     const slot = otherSlot(booted);
