@@ -18,6 +18,7 @@ import { FakeSys } from '../sys/fake.ts';
 import type { Hashing } from '../sys/sys.ts';
 import { UpdateAgent } from './agent.ts';
 import { applyBundle } from './apply.ts';
+import { espMountData, espMountFlags } from './esp-mount.ts';
 
 const hashing: Hashing = {
   sha256() {
@@ -103,6 +104,8 @@ function device(failAt?: number): FakeSys {
   sys.files.put(bundlePath, bundle);
   sys.files.put('/sys/class/block/vda1/uevent', 'DEVNAME=vda1\nPARTNAME=imago-esp\n');
   sys.files.put('/sys/class/block/vda2/uevent', 'DEVNAME=vda2\nPARTNAME=imago-data\n');
+  // As booted: the ESP is read-only (esp-mount.ts), so every write below must open a window.
+  sys.mount('/dev/vda1', espMount, 'vfat', espMountFlags(false), espMountData);
   sys.files.failAt = failAt;
   return sys;
 }
@@ -164,6 +167,28 @@ test('a complete run writes slot B durably, leaves slot A alone, and the agent t
   t.true(same(slotIn(armed, 'A'), running));
 });
 
+test('the ESP is writable only while imagoctl writes the slot and while PID 1 arms it, and read-only again after each', (t) => {
+  const sys = device();
+  const remounts = () => sys.kernel.filter((line) => line.startsWith(`remount ${espMount}`)).map((line) => (line.includes('readonly') ? 'ro' : 'rw'));
+  applyBundle(sys, config, bundlePath, () => {}).release();
+  t.deepEqual(remounts(), ['rw', 'ro']);
+  t.true(sys.files.isReadOnly(espMount));
+  t.throws(() => sys.writeText(`${espMount}/stray`, 'x'), { message: /Read-only file system/ }, 'nothing writes the ESP outside a window');
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  sys.kernel.length = 0;
+  agent.activate('B');
+  t.deepEqual(remounts(), ['rw', 'ro'], 'grubenv is written in its own window');
+  t.true(sys.files.isReadOnly(espMount));
+});
+
+test('a bundle refused before writing never makes the ESP writable', (t) => {
+  const sys = device();
+  sys.files.put(bundlePath, olderBundle.slice(0, 100));
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /truncated/ });
+  t.deepEqual(sys.kernel.filter((line) => line.startsWith('remount')), []);
+});
+
 test('interrupted at any operation, by a power cut or an error, no partly written slot is ever armed and slot A is never touched', (t) => {
   const clean = device();
   applyBundle(clean, config, bundlePath, () => {});
@@ -191,6 +216,7 @@ test('interrupted at any operation, by a power cut or an error, no partly writte
     problems.push(...checkDisk(sys.files.snapshot(), `failure at ${n} (${step})`));
     problems.push(...checkDisk(sys.files.crashImage(), `power cut after failure at ${n} (${step})`));
     for (const entry of touchesRunning(sys)) problems.push(`interrupted at ${n}: ${entry}`);
+    if (!sys.files.isReadOnly(espMount)) problems.push(`interrupted at ${n} (${step}): the ESP was left writable`);
     if (!failed) continue;
     // A failure while taking the update lock leaves slot B as it was; any later one leaves it without boot.cfg.
     const untouched = same(slotIn(sys.files.snapshot(), 'B'), previous);
