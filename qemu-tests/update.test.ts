@@ -65,7 +65,7 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
   }
 });
 
-test.serial(`${arch}: tampered, other-arch, truncated and untrusted bundles are refused; the running slot is unchanged`, async (t) => {
+test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrusted bundles are refused; the running slot is unchanged and the ESP read-only and root's`, async (t) => {
   const v1 = await buildVariant('v1', arch, (s) => s);
   const v2 = await buildVariant('v2', arch, (s) => s.replace('image_version: "1"', 'image_version: "2"').replace('echo app up', 'echo app v2 up'));
   const good = await readFile(await makeBundle(v2, 'v2.bundle'));
