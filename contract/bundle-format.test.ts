@@ -1,9 +1,10 @@
 import test from 'ava';
-import { BundleError, bundleMagic, parseBundleHeader, slotFiles } from './bundle-format.ts';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { BundleError, bundleMagic, checkBundle, type CheckContext, defaultCompatible, parseBundleHeader, slotFiles } from './bundle-format.ts';
 
 const hash = 'ab'.repeat(32);
 const goodFiles = () => slotFiles.map((name, index) => ({ name, size: 100 * (index + 1), sha256: hash }));
-const goodManifest = () => ({ format: 1, name: 'demo', arch: 'x86_64', version: '2', files: goodFiles() });
+const goodManifest = () => ({ format: 1, name: 'demo', arch: 'x86_64', compatible: 'demo-x86_64', version: '2', files: goodFiles() });
 const goodSignature = () => ({ algorithm: 'ed25519', key: '0123456789abcdef', signature: 'cd'.repeat(64) });
 
 /** A bundle header around whatever the manifest and signature are (any JSON), with no payload. */
@@ -39,6 +40,10 @@ const malformed: [string, unknown, RegExp, unknown?][] = [
   ['no name', without(goodManifest(), 'name'), /manifest's name is missing, expected a string/],
   ['a numeric arch', { ...goodManifest(), arch: 64 }, /manifest's arch is 64, expected a string/],
   ['a numeric version', { ...goodManifest(), version: 2 }, /manifest's version is 2, expected a string/],
+  ['no compatible name', without(goodManifest(), 'compatible'), /manifest's compatible is missing, expected a string/],
+  ['a compatible name in an array', { ...goodManifest(), compatible: ['demo-x86_64'] }, /manifest's compatible is \["demo-x86_64"\], expected a string/],
+  ['a null compatible name', { ...goodManifest(), compatible: null }, /manifest's compatible is null, expected a string/],
+  ['an empty compatible name', { ...goodManifest(), compatible: '' }, /manifest's compatible is "", expected the name of the images it is for/],
   ['an unknown manifest field', { ...goodManifest(), extra: true }, /manifest has an unknown field "extra"/],
   ['no files', without(goodManifest(), 'files'), /manifest's files is missing, expected an array/],
   ['files that is null', { ...goodManifest(), files: null }, /manifest's files is null, expected an array/],
@@ -77,3 +82,37 @@ for (const [name, manifest, message, signature] of malformed) {
     t.is(error?.constructor, BundleError);
   });
 }
+
+/** A header signed for real, so checkBundle gets past the signature to the compatible name. */
+function signedHeader(manifest: unknown) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const id = createHash('sha256').update(raw).digest('hex').slice(0, 16);
+  const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
+  const signature = { algorithm: 'ed25519', key: id, signature: sign(null, manifestBytes, privateKey).toString('hex') };
+  const context: CheckContext = {
+    trusted: [{ id, publicKey: raw.toString('hex') }],
+    arch: 'x86_64',
+    compatible: 'demo-x86_64',
+    running: '1',
+    sha512: (data) => new Uint8Array(createHash('sha512').update(data).digest()),
+  };
+  return { header: parseBundleHeader(header(manifest, signature)), context };
+}
+
+test('checkBundle accepts a signed bundle of this compatible name', (t) => {
+  const { header: parsed, context } = signedHeader(goodManifest());
+  t.notThrows(() => checkBundle(parsed, context));
+});
+
+test('checkBundle refuses a signed bundle for another compatible name, naming both', (t) => {
+  const { header: parsed, context } = signedHeader({ ...goodManifest(), compatible: 'acme-camera' });
+  t.throws(() => checkBundle(parsed, context), {
+    instanceOf: BundleError,
+    message: 'the bundle is for images compatible with "acme-camera", this image is "demo-x86_64" (update.compatible in the spec): it was built for another product',
+  });
+});
+
+test('the default compatible name is the image name and the architecture', (t) => {
+  t.is(defaultCompatible('gateway', 'aarch64'), 'gateway-aarch64');
+});

@@ -10,7 +10,7 @@
  *
  * ```ts
  * const header = parseBundleHeader(firstBytes);   // throws BundleError when malformed or cut short
- * checkBundle(header, { trusted, arch: 'x86_64', running: '1.0', sha512 }); // throws naming the refusal
+ * checkBundle(header, { trusted, arch: 'x86_64', compatible: 'gateway-x86_64', running: '1.0', sha512 }); // throws naming the refusal
  * ```
  */
 import { decodeUtf8 } from './utf8.ts';
@@ -24,6 +24,14 @@ export const maxHeaderBytes = 64 * 1024;
 /** The files of a slot, in payload order. */
 export const slotFiles = ['kernel', 'initrd.img', 'cmdline', 'manifest.json'] as const;
 export type SlotFile = (typeof slotFiles)[number];
+
+/**
+ * The compatible name of an image whose spec sets no `update.compatible`: its
+ * name and architecture, so by default an image installs only its own bundles.
+ */
+export function defaultCompatible(name: string, arch: string): string {
+  return `${name}-${arch}`;
+}
 
 /** One payload file: its size and sha256 (hex). */
 export interface BundleFile {
@@ -39,6 +47,12 @@ export interface BundleManifest {
   name: string;
   /** Target architecture, e.g. x86_64. */
   arch: string;
+  /**
+   * Which images may install it (spec `update.compatible`, default `<name>-<arch>`):
+   * a device refuses a bundle whose value is not its own, even when a key it
+   * trusts signed it, so one key can sign several products.
+   */
+  compatible: string;
   /** Image version (dotted numbers), compared with the running one: only newer installs. */
   version: string;
   files: BundleFile[];
@@ -111,15 +125,17 @@ function stringField(object: Record<string, unknown>, key: string, what: string)
 
 /**
  * The manifest, checked field by field: exactly format 1, name, arch, version
- * (strings) and files, which lists exactly slotFiles in that order, each with a
+ * (strings), compatible (a non-empty string) and files, which lists exactly slotFiles in that order, each with a
  * whole number size and a lowercase hex sha256, and no other field anywhere.
  */
 function parseManifest(value: unknown): BundleManifest {
   if (!isObject(value)) throw new BundleError(`the bundle's manifest is not a JSON object: it is ${describe(value)}`);
-  onlyFields(value, ['format', 'name', 'arch', 'version', 'files'], 'manifest');
+  onlyFields(value, ['format', 'name', 'arch', 'compatible', 'version', 'files'], 'manifest');
   if (value.format !== 1) throw new BundleError(`the bundle's manifest's format is ${describe(value.format)}, expected 1`);
   const name = stringField(value, 'name', 'manifest');
   const arch = stringField(value, 'arch', 'manifest');
+  const compatible = stringField(value, 'compatible', 'manifest');
+  if (compatible === '') throw new BundleError(`the bundle's manifest's compatible is "", expected the name of the images it is for`);
   const version = stringField(value, 'version', 'manifest');
   const list = value.files;
   if (!Array.isArray(list)) throw new BundleError(`the bundle's manifest's files is ${describe(list)}, expected an array`);
@@ -142,7 +158,7 @@ function parseManifest(value: unknown): BundleManifest {
     }
     return { name: expected, size, sha256 };
   });
-  return { format: 1, name, arch, version, files };
+  return { format: 1, name, arch, compatible, version, files };
 }
 
 /** The signature's fields, type-checked; checkBundle judges their values. */
@@ -196,6 +212,8 @@ export interface CheckContext {
   trusted: readonly TrustedKey[];
   /** This device's architecture. */
   arch: string;
+  /** The running image's compatible name: a bundle must carry exactly this one. */
+  compatible: string;
   /** The running image's version. */
   running: string;
   sha512: (data: Uint8Array) => Uint8Array;
@@ -205,7 +223,8 @@ export interface CheckContext {
 
 /**
  * Everything checked before a byte is written, in order: a trusted key, a valid
- * signature, this architecture, a newer version, a complete file. Throws
+ * signature, this architecture, this image's compatible name, a newer version,
+ * a complete file. Throws
  * BundleError with a message for the operator; returns nothing when all pass.
  */
 export function checkBundle(header: BundleHeader, context: CheckContext): void {
@@ -222,6 +241,11 @@ export function checkBundle(header: BundleHeader, context: CheckContext): void {
     throw new BundleError(`the bundle's signature does not match its manifest (key ${signature.key}): it was altered or damaged`);
   }
   if (manifest.arch !== context.arch) throw new BundleError(`the bundle is for ${manifest.arch}, this device is ${context.arch}`);
+  if (manifest.compatible !== context.compatible) {
+    throw new BundleError(
+      `the bundle is for images compatible with ${JSON.stringify(manifest.compatible)}, this image is ${JSON.stringify(context.compatible)} (update.compatible in the spec): it was built for another product`,
+    );
+  }
   if (compareVersions(manifest.version, context.running) <= 0) {
     throw new BundleError(`the bundle's version ${manifest.version} is not newer than the running version ${context.running}`);
   }

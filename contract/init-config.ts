@@ -110,6 +110,8 @@ export interface UpdateConfig {
   version: string;
   /** The target architecture name a bundle must be built for, e.g. x86_64. */
   arch: string;
+  /** This image's compatible name (spec `update.compatible`, default `<name>-<arch>`): a bundle must carry the same. */
+  compatible: string;
   /** Public keys whose bundles this image installs. */
   keys: { id: string; publicKey: string }[];
   /** Services that must be healthy before a trial boot commits. */

@@ -1,7 +1,8 @@
 /**
  * A/B updates on x86_64, booted from the raw disk under OVMF: v1 -> v2 with the
  * data partition surviving; a v2 whose critical service never gets healthy
- * rolling back by itself; refused bundles leaving the running slot untouched.
+ * rolling back by itself; refused bundles (another product's among them)
+ * leaving the running slot untouched, and the ESP read-only and root's alone.
  * Prints update-apply and reboot-to-committed seconds.
  */
 import test from 'ava';
@@ -43,6 +44,8 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
     t.regex(status, /running version 2 from slot B, committed/, status);
     t.regex(status, /slot B: 2 \(booted, committed\)/, status);
     t.regex(status, /slot A: 1/, status);
+    const esp = (await guestShell(shellPort, "grep ' /run/imago/esp ' /proc/mounts")).output;
+    t.regex(esp, / vfat ro,nosuid,nodev,noexec,/, `after the commit wrote grubenv the ESP is read-only again: ${esp}`);
     t.log(`update-apply: ${applySeconds.toFixed(1)} s; reboot-to-committed: ${((committedAt - rebootAt) / 1000).toFixed(1)} s (commit_after 5 s)`);
 
     // v2 -> v3, whose critical service never gets healthy: the trial fails and GRUB falls back to v2.
@@ -62,7 +65,7 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
   }
 });
 
-test.serial(`${arch}: tampered, other-arch, truncated and untrusted bundles are refused; the running slot is unchanged`, async (t) => {
+test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrusted bundles are refused; the running slot is unchanged and the ESP read-only and root's`, async (t) => {
   const v1 = await buildVariant('v1', arch, (s) => s);
   const v2 = await buildVariant('v2', arch, (s) => s.replace('image_version: "1"', 'image_version: "2"').replace('echo app up', 'echo app v2 up'));
   const good = await readFile(await makeBundle(v2, 'v2.bundle'));
@@ -77,6 +80,12 @@ test.serial(`${arch}: tampered, other-arch, truncated and untrusted bundles are 
   const manifest = JSON.parse(await readFile(join(otherArch, 'manifest.json'), 'utf8'));
   await writeFile(join(otherArch, 'manifest.json'), JSON.stringify({ ...manifest, arch: arch === 'x86_64' ? 'aarch64' : 'x86_64' }));
   await makeBundle(otherArch, 'other-arch.bundle');
+  // Signed by the trusted key, for this architecture, but for another product line.
+  const otherProduct = join(outRoot, 'other-product');
+  await rm(otherProduct, { recursive: true, force: true });
+  await cp(v2, otherProduct, { recursive: true });
+  await writeFile(join(otherProduct, 'manifest.json'), JSON.stringify({ ...manifest, compatible: 'another-product' }));
+  await makeBundle(otherProduct, 'other-product.bundle');
   const stranger = generateKeys();
   await writeFile(join(bundles, 'stranger.key'), stranger.privatePem);
   await makeBundle(v2, 'untrusted.bundle', join(bundles, 'stranger.key'));
@@ -92,6 +101,7 @@ test.serial(`${arch}: tampered, other-arch, truncated and untrusted bundles are 
     const cases: [string, RegExp][] = [
       ['tampered.bundle', /update refused: (initrd.img|kernel|manifest.json) does not match its sha256 in the signed manifest/],
       ['other-arch.bundle', new RegExp(`update refused: the bundle is for ${arch === 'x86_64' ? 'aarch64' : 'x86_64'}, this device is ${arch}`)],
+      ['other-product.bundle', new RegExp(`update refused: the bundle is for images compatible with "another-product", this image is "updatable-${arch}"`)],
       ['truncated.bundle', /update refused: the bundle is truncated: \S+ ended after \d+ of \d+ bytes/],
       ['untrusted.bundle', new RegExp(`update refused: the bundle is signed by key ${stranger.id}, which this image does not trust`)],
     ];
@@ -104,6 +114,10 @@ test.serial(`${arch}: tampered, other-arch, truncated and untrusted bundles are 
     t.is((await guestShell(shellPort + 1, sums)).output, before, 'slot A and grubenv are byte-for-byte unchanged');
     t.notRegex((await guestShell(shellPort + 1, 'ls /run/imago/esp/B/')).output, /boot\.cfg/, 'the inactive slot is never left bootable');
     t.regex((await guestShell(shellPort + 1, 'imagoctl status')).output, /running version 1 from slot A, committed/);
+    // After all those attempts the ESP is read-only again, root's alone and never executable.
+    const mounts = (await guestShell(shellPort + 1, "grep ' /run/imago/esp ' /proc/mounts; stat -c '%a %u' /run/imago/esp/A/initrd.img /run/imago/esp/A")).output;
+    t.regex(mounts, /^\S+ \/run\/imago\/esp vfat ro,nosuid,nodev,noexec,\S*fmask=0177,dmask=0077/m, mounts);
+    t.regex(mounts, /^600 0\n700 0$/m, `initrd.img is 0600 and slot folders 0700, owned by root: ${mounts}`);
   } finally {
     server.close();
     await vm.kill();

@@ -26,6 +26,7 @@ import type { BuildOptions } from './options.ts';
 import { discardImageDirs, stageImageDir, type StagedImageDir } from './write-outputs.ts';
 import { formats } from '../formats/registry.ts';
 import { updateInputs } from './update-inputs.ts';
+import { imageCompatible } from '../spec/update-defaults.ts';
 
 export { imagePackages } from './image-userland.ts';
 
@@ -97,6 +98,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     name: spec.name,
     version: spec.image_version ?? '0',
     arch: target.name,
+    ...(spec.update ? { compatible: imageCompatible(spec, target.name) } : {}),
     sourceDateEpoch: options.sourceDateEpoch,
     spec: { file: basename(loaded.file), sha256: sha256(loaded.text) },
     kernel: kernel.manifest,

@@ -17,6 +17,8 @@ export interface Manifest {
   /** The image version (spec `image_version`, default "0"); bundles carry it and devices compare it. */
   version: string;
   arch: string;
+  /** With `update:`, the compatible name `imago bundle` signs into bundles of this image. */
+  compatible?: string;
   sourceDateEpoch: number;
   spec: { file: string; sha256: string };
   /**

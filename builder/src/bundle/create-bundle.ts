@@ -1,6 +1,6 @@
 /**
  * Makes an update bundle from a build output folder (`out/<arch>/`): a manifest
- * with the image's name, architecture, version and every slot file's size and
+ * with the image's name, architecture, compatible name, version and every slot file's size and
  * sha256, an Ed25519 signature over the manifest, then the files themselves.
  * Layout in contract/bundle-format.ts.
  *
@@ -11,7 +11,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleMagic, type BundleManifest, type BundleSignature, slotFiles } from '../../../contract/index.ts';
+import { bundleMagic, type BundleManifest, type BundleSignature, defaultCompatible, slotFiles } from '../../../contract/index.ts';
 import { publicOf } from './keys.ts';
 import { BuildError } from '../errors.ts';
 
@@ -32,11 +32,13 @@ export async function createBundle(imageDir: string, privateKey: KeyObject): Pro
       }
     }),
   );
-  const image = JSON.parse(files.find((f) => f.name === 'manifest.json')!.data.toString('utf8')) as { name: string; arch: string; version?: string };
+  const image = JSON.parse(files.find((f) => f.name === 'manifest.json')!.data.toString('utf8')) as { name: string; arch: string; compatible?: string; version?: string };
   const manifest: BundleManifest = {
     format: 1,
     name: image.name,
     arch: image.arch,
+    // The build writes it for images with `update:`; an output built without it gets the device's default.
+    compatible: image.compatible ?? defaultCompatible(image.name, image.arch),
     version: image.version ?? '0',
     files: files.map(({ name, data }) => ({ name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') })),
   };

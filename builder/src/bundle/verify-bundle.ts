@@ -13,12 +13,13 @@ const sha512 = (data: Uint8Array) => new Uint8Array(createHash('sha512').update(
 
 /**
  * Verifies signature (against `trusted`), completeness and hashes of `bytes`.
- * With `device`, also architecture and version as a device running that would.
+ * With `device`, also architecture, compatible name (when given) and version as
+ * a device running that would.
  * Returns the manifest; throws BundleError with the reason.
  */
-export function verifyBundle(bytes: Uint8Array, trusted: readonly TrustedKey[], device?: { arch: string; version: string }): BundleManifest {
+export function verifyBundle(bytes: Uint8Array, trusted: readonly TrustedKey[], device?: { arch: string; version: string; compatible?: string }): BundleManifest {
   const header = parseBundleHeader(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
-  checkBundle(header, { trusted, arch: device?.arch ?? header.manifest.arch, running: device?.version ?? '-', sha512, size: bytes.length });
+  checkBundle(header, { trusted, arch: device?.arch ?? header.manifest.arch, compatible: device?.compatible ?? header.manifest.compatible, running: device?.version ?? '-', sha512, size: bytes.length });
   let offset = header.payloadOffset;
   for (const file of header.manifest.files) {
     const digest = createHash('sha256').update(bytes.subarray(offset, offset + file.size)).digest('hex');

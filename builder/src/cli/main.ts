@@ -87,11 +87,12 @@ program
 
 program
   .command('verify')
-  .description('Check a bundle as a device would: trusted signature, complete, every file\'s sha256; optionally arch and version.')
+  .description('Check a bundle as a device would: trusted signature, complete, every file\'s sha256; optionally arch, compatible name and version.')
   .argument('<bundle>', 'the bundle file')
   .requiredOption('-k, --key <file...>', 'trusted public keys')
   .option('--arch <arch>', 'refuse a bundle for another architecture')
   .option('--running <version>', 'refuse a bundle that is not newer than this version')
+  .option('--compatible <name>', "refuse a bundle for images of another compatible name (the device's update.compatible)")
   .action(verifyCommand);
 
 program

@@ -4,7 +4,7 @@
  * data partition in the tree. Pure.
  */
 import { dataMount, dataPartName, espPartName, type InitConfig, type TrustedKey, type UpdateConfig } from '../../../contract/index.ts';
-import { defaultCommitAfterMs, defaultCommitTimeoutMs, defaultTries } from '../spec/update-defaults.ts';
+import { defaultCommitAfterMs, defaultCommitTimeoutMs, defaultTries, imageCompatible } from '../spec/update-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { Tree } from '../tree/tree.ts';
 
@@ -21,6 +21,7 @@ export function addUpdateConfig(tree: Tree, spec: Spec, config: InitConfig, inpu
   const update: UpdateConfig = {
     version: spec.image_version ?? '0',
     arch: inputs.arch,
+    compatible: imageCompatible(spec, inputs.arch),
     keys: inputs.keys.map((key) => ({ id: key.id, publicKey: key.publicKey })),
     critical: (spec.services ?? []).filter((service) => service.critical).map((service) => service.name),
     commitAfterMs: spec.update.commit_after ?? defaultCommitAfterMs,

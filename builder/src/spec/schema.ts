@@ -74,6 +74,14 @@ const kernelSchema = z
 const updateSchema = z
   .strictObject({
     keys: z.array(z.string().min(1)).min(1).describe('Required. Public key files (from `imago keygen`), relative to the spec: the image installs only bundles signed by one of them.'),
+    compatible: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected lowercase letters, digits, ".", "_" and "-", such as acme-gateway')
+      .max(64)
+      .optional()
+      .describe(
+        'Which bundles this image installs: only those built from a spec with the same value (and for the same architecture). Set the same value in specs that must accept each other\'s bundles. Default: the image name and architecture, e.g. gateway-x86_64.',
+      ),
     commit_after: duration.optional().describe('How long every critical service must be healthy before a trial boot commits. Default 60s.'),
     commit_timeout: durationWithin({ min: 10_000 }).optional().describe('A trial boot not committed this long after boot fails and the device reboots into the previous slot. Default 5m.'),
     tries: z.number().int().min(1).max(3).optional().describe('Boots a new slot gets before the bootloader falls back. Default 1.'),

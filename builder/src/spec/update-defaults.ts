@@ -2,7 +2,15 @@
  * Defaults of the spec's `update:` section, shared by the raw disk writer, the
  * init configuration and the build-time checks that must agree with them.
  */
+import { defaultCompatible } from '../../../contract/index.ts';
+import type { Spec } from './schema.ts';
+
 const MiB = 2 ** 20;
+
+/** The compatible name an image of `spec` for `arch` has and its bundles carry (update.compatible). */
+export function imageCompatible(spec: Pick<Spec, 'name' | 'update'>, arch: string): string {
+  return spec.update?.compatible ?? defaultCompatible(spec.name, arch);
+}
 
 /** Room for one slot on the ESP (which holds two), when update.slot_size is not given. */
 export const defaultSlotSize = 96 * MiB;

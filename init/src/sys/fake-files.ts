@@ -10,6 +10,9 @@
  *    fsync, rename, remove, mkdir, sync...) throws an EIO SysError instead of
  *    happening, and the crash image from just before it is kept in `crashed`.
  *    `journal` lists every changing operation, in order, as "verb path".
+ *  - read-only mounts: under a mount point made read-only (FakeSys.mount or
+ *    remount with 'readonly'), a change throws EROFS, as the kernel's does; and
+ *    making one read-only while a file under it is open for writing throws EBUSY.
  */
 import { decodeUtf8, encodeUtf8 } from '../../../contract/index.ts';
 import { SysError } from './sys.ts';
@@ -25,11 +28,15 @@ interface OpenFile {
   inode?: Inode;
   position: number;
   append: boolean;
+  /** Opened for writing: a remount read-only fails while it is open. */
+  writable?: true;
 }
 
 const EIO = 5;
 const ENOENT = 2;
 const EEXIST = 17;
+const EBUSY = 16;
+const EROFS = 30;
 
 export class FakeFileSystem {
   private readonly inodes = new Map<string, Inode>();
@@ -43,11 +50,40 @@ export class FakeFileSystem {
   /** The crash image taken just before the failing operation. */
   crashed?: Map<string, Uint8Array>;
   readonly journal: string[] = [];
+  /** Mount points that are read-only now. */
+  private readonly readOnlyMounts = new Set<string>();
 
   constructor(private readonly allocateFd: () => number) {}
 
+  /** The read-only mount point `path` is under, if any. */
+  private readOnlyMountOf(path: string): string | undefined {
+    return [...this.readOnlyMounts].find((mount) => path === mount || path.startsWith(`${mount}/`));
+  }
+
+  /** Throws EROFS when `path` is on a read-only mount. */
+  private checkWritable(verb: string, path: string): void {
+    if (this.readOnlyMountOf(path)) throw new SysError(verb, path, EROFS, 'Read-only file system');
+  }
+
+  /** Makes the mount at `mountPoint` read-only or writable; EBUSY while a file under it is open for writing. */
+  setReadOnly(mountPoint: string, readOnly: boolean): void {
+    if (!readOnly) return void this.readOnlyMounts.delete(mountPoint);
+    const busy = [...this.open.values()].find((file) => file.writable && (file.path === mountPoint || file.path.startsWith(`${mountPoint}/`)));
+    if (busy) throw new SysError('remount', `${mountPoint} read-only`, EBUSY, 'Device or resource busy');
+    this.readOnlyMounts.add(mountPoint);
+  }
+
+  /** Whether `path` is on a read-only mount now. */
+  isReadOnly(path: string): boolean {
+    return this.readOnlyMountOf(path) !== undefined;
+  }
+
   /** Counts a changing operation; throws at `failAt`. */
   private step(verb: string, object: string): void {
+    // A rename's object is "from to to": both ends are on the same mount. A folder
+    // that exists already is no change (mkdir -p), and a mount point is a folder of the file system below.
+    const noChange = verb === 'create directory' && (this.dirs.has(object) || this.readOnlyMounts.has(object));
+    if (!noChange) this.checkWritable(verb, object.split(' to ')[0]!);
     this.operations++;
     this.journal.push(`${verb} ${object}`);
     if (this.operations === this.failAt) {
@@ -145,24 +181,26 @@ export class FakeFileSystem {
     let inode = this.inodes.get(path);
     if (inode) inode.data = new Uint8Array();
     else this.inodes.set(path, (inode = { data: new Uint8Array(), durable: new Uint8Array() }));
-    return this.track({ path, inode, position: 0, append: false });
+    return this.track({ path, inode, position: 0, append: false, writable: true });
   }
   createExclusive(path: string): number {
     this.step('create', path);
     if (this.exists(path)) throw new SysError('create', path, EEXIST, 'File exists');
     const inode = { data: new Uint8Array(), durable: new Uint8Array() };
     this.inodes.set(path, inode);
-    return this.track({ path, inode, position: 0, append: false });
+    return this.track({ path, inode, position: 0, append: false, writable: true });
   }
   openWrite(path: string): number {
     const inode = this.inodes.get(path);
     if (!inode) throw new SysError('open', path, ENOENT, 'No such file or directory');
-    return this.track({ path, inode, position: 0, append: false });
+    this.checkWritable('open', path);
+    return this.track({ path, inode, position: 0, append: false, writable: true });
   }
   openAppend(path: string): number {
+    this.checkWritable('open', path);
     let inode = this.inodes.get(path);
     if (!inode) this.inodes.set(path, (inode = { data: new Uint8Array(), durable: new Uint8Array() }));
-    return this.track({ path, inode, position: 0, append: true });
+    return this.track({ path, inode, position: 0, append: true, writable: true });
   }
   private track(file: OpenFile): number {
     const fd = this.allocateFd();
@@ -191,6 +229,9 @@ export class FakeFileSystem {
     grown.set(data, at);
     inode.data = grown;
     file.position = at + data.length;
+  }
+  seek(fd: number, offset: number): void {
+    this.open.get(fd)!.position = offset;
   }
   fsync(fd: number, name: string): void {
     const file = this.open.get(fd)!;

@@ -170,6 +170,9 @@ export class FakeSys implements Sys {
   openWrite(path: string): number {
     return this.files.openWrite(path);
   }
+  seek(fd: number, offset: number): void {
+    this.files.seek(fd, offset);
+  }
   openDevice(): number {
     return this.nextFd++;
   }
@@ -213,6 +216,11 @@ export class FakeSys implements Sys {
 
   mount(source: string, target: string, fstype: string, flags: readonly MountFlag[], data: string): void {
     this.kernel.push(`mount ${source} ${target} ${fstype} ${flags.join(',')} ${data}`.trimEnd());
+    if (flags.includes('readonly')) this.files.setReadOnly(target, true);
+  }
+  remount(target: string, flags: readonly MountFlag[], data: string): void {
+    this.files.setReadOnly(target, flags.includes('readonly'));
+    this.kernel.push(`remount ${target} ${flags.join(',')} ${data}`.trimEnd());
   }
   remountReadOnly(target: string): void {
     this.kernel.push(`remount ${target} read-only`);

@@ -246,6 +246,9 @@ export const quickjsSys: Sys = {
   fsync(fd, name) {
     check(native.fsync(fd), 'sync', name ?? `fd ${fd}`);
   },
+  seek(fd, offset) {
+    check(os.seek(fd, offset, std.SEEK_SET), 'seek', `fd ${fd}`);
+  },
 
   readBytes,
   readText(path) {
@@ -320,6 +323,10 @@ export const quickjsSys: Sys = {
   mount(source, target, fstype, flags, data) {
     const bits = flags.reduce((all, flag) => all | mountFlags[flag], 0);
     check(native.mount(source, target, fstype, bits, data), `mount ${fstype} on`, target);
+  },
+  remount(target, flags, data) {
+    const bits = flags.reduce((all, flag) => all | mountFlags[flag], native.MS_REMOUNT);
+    check(native.mount('', target, '', bits, data), 'remount', `${target} ${flags.includes('readonly') ? 'read-only' : 'read-write'}`);
   },
   remountReadOnly(target) {
     check(native.mount('', target, '', native.MS_REMOUNT | native.MS_RDONLY, ''), 'remount', `${target} read-only`);

@@ -149,6 +149,8 @@ export interface Descriptors {
   openDevice(path: string, access: 'read' | 'write'): number;
   /** fsync(2): what was written to `fd` is on the disk; a failure names `name` (default `fd N`). */
   fsync(fd: number, name?: string): void;
+  /** Moves `fd`'s position to `offset` bytes from the start (a block device's boot sector fields). */
+  seek(fd: number, offset: number): void;
 }
 
 /** Whole files and folders by path. */
@@ -193,6 +195,11 @@ export interface Kernel {
   mount(source: string, target: string, fstype: string, flags: readonly MountFlag[], data: string): void;
   /** Remounts `target` read-only. */
   remountReadOnly(target: string): void;
+  /**
+   * Remounts `target` with exactly `flags` and `data` (mount(2) with MS_REMOUNT):
+   * read-write unless `flags` has 'readonly'; a flag left out is cleared.
+   */
+  remount(target: string, flags: readonly MountFlag[], data: string): void;
   /** umount2(2), detached (lazy) when `detach`. */
   unmount(target: string, detach: boolean): void;
   /** sync(2): every file system's dirty data to its disk. */

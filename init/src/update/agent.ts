@@ -1,5 +1,6 @@
 /**
- * The update agent in PID 1: mounts the ESP and the data partition at boot,
+ * The update agent in PID 1: mounts the ESP (read-only, root's alone:
+ * esp-mount.ts) and the data partition at boot,
  * works out from GRUB's environment whether this is a committed boot, a trial
  * or a rollback, commits a trial once the critical services have been healthy
  * long enough (or reboots so GRUB falls back), arms a written slot when
@@ -12,6 +13,7 @@ import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
 import { CommitWatch, type CriticalState } from './commit-watch.ts';
 import { mountPartition, waitForPartition } from './disk.ts';
+import { mountEsp, withWritableEsp } from './esp-mount.ts';
 import { replaceFile, rewriteInPlace } from './files.ts';
 import type { Rollback, UpdateStatus } from './status.ts';
 import { verifySlot } from './verify.ts';
@@ -42,7 +44,7 @@ export class UpdateAgent {
     const { sys, log, config } = this;
     try {
       const esp = waitForPartition(sys, config.espLabel, 15_000);
-      mountPartition(sys, esp, espMount, 'vfat', 'flush');
+      mountEsp(sys, esp, log);
       this.mounted = true;
     } catch (error) {
       log.warn(`update: ${(error as Error).message}; updates are unavailable`);
@@ -166,7 +168,7 @@ export class UpdateAgent {
   private writeEnv(state: SlotEnv): void {
     const path = `${espMount}/${grubenvFile}`;
     const current = decodeGrubenv(this.sys.readBytes(path) ?? new Uint8Array());
-    rewriteInPlace(this.sys, path, encodeGrubenv(writeSlotEnv(current, state)));
+    withWritableEsp(this.sys, (line) => this.log.warn(line), () => rewriteInPlace(this.sys, path, encodeGrubenv(writeSlotEnv(current, state))));
   }
 
   private readState(): AgentState {
@@ -180,7 +182,7 @@ export class UpdateAgent {
 
   private writeState(): void {
     try {
-      replaceFile(this.sys, `${espMount}/${stateFile}`, `${JSON.stringify(this.state)}\n`);
+      withWritableEsp(this.sys, (line) => this.log.warn(line), () => replaceFile(this.sys, `${espMount}/${stateFile}`, `${JSON.stringify(this.state)}\n`));
     } catch (error) {
       this.log.warn(`update: unable to record the update state: ${(error as Error).message}`);
     }

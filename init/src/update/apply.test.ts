@@ -18,6 +18,7 @@ import { FakeSys } from '../sys/fake.ts';
 import type { Hashing } from '../sys/sys.ts';
 import { UpdateAgent } from './agent.ts';
 import { applyBundle } from './apply.ts';
+import { espMountData, espMountFlags } from './esp-mount.ts';
 
 const hashing: Hashing = {
   sha256() {
@@ -31,6 +32,7 @@ const keys = generateKeys();
 const config: UpdateConfig = {
   version: '1',
   arch: 'x86_64',
+  compatible: 'demo-x86_64',
   keys: [parsePublicKey(keys.publicLine, 'test.pub')],
   critical: [],
   commitAfterMs: 10_000,
@@ -102,6 +104,8 @@ function device(failAt?: number): FakeSys {
   sys.files.put(bundlePath, bundle);
   sys.files.put('/sys/class/block/vda1/uevent', 'DEVNAME=vda1\nPARTNAME=imago-esp\n');
   sys.files.put('/sys/class/block/vda2/uevent', 'DEVNAME=vda2\nPARTNAME=imago-data\n');
+  // As booted: the ESP is read-only (esp-mount.ts), so every write below must open a window.
+  sys.mount('/dev/vda1', espMount, 'vfat', espMountFlags(false), espMountData);
   sys.files.failAt = failAt;
   return sys;
 }
@@ -163,6 +167,28 @@ test('a complete run writes slot B durably, leaves slot A alone, and the agent t
   t.true(same(slotIn(armed, 'A'), running));
 });
 
+test('the ESP is writable only while imagoctl writes the slot and while PID 1 arms it, and read-only again after each', (t) => {
+  const sys = device();
+  const remounts = () => sys.kernel.filter((line) => line.startsWith(`remount ${espMount}`)).map((line) => (line.includes('readonly') ? 'ro' : 'rw'));
+  applyBundle(sys, config, bundlePath, () => {}).release();
+  t.deepEqual(remounts(), ['rw', 'ro']);
+  t.true(sys.files.isReadOnly(espMount));
+  t.throws(() => sys.writeText(`${espMount}/stray`, 'x'), { message: /Read-only file system/ }, 'nothing writes the ESP outside a window');
+  const agent = new UpdateAgent(sys, quiet, config);
+  agent.boot();
+  sys.kernel.length = 0;
+  agent.activate('B');
+  t.deepEqual(remounts(), ['rw', 'ro'], 'grubenv is written in its own window');
+  t.true(sys.files.isReadOnly(espMount));
+});
+
+test('a bundle refused before writing never makes the ESP writable', (t) => {
+  const sys = device();
+  sys.files.put(bundlePath, olderBundle.slice(0, 100));
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /truncated/ });
+  t.deepEqual(sys.kernel.filter((line) => line.startsWith('remount')), []);
+});
+
 test('interrupted at any operation, by a power cut or an error, no partly written slot is ever armed and slot A is never touched', (t) => {
   const clean = device();
   applyBundle(clean, config, bundlePath, () => {});
@@ -190,6 +216,7 @@ test('interrupted at any operation, by a power cut or an error, no partly writte
     problems.push(...checkDisk(sys.files.snapshot(), `failure at ${n} (${step})`));
     problems.push(...checkDisk(sys.files.crashImage(), `power cut after failure at ${n} (${step})`));
     for (const entry of touchesRunning(sys)) problems.push(`interrupted at ${n}: ${entry}`);
+    if (!sys.files.isReadOnly(espMount)) problems.push(`interrupted at ${n} (${step}): the ESP was left writable`);
     if (!failed) continue;
     // A failure while taking the update lock leaves slot B as it was; any later one leaves it without boot.cfg.
     const untouched = same(slotIn(sys.files.snapshot(), 'B'), previous);
@@ -341,4 +368,24 @@ test('the update lock: held by a live imagoctl it refuses, left by a dead one it
   result.release();
   t.false(dead.files.exists('/run/imago/update.lock'));
   t.like(applyBundle(dead, config, bundlePath, () => {}), { slot: 'B' }, 'a next update may run');
+});
+
+test('imagoctl update refuses a bundle signed by a trusted key for another compatible name, naming both, before writing', async (t) => {
+  const sys = device();
+  const files = imageFiles('2', 9);
+  files.set('manifest.json', new Uint8Array(Buffer.from(JSON.stringify({ name: 'camera', arch: 'x86_64', version: '2', compatible: 'acme-camera' }))));
+  sys.files.put(bundlePath, await makeBundle(files));
+  t.throws(() => applyBundle(sys, config, bundlePath, () => {}), { message: /the bundle is for images compatible with "acme-camera", this image is "demo-x86_64"/ });
+  t.true(same(slotIn(sys.files.snapshot(), 'B'), previous), 'slot B untouched');
+  t.deepEqual(touchesRunning(sys), []);
+});
+
+test('PID 1 refuses to arm a slot written from a bundle for another compatible name', (t) => {
+  const sys = device();
+  // Written by a client that was told another compatible name: PID 1 trusts its own.
+  applyBundle(sys, { ...config, compatible: 'demo-x86_64' }, bundlePath, () => {}).release();
+  const agent = new UpdateAgent(sys, quiet, { ...config, compatible: 'acme-gateway' });
+  agent.boot();
+  t.throws(() => agent.activate('B'), { message: /the bundle is for images compatible with "demo-x86_64", this image is "acme-gateway"/ });
+  t.is(readSlotEnv(decodeGrubenv(sys.files.get(grubenvPath)!)).trial, undefined, 'nothing armed');
 });

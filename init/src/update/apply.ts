@@ -1,7 +1,7 @@
 /**
  * `imagoctl update FILE|URL`, the writing half of the update agent, run in the
  * imagoctl process so PID 1 never holds a bundle: read the header, check key,
- * signature, architecture, version (and, for a file, its size) before writing
+ * signature, architecture, compatible name, version (and, for a file, its size) before writing
  * anything; then stream each payload file into the inactive slot under a
  * temporary name while hashing it, refuse on the first mismatch, rename the
  * files into place, sync, and hand over to PID 1, which arms the slot and reboots.
@@ -11,8 +11,9 @@
  * first and written last, so a half-written slot is harmless; the running slot
  * is never opened for writing. apply.test.ts cuts the power at every step.
  */
-import { bootedSlot, BundleError, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
+import { bootedSlot, BundleError, type BundleHeader, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
+import { withWritableEsp } from './esp-mount.ts';
 import { replaceFile, syncPath, writeDurably } from './files.ts';
 import { takeUpdateLock } from './lock.ts';
 import { checkRollbackIndex, headerFile, readRollbackIndex, verifyFiles } from './verify.ts';
@@ -129,19 +130,32 @@ function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line:
   if (booted !== env.committed) throw new BundleError(`the running slot ${booted} is not the committed one (${env.committed}); reboot first`);
 
   const source = openSource(sys, location);
-  let writing = false;
   try {
     const buffered = readHeader(source);
     const header = parseBundleHeader(buffered);
-    checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
+    checkBundle(header, { trusted: config.keys, arch: config.arch, compatible: config.compatible, running: config.version, sha512: (data) => sys.sha512(data), size: source.size });
     const { manifest } = header;
     checkRollbackIndex(manifest.version, readRollbackIndex(sys));
     const slot = otherSlot(booted);
-    const dir = `${espMount}/${slot}`;
     log(`update: ${manifest.name} ${manifest.version} for ${manifest.arch}: signature good (key ${header.signature.key}); writing slot ${slot}`);
+    // The ESP is writable only from here to the end of the write (esp-mount.ts).
+    const bytes = withWritableEsp(sys, log, () => writeFiles(sys, slot, source, buffered, header));
+    return { slot, version: manifest.version, bytes, seconds: (sys.now() - started) / 1000 };
+  } finally {
+    source.close();
+  }
+}
 
+/**
+ * Writes the payload of the checked bundle into `slot`, boot.cfg last; returns
+ * the payload bytes written. On any failure the slot is left without boot.cfg,
+ * so it can never be armed. Runs while the ESP is writable.
+ */
+function writeFiles(sys: Sys, slot: Slot, source: Source, buffered: Uint8Array, header: BundleHeader): number {
+  const { manifest } = header;
+  const dir = `${espMount}/${slot}`;
+  try {
     // The inactive slot is emptied first: the ESP has room for two slots, not three.
-    writing = true;
     sys.mkdirs(dir, 0o755);
     // boot.cfg goes first, and must go: with it, the agent takes the slot for complete, so
     // a power cut while the old files are removed would leave an incomplete slot armable.
@@ -183,13 +197,11 @@ function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line:
     replaceFile(sys, `${dir}/boot.cfg`, slotBootConfig(slot, cmdline));
     syncPath(sys, dir);
     sys.sync();
-    return { slot, version: manifest.version, bytes: total, seconds: (sys.now() - started) / 1000 };
+    return total;
   } catch (error) {
     // A refused or failed write leaves the inactive slot without boot.cfg, so it can never be armed.
-    if (writing) removeQuietly(sys, `${espMount}/${otherSlot(booted)}/boot.cfg`);
+    removeQuietly(sys, `${dir}/boot.cfg`);
     throw error;
-  } finally {
-    source.close();
   }
 }
 

@@ -1,10 +1,10 @@
 /**
  * Finds the ESP and the data partition by their GPT partition names (the
  * kernel's PARTNAME in /sys/class/block/<dev>/uevent) and mounts them: the ESP
- * (vfat) at /run/imago/esp, the data partition (ext4) at /data. Waits a little
+ * (vfat) at /run/imago/esp (its options in esp-mount.ts), the data partition (ext4) at /data. Waits a little
  * for the disk: virtio_blk probes asynchronously after its module loads.
  */
-import { reasonOf, type Sys } from '../sys/sys.ts';
+import { reasonOf, type MountFlag, type Sys } from '../sys/sys.ts';
 
 /** The /dev path of the partition named `name`, or undefined. */
 export function findPartition(sys: Sys, name: string): string | undefined {
@@ -29,11 +29,11 @@ export function waitForPartition(sys: Sys, name: string, timeoutMs: number): str
   }
 }
 
-/** Mounts `device` at `target` (created); throws with the errno text. */
-export function mountPartition(sys: Sys, device: string, target: string, fstype: string, options: string): void {
+/** Mounts `device` at `target` (created) with `flags` (default nosuid, nodev); throws with the errno text. */
+export function mountPartition(sys: Sys, device: string, target: string, fstype: string, options: string, flags: readonly MountFlag[] = ['nosuid', 'nodev']): void {
   sys.mkdirs(target);
   try {
-    sys.mount(device, target, fstype, ['nosuid', 'nodev'], options);
+    sys.mount(device, target, fstype, flags, options);
   } catch (error) {
     throw new Error(`unable to mount ${device} (${fstype}) on ${target}: ${reasonOf(error)}`);
   }

@@ -1,7 +1,7 @@
 /**
  * What makes a written slot armable, checked where the files end up: the
  * bundle's signed header kept with the slot (`bundle-header`), a trusted
- * signature over it, this architecture, a version newer than the running one
+ * signature over it, this architecture and compatible name, a version newer than the running one
  * and not below the rollback index, and every file hashing to its sha256 in
  * that manifest. PID 1 runs it before it arms a slot, so a request on the
  * control socket can arm only what a signed bundle put there; the writer runs
@@ -69,7 +69,7 @@ export function checkRollbackIndex(version: string, index: string | undefined): 
 
 /**
  * Everything PID 1 checks before it arms `slot` (in `${espMount}/${slot}`):
- * the kept header's signature, arch, version (newer than the running one, not
+ * the kept header's signature, arch, compatible name, version (newer than the running one, not
  * below the rollback index), each file's sha256, and boot.cfg as apply writes
  * it. Returns the signed manifest; throws BundleError with the reason.
  */
@@ -84,7 +84,7 @@ export function verifySlot(sys: Sys, slot: Slot, config: UpdateConfig, rollbackI
     throw new BundleError(`slot ${slot}'s bundle header is damaged: ${reasonOf(error)}`);
   }
   if (header.payloadOffset !== bytes.length) throw new BundleError(`slot ${slot}'s bundle header is damaged: it has bytes after its signature`);
-  checkBundle(header, { trusted: config.keys, arch: config.arch, running: config.version, sha512: (data) => sys.sha512(data) });
+  checkBundle(header, { trusted: config.keys, arch: config.arch, compatible: config.compatible, running: config.version, sha512: (data) => sys.sha512(data) });
   checkRollbackIndex(header.manifest.version, rollbackIndex);
   verifyFiles(sys, dir, header.manifest);
   const cmdline = decodeUtf8(sys.readBytes(`${dir}/cmdline`) ?? new Uint8Array());

@@ -24,20 +24,20 @@ export async function bundleCommand(imageDir: string, flags: { key: string; out:
     throw new BuildError(error.message, { cause: error });
   });
   await writeFile(flags.out, bytes);
-  process.stdout.write(`${flags.out}: ${manifest.name} ${manifest.version} for ${manifest.arch}, ${(bytes.length / 1e6).toFixed(2)} MB, signed by ${key.asymmetricKeyType} key\n`);
+  process.stdout.write(`${flags.out}: ${manifest.name} ${manifest.version} for ${manifest.arch} (compatible ${manifest.compatible}), ${(bytes.length / 1e6).toFixed(2)} MB, signed by ${key.asymmetricKeyType} key\n`);
 }
 
 /** `imago verify BUNDLE --key PUB...`: checks signature, completeness and hashes. */
-export async function verifyCommand(bundle: string, flags: { key: string[]; arch?: string; running?: string }): Promise<void> {
+export async function verifyCommand(bundle: string, flags: { key: string[]; arch?: string; running?: string; compatible?: string }): Promise<void> {
   const trusted = await Promise.all(flags.key.map(async (file) => parsePublicKey(await readText(file), file)));
   const bytes = await readFile(bundle).catch((error: Error) => {
     throw new BuildError(`failed to read ${bundle}: ${error.message}`, { cause: error });
   });
   try {
     const header = parseBundleHeader(bytes).manifest;
-    const device = flags.arch || flags.running ? { arch: flags.arch ?? header.arch, version: flags.running ?? '0' } : undefined;
+    const device = flags.arch || flags.running || flags.compatible ? { arch: flags.arch ?? header.arch, version: flags.running ?? '0', compatible: flags.compatible } : undefined;
     const manifest = verifyBundle(bytes, trusted, device);
-    process.stdout.write(`${bundle}: good: ${manifest.name} ${manifest.version} for ${manifest.arch}, ${manifest.files.map((f) => `${f.name} ${f.size}`).join(', ')}\n`);
+    process.stdout.write(`${bundle}: good: ${manifest.name} ${manifest.version} for ${manifest.arch} (compatible ${manifest.compatible}), ${manifest.files.map((f) => `${f.name} ${f.size}`).join(', ')}\n`);
   } catch (error) {
     throw new BuildError(`${bundle}: refused: ${(error as Error).message}`);
   }
