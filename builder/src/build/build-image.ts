@@ -9,8 +9,9 @@ import type { Target } from '../../../targets/types.ts';
 import { compress } from '../archive/compress.ts';
 import { writeCpio } from '../archive/cpio-newc.ts';
 import { imageContainers } from '../containers/image-containers.ts';
-import { checkPackagesExist } from '../debian/resolve.ts';
-import { SpecError, step } from '../errors.ts';
+import { findMissingPackages, missingPackageMessage } from '../debian/resolve.ts';
+import { missingPackageProblems, specPackageNames } from './package-problems.ts';
+import { BuildError, SpecError, step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
@@ -66,7 +67,12 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   // Fail on a package missing for this architecture before anything is downloaded or compiled.
   if (target.debianArch) {
     const arch = target.debianArch;
-    await step(`find packages for ${target.name}`, () => checkPackagesExist(imagePackages(spec), arch, progress));
+    const names = [...new Set([...imagePackages(spec), ...specPackageNames(spec).map(({ name }) => name)])];
+    const missing = await step(`find packages for ${target.name}`, () => findMissingPackages(names, arch, progress));
+    // A name the spec wrote is the user's mistake, reported at its place; one the builder adds (BusyBox, containerd) is the host's.
+    const problems = missingPackageProblems(spec, missing, arch);
+    if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
+    if (missing.length > 0) throw new BuildError(`failed to find packages for ${target.name}: ${missingPackageMessage(missing, arch)}`);
   }
 
   // Key files are read before the long steps (loadSpec checked them already), so a file that vanished since fails in seconds.

@@ -110,3 +110,12 @@ test('a build failing in its last step (the raw disk) leaves the out folder as i
   t.regex(error?.message ?? '', new RegExp(`^${spec}:\\d+:\\d+: update\\.slot_size: the image \\([\\d.]+ MiB\\) does not fit a slot of 8 MiB: raise update\\.slot_size$`));
   t.deepEqual(await snapshot(outDir), before, 'no new kernel, initrd, manifest or disk, and no temporary folder');
 });
+
+test('a package missing from Debian is a spec error at its place in the spec, before any download, with nothing written', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-nopkg-'));
+  const spec = join(dir, 'nopkg.yml');
+  await writeFile(spec, 'version: 1\nname: nopkg\npackages: [no-such-package-imago]\n');
+  const error = await t.throwsAsync(build(spec, buildOptions({ outDir: join(dir, 'out'), arch: ['x86_64'] })), { instanceOf: SpecError });
+  t.is(error?.message.split(': check')[0], `${spec}:3:12: packages[0]: package no-such-package-imago not found for Debian bookworm amd64`);
+  t.deepEqual(await readdir(dir), ['nopkg.yml'], 'no output folder was created');
+});

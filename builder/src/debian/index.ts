@@ -10,7 +10,7 @@ export { binaryRelease, binaryStateName, openBinaryState, openSourceState } from
 export { type AptUpdateVerdict, classifyAptUpdate, suiteOf } from './apt-update-output.ts';
 export { aptRetryDelays, retryAptUpdate } from './apt-update-retry.ts';
 export { skippableSuites, skippedSuites, withSkippedSuites } from './suite-selection.ts';
-export { checkPackagesExist, parseDebFilename, parsePrintUris, type PlannedDownload, type ResolvedPackage, resolvePackages, showPackage } from './resolve.ts';
+export { checkPackagesExist, findMissingPackages, missingPackageMessage, parseDebFilename, parsePrintUris, type PlannedDownload, type ResolvedPackage, resolvePackages, showPackage } from './resolve.ts';
 export { debCacheDir, type DownloadedPackage, downloadPackages, fetchPackages, fileSha256 } from './download.ts';
 export { type DebControl, readControl, type TarHeader, toEntry, unpackDeb } from './deb.ts';
 export { addBusyboxLinks, busyboxApplets } from './busybox.ts';

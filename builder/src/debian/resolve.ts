@@ -9,7 +9,7 @@ import type { Progress } from '../progress.ts';
 import { CommandError } from '../io/exec.ts';
 import { aptCache, aptGet, updateAptState, type AptState } from './apt-state.ts';
 import { parseControlRecords } from './control-fields.ts';
-import { openBinaryState } from './open-state.ts';
+import { binaryRelease, openBinaryState } from './open-state.ts';
 
 /** One package of a resolved closure, as the archive index describes it. */
 export interface ResolvedPackage {
@@ -29,23 +29,32 @@ export interface ResolvedPackage {
 const packageName = /^[a-z0-9][a-z0-9+.-]+$/;
 
 /**
- * Checks that every name is a real package with an installable version for `arch`.
+ * The names among `names` that have no installable version for `arch`.
  * Refreshes the package lists once when something is missing, in case they are old.
+ */
+export async function findMissingPackages(names: string[], arch: string, progress: Progress): Promise<string[]> {
+  const state = await openBinaryState(arch, progress);
+  const missing = await findMissing(state, names);
+  if (missing.length === 0) return [];
+  await updateAptState(state, progress);
+  return findMissing(state, names);
+}
+
+/** Why a package name is not usable, for one named missing `name` for `arch`. */
+export function missingPackageMessage(names: string[], arch: string): string {
+  return (
+    `package${names.length > 1 ? 's' : ''} ${names.join(', ')} not found for Debian ${binaryRelease} ${arch}: ` +
+    'check the name (a virtual package must be replaced by a package that provides it)'
+  );
+}
+
+/**
+ * Checks that every name is a real package with an installable version for `arch`.
  * Throws one error that names every missing package and the architecture.
  */
 export async function checkPackagesExist(names: string[], arch: string, progress: Progress): Promise<void> {
-  const state = await openBinaryState(arch, progress);
-  let missing = await findMissing(state, names);
-  if (missing.length > 0) {
-    await updateAptState(state, progress);
-    missing = await findMissing(state, names);
-  }
-  if (missing.length > 0) {
-    throw new Error(
-      `package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found for Debian ${state.name.split('-')[0]} ${arch}: ` +
-        'check the name (a virtual package must be replaced by a package that provides it)',
-    );
-  }
+  const missing = await findMissingPackages(names, arch, progress);
+  if (missing.length > 0) throw new Error(missingPackageMessage(missing, arch));
 }
 
 /**
