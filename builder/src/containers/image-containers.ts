@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
-import { step } from '../errors.ts';
+import { SpecError, step } from '../errors.ts';
 import type { Progress } from '../progress.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { ContainerSpec, Spec } from '../spec/schema.ts';
@@ -50,8 +50,14 @@ async function containerImage(loaded: LoadedSpec, container: ContainerSpec, inde
   if (!debianArch) throw new Error(`containers need Debian's containerd and runc, which ${target.name} does not have`);
   if (container.archive) {
     const file = resolve(loaded.dir, container.archive);
-    const files = await readTarFiles(await readFile(file));
-    return { image: imageFromArchive(files, ociPlatform(debianArch), container.archive, target.name) };
+    try {
+      const files = await readTarFiles(await readFile(file));
+      return { image: imageFromArchive(files, ociPlatform(debianArch), container.archive, target.name) };
+    } catch (error) {
+      // The archive is the user's input: another platform or a broken file is a mistake at that line of the spec (exit 2).
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SpecError([loaded.locate({ path: ['containers', index, 'archive'], message })]);
+    }
   }
   return buildDebianImage(loaded, container, index, debianArch, epoch, progress);
 }
