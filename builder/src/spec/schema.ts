@@ -10,6 +10,7 @@ import { containerSchema, qemuSchema } from './container-schema.ts';
 import { fileSchema } from './file-schema.ts';
 import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
+import { stateSchema } from './state-schema.ts';
 import { duration, durationWithin, sizeWithin } from './units.ts';
 import { minDataSize, minSlotSize } from './update-defaults.ts';
 
@@ -122,6 +123,7 @@ export const specSchema = z
     onboot: z.array(onbootSchema).optional().describe('One-shot commands run in order at boot, each to completion, before any service starts.'),
     containers: z.array(containerSchema).optional().describe('Container images stored in the image and imported into containerd at boot; services run them with `image:`.'),
     services: z.array(serviceSchema).optional().describe('Processes the init starts, supervises and restarts, in dependency order.'),
+    state: stateSchema.optional(),
     logs: logsSchema.optional(),
     qemu: qemuSchema.optional(),
     update: updateSchema.optional(),
@@ -134,6 +136,7 @@ export type SpecInput = z.input<typeof specSchema>;
 export type Spec = z.output<typeof specSchema>;
 export type { FileSpec } from './file-schema.ts';
 export type { ContainerSpec } from './container-schema.ts';
+export type { StateSpec } from './state-schema.ts';
 export type { ServiceSpec, LogsSpec, RestartPolicy, DependencyCondition } from './service-schema.ts';
 export type OnbootSpec = z.output<typeof onbootSchema>;
 export type InterfaceSpec = z.output<typeof interfaceSchema>;
