@@ -128,6 +128,18 @@ export interface UpdateConfig {
   dataMount: string;
 }
 
+/**
+ * A folder kept per device (spec `state:`): the init keeps it on the data
+ * partition (in RAM without one), fills it at the first boot and bind-mounts
+ * it over `path` at every boot, before onboot tasks and services run.
+ */
+export interface StateConfig {
+  /** The folder of the read-only root, e.g. /etc/ssh. */
+  path: string;
+  /** Run once with the state folder mounted over `path` (argv), until it succeeds. */
+  generate?: string[];
+}
+
 export interface InitConfig {
   version: number;
   /** Image name and version for logs and, later, status. */
@@ -139,4 +151,6 @@ export interface InitConfig {
   services: ServiceConfig[];
   logs: LogsConfig;
   update?: UpdateConfig;
+  /** Absent in images without `state:` (and in configs written before it existed). */
+  state?: StateConfig[];
 }

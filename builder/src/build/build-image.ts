@@ -20,6 +20,7 @@ import { fetchQuickjsSource } from '../init-binary/quickjs-source.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
 import { commandPathProblems } from './command-paths.ts';
+import { statePathProblems } from './state-paths.ts';
 import { imageKernel } from './image-kernel.ts';
 import { imagePackages, imageUserland } from './image-userland.ts';
 import { digest, renderManifest, type Manifest } from './manifest.ts';
@@ -93,7 +94,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update });
   const { tree } = planned;
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
-  const problems = [...planned.problems, ...commandPathProblems(spec, tree)];
+  const problems = [...planned.problems, ...commandPathProblems(spec, tree), ...statePathProblems(spec, tree)];
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
   const initrd = await compress(writeCpio(tree, { mtime: options.sourceDateEpoch }), options.compression);
   progress.done(`${tree.size} entries, ${(initrd.length / 1e6).toFixed(2)} MB ${options.compression}`);
