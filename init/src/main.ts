@@ -14,6 +14,9 @@
 import { configPath, type InitConfig } from '../../contract/index.ts';
 import { readConfig } from './read-config.ts';
 import { bootSystem } from './boot/boot.ts';
+import { runSync } from './boot/run-sync.ts';
+import { stateRoot } from './boot/state-plan.ts';
+import { setUpState } from './boot/state-setup.ts';
 import { emergency } from './boot/emergency.ts';
 import { shutdown, type ShutdownKind } from './boot/shutdown.ts';
 import { runCtl } from './control/client.ts';
@@ -151,6 +154,8 @@ async function supervise(): Promise<void> {
   // A/B updates: mount the ESP and /data before anything runs, settle a rollback, and watch a trial.
   const updates = isPid1 && config.update ? new UpdateAgent(sys, log, config.update) : undefined;
   updates?.boot();
+  // After /data is mounted (state kept there survives reboots), before anything that reads it (sshd's host keys) runs.
+  if (isPid1 && config.state) setUpState(sys, config.state, stateRoot(sys.readText('/proc/self/mounts') ?? '', config.update?.dataMount), (argv) => runSync(sys, argv), log);
 
   const bootMs = sys.now();
   const socket = argument('--control') ?? defaultSocketPath;

@@ -75,6 +75,7 @@ const mountFlags: Record<MountFlag, number> = {
   noexec: native.MS_NOEXEC,
   relatime: native.MS_RELATIME,
   readonly: native.MS_RDONLY,
+  bind: native.MS_BIND,
 };
 
 const rebootCommands: Record<RebootKind, number> = {

@@ -186,7 +186,8 @@ export interface Sockets {
   socketError(fd: number): { errno: number; text: string };
 }
 
-export type MountFlag = 'nosuid' | 'nodev' | 'noexec' | 'relatime' | 'readonly';
+/** 'bind' mounts the folder `source` at `target` (MS_BIND; fstype and data are ignored). */
+export type MountFlag = 'nosuid' | 'nodev' | 'noexec' | 'relatime' | 'readonly' | 'bind';
 export type RebootKind = 'reboot' | 'halt' | 'poweroff';
 
 /** The kernel's system-wide state: mounts, power, modules, names, interfaces. */
