@@ -3,10 +3,14 @@
  * lines, answers through the handlers, and streams log lines to followers.
  * Replies wait in a queue while a client is slow to read; lines for a follower
  * that falls behind are dropped and counted. A client never slows the init down.
+ * Each request is checked against the access policy (policy.ts) with the
+ * identity the kernel gives for the connection, so a client cannot claim one.
  */
-import { encodeUtf8 } from '../../../contract/index.ts';
+import { encodeUtf8, type ControlAccessConfig } from '../../../contract/index.ts';
 import type { LogLine } from '../logs/logger.ts';
 import { SysError, type Sys, type TimerHandle } from '../sys/sys.ts';
+import { identifyPeer } from './identify-peer.ts';
+import { mayRun, permissionDenied, grantsOthers, type Peer } from './policy.ts';
 import { RequestLines } from './request-lines.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
@@ -51,10 +55,13 @@ export class ControlServer {
     private readonly handlers: ControlHandlers,
     private readonly warn: (message: string) => void,
     limits: Partial<ControlLimits> = {},
+    /** Who besides root may do what (init.json `control`); undefined: root only. */
+    private readonly access?: ControlAccessConfig,
   ) {
     // An option given as undefined keeps its default.
     this.limits = { ...defaultControlLimits, ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)) };
-    this.listenFd = sys.listenUnix(path);
+    // Root only, unless the policy lets others in: then everyone may connect and each request is checked.
+    this.listenFd = sys.listenUnix(path, grantsOthers(access) ? 0o666 : 0o600);
     sys.onReadable(this.listenFd, () => this.acceptAll());
   }
 
@@ -71,8 +78,16 @@ export class ControlServer {
         this.refuse(fd);
         continue;
       }
+      let peer: Peer & { pid: number };
+      try {
+        peer = identifyPeer(this.sys, fd);
+      } catch (error) {
+        this.warn(`control connection refused: ${error instanceof Error ? error.message : String(error)}`);
+        this.sys.close(fd);
+        continue;
+      }
       this.connections++;
-      new Connection(this.sys, fd, this.handlers, this.warn, this.limits, () => this.connections--);
+      new Connection(this.sys, fd, this.handlers, this.warn, this.limits, () => this.connections--, peer, this.access);
     }
   }
 
@@ -129,6 +144,8 @@ class Connection {
     private readonly warn: (message: string) => void,
     private readonly limits: ControlLimits,
     private readonly onClose: () => void,
+    private readonly peer: Peer & { pid: number },
+    private readonly access: ControlAccessConfig | undefined,
   ) {
     this.splitter = new RequestLines(limits.maxRequestBytes);
     sys.onReadable(fd, () => this.readable());
@@ -174,6 +191,12 @@ class Connection {
     if (line === null) return this.send({ v: protocolVersion, id: 0, ok: false, error: `request line longer than ${this.limits.maxRequestBytes} bytes; the rest of it was skipped` });
     const parsed = parseRequest(line);
     if (!parsed.ok) return this.send({ v: protocolVersion, id: parsed.id, ok: false, error: parsed.error });
+    const { command } = parsed.request;
+    if (!mayRun(this.access, command, this.peer)) {
+      const error = permissionDenied(command, this.peer);
+      this.warn(`control: ${error} (pid ${this.peer.pid})`);
+      return this.send({ v: protocolVersion, id: parsed.id, ok: false, error });
+    }
     this.inFlight++;
     this.dispatch(parsed.id, parsed.request)
       .catch((error: unknown) => this.send({ v: protocolVersion, id: parsed.id, ok: false, error: error instanceof Error ? error.message : String(error) }))
