@@ -8,6 +8,7 @@ import type { OnbootSpec, ServiceSpec, Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { dhcpServiceName, specInterfaces } from '../spec/network-defaults.ts';
 import { logDefaults, serviceDefaults } from '../spec/service-defaults.ts';
+import { buildControlAccess } from './control-access.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
 import type { UserDatabase } from './users.ts';
 
@@ -134,6 +135,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
         ringLines: logs.ring ?? logDefaults.ringLines,
         console: logs.console ?? logDefaults.console,
       },
+      control: buildControlAccess(spec.control, users, problems),
     },
     problems,
   };
