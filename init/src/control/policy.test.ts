@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { ControlAccessConfig } from '../../../contract/index.ts';
-import { commandLevels, grantsOthers, mayRun, permissionDenied, type Peer } from './policy.ts';
+import { commandLevels, grantsOthers, mayConnect, mayRun, permissionDenied, type Peer } from './policy.ts';
 import type { Command } from './protocol.ts';
 
 const none = { uids: [], gids: [] };
@@ -47,4 +47,12 @@ test('policy: the socket is opened to others only when someone besides root was 
   t.false(grantsOthers({ read: none, admin: { uids: [0], gids: [] } }));
   t.true(grantsOthers({ read: { uids: [], gids: [4] }, admin: none }));
   t.true(grantsOthers({ read: none, admin: { uids: [1000], gids: [] } }));
+});
+
+test('policy: only a peer granted some command may stay connected', (t) => {
+  t.true(mayConnect(undefined, peer(0)));
+  t.false(mayConnect(undefined, peer(1000)));
+  t.true(mayConnect(access, peer(1000)), 'read');
+  t.true(mayConnect(access, peer(3000, 3000, [60])), 'admin by group');
+  t.false(mayConnect(access, peer(4000, 4000, [51])));
 });

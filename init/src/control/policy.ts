@@ -50,6 +50,11 @@ export function mayRun(access: ControlAccessConfig | undefined, command: Command
   return commandLevels[command] === 'read' && granted(access.read, peer);
 }
 
+/** Whether `peer` may run any command at all: a peer that may not is turned away when it connects. */
+export function mayConnect(access: ControlAccessConfig | undefined, peer: Peer): boolean {
+  return (Object.keys(commandLevels) as Command[]).some((command) => mayRun(access, command, peer));
+}
+
 /** The one-line reply to a refused request. */
 export function permissionDenied(command: Command, peer: Peer): string {
   return `permission denied: uid ${peer.uid} may not run '${command}'`;

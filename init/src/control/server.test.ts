@@ -74,7 +74,8 @@ class ScriptedClients extends FakeSys {
     const fd = this.nextClient++;
     this.peers.set(fd, peer);
     this.pending.push(fd);
-    this.input.set(fd, new TextEncoder().encode(lines.map((line) => `${line}\n`).join('')));
+    // No lines: a client that stays connected and silent (an empty read would be its end of file).
+    if (lines.length > 0) this.input.set(fd, new TextEncoder().encode(lines.map((line) => `${line}\n`).join('')));
     for (const callback of [...this.readable.values()]) callback();
     this.readable.get(fd)?.();
     return fd;
@@ -108,12 +109,19 @@ test('a user granted read gets status but is refused reboot with a one-line repl
 test('without a control section only root is served, and the socket stays 0600', async (t) => {
   const sys = new ScriptedClients();
   const shutdowns: string[] = [];
+  const closed: number[] = [];
+  const close = sys.close.bind(sys);
+  sys.close = (fd: number) => {
+    closed.push(fd);
+    close(fd);
+  };
   new ControlServer(sys, '/run/imago/control.sock', { ...handlers, shutdown: (kind) => shutdowns.push(kind) }, () => {});
   t.is(sys.listenMode, 0o600);
   const user = sys.connect({ pid: 400, uid: 1000, gid: 1000 }, ['{"v":2,"id":1,"command":"status"}']);
   const root = sys.connect({ pid: 401, uid: 0, gid: 0 }, ['{"v":2,"id":1,"command":"poweroff"}']);
   await sys.advance(0);
-  t.deepEqual(sys.replies(user).map((m) => m.error), ["permission denied: uid 1000 may not run 'status'"]);
+  t.deepEqual(sys.replies(user).map((m) => m.error), ['permission denied: uid 1000 may not use the control socket']);
+  t.deepEqual(closed, [user], 'a user granted nothing is closed at once');
   t.deepEqual(sys.replies(root).map((m) => m.ok), [true]);
   t.deepEqual(shutdowns, ['poweroff']);
 });
@@ -132,4 +140,19 @@ test('a connection whose peer cannot be identified is closed with a warning', (t
   t.deepEqual(closed, [100]);
   t.deepEqual(warnings, ['control connection refused: unable to read the peer credentials of fd 100: Operation not supported']);
   t.is(sys.output.get(100), undefined, 'nothing was answered');
+});
+
+test('users granted access cannot take the last connections: they are kept for root', (t) => {
+  const sys = new ScriptedClients();
+  new ControlServer(sys, '/run/imago/control.sock', handlers, () => {}, { maxConnections: 6 }, { read: { uids: [1000], gids: [] }, admin: { uids: [], gids: [] } });
+  const users = Array.from({ length: 3 }, (_, i) => sys.connect({ pid: 500 + i, uid: 1000, gid: 1000 }, []));
+  t.deepEqual(
+    users.map((fd) => sys.replies(fd).map((m) => m.error).join()),
+    ['', '', 'too many connections (at most 2, 4 more for root)'],
+  );
+  const roots = Array.from({ length: 5 }, (_, i) => sys.connect({ pid: 600 + i, uid: 0, gid: 0 }, []));
+  t.deepEqual(
+    roots.map((fd) => sys.replies(fd).map((m) => m.error).join()),
+    ['', '', '', '', 'too many connections (at most 6)'],
+  );
 });

@@ -10,7 +10,7 @@ import { encodeUtf8, type ControlAccessConfig } from '../../../contract/index.ts
 import type { LogLine } from '../logs/logger.ts';
 import { SysError, type Sys, type TimerHandle } from '../sys/sys.ts';
 import { identifyPeer } from './identify-peer.ts';
-import { mayRun, permissionDenied, grantsOthers, type Peer } from './policy.ts';
+import { grantsOthers, mayConnect, mayRun, permissionDenied, type Peer } from './policy.ts';
 import { RequestLines } from './request-lines.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
@@ -28,6 +28,12 @@ export interface ControlHandlers {
 }
 
 const defaultLogLines = 50;
+/**
+ * Connections only root may open once the others hold the rest: with the
+ * socket open to other users, they could otherwise fill every slot and lock
+ * root's imagoctl out.
+ */
+const reservedForRoot = 4;
 /** How long the listening socket rests after accept failed (no descriptors left), rather than spin on it. */
 const acceptBackoffMs = 1000;
 
@@ -74,16 +80,24 @@ export class ControlServer {
         return this.backOff(error);
       }
       if (fd === undefined) return;
-      if (this.connections >= this.limits.maxConnections) {
-        this.refuse(fd);
-        continue;
-      }
       let peer: Peer & { pid: number };
       try {
         peer = identifyPeer(this.sys, fd);
       } catch (error) {
         this.warn(`control connection refused: ${error instanceof Error ? error.message : String(error)}`);
         this.sys.close(fd);
+        continue;
+      }
+      // A user granted nothing is turned away at once, so it holds no connection slot.
+      if (!mayConnect(this.access, peer)) {
+        const error = `permission denied: uid ${peer.uid} may not use the control socket`;
+        this.warn(`control: ${error} (pid ${peer.pid})`);
+        this.refuse(fd, error);
+        continue;
+      }
+      const cap = peer.uid === 0 ? this.limits.maxConnections : this.limits.maxConnections - reservedForRoot;
+      if (this.connections >= cap) {
+        this.refuse(fd, `too many connections (at most ${cap}${peer.uid === 0 ? '' : `, ${reservedForRoot} more for root`})`);
         continue;
       }
       this.connections++;
@@ -98,9 +112,9 @@ export class ControlServer {
     this.warn(`unable to accept control connections: ${error instanceof Error ? error.message : String(error)}; trying again in ${acceptBackoffMs / 1000} s`);
   }
 
-  private refuse(fd: number): void {
+  private refuse(fd: number, error: string): void {
     try {
-      this.sys.tryWrite(fd, encodeUtf8(encode({ v: protocolVersion, id: 0, ok: false, error: `too many connections (at most ${this.limits.maxConnections})` })));
+      this.sys.tryWrite(fd, encodeUtf8(encode({ v: protocolVersion, id: 0, ok: false, error })));
     } catch {
       // It is refused either way.
     }
