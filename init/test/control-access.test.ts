@@ -6,8 +6,9 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { controlSocketReady } from './control-socket-ready.ts';
 import { hostInit, startInit, type RunningInit } from './host-init.ts';
 
 test.before(async (t) => {
@@ -21,10 +22,7 @@ async function withInit(spec: string, body: (init: RunningInit) => Promise<void>
     // Other users must reach the binary and the socket: the temporary folders are 0700.
     chmodSync(init.dir, 0o755);
     chmodSync(dirname(await hostInit()), 0o755);
-    for (const deadline = Date.now() + 10_000; !existsSync(init.socket); ) {
-      if (Date.now() > deadline) throw new Error(`no control socket at ${init.socket}\n${init.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await controlSocketReady(init);
     await body(init);
   } finally {
     await init.stop();
