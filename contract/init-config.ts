@@ -128,6 +128,23 @@ export interface UpdateConfig {
   dataMount: string;
 }
 
+/** Users and groups, as numeric ids, granted one level of the control socket. */
+export interface ControlGrant {
+  uids: number[];
+  /** A peer is in a group by its primary gid or any supplementary one. */
+  gids: number[];
+}
+
+/**
+ * Who may use the control socket besides root (spec `control:`), which may
+ * always do everything. `read` allows the commands that only look (status,
+ * logs); `admin` allows every command. Absent: root only.
+ */
+export interface ControlAccessConfig {
+  read: ControlGrant;
+  admin: ControlGrant;
+}
+
 export interface InitConfig {
   version: number;
   /** Image name and version for logs and, later, status. */
@@ -139,4 +156,6 @@ export interface InitConfig {
   services: ServiceConfig[];
   logs: LogsConfig;
   update?: UpdateConfig;
+  /** Control socket access beyond root; absent: root only. */
+  control?: ControlAccessConfig;
 }
