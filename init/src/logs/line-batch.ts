@@ -70,10 +70,46 @@ export class LineBatcher {
  * than `maxLine` cut into pieces of that size.
  */
 export function stampLines(data: Uint8Array, stamp: Uint8Array, time: number, maxLine = 4096): LineBatch {
-  const count = countPieces(data, maxLine);
+  return stampPlainLines(data, stamp, time, maxLine) ?? stampAnyLines(data, stamp, time, maxLine);
+}
+
+/**
+ * The common case, and the hot path of a chatty service: every line ends in
+ * "\n", none in "\r\n", none is too long. Per line it costs two native calls
+ * and no typed-array element access, which QuickJS's interpreter makes far
+ * slower than a call. Undefined when `data` is not that simple.
+ */
+function stampPlainLines(data: Uint8Array, stamp: Uint8Array, time: number, maxLine: number): LineBatch | undefined {
+  const length = data.length;
+  if (length === 0 || data.lastIndexOf(newline) !== length - 1 || data.indexOf(carriageReturn) >= 0) return undefined;
+  let count = 0;
+  let start = 0;
+  for (let end = data.indexOf(newline); end >= 0; end = data.indexOf(newline, start)) {
+    if (end - start > maxLine) return undefined;
+    count++;
+    start = end + 1;
+  }
+  const stampLength = stamp.length;
   // The data goes at the end of the buffer once, then each line moves left into
-  // place behind its stamp: never over bytes not yet moved, since every line
-  // before it gains at most stamp + newline.
+  // place behind its stamp, never over a line not yet moved.
+  const room = new Uint8Array(length + count * stampLength);
+  const offset = count * stampLength;
+  room.set(data, offset);
+  let at = 0;
+  start = 0;
+  for (let end = data.indexOf(newline); end >= 0; end = data.indexOf(newline, start)) {
+    room.set(stamp, at);
+    room.copyWithin(at + stampLength, offset + start, offset + end + 1);
+    at += stampLength + end + 1 - start;
+    start = end + 1;
+  }
+  return { time, bytes: room, count, stampLength };
+}
+
+/** Any bytes: carriage returns, over-long lines, a last line without its newline. */
+function stampAnyLines(data: Uint8Array, stamp: Uint8Array, time: number, maxLine: number): LineBatch {
+  const count = countPieces(data, maxLine);
+  // As above, with room for a newline after each piece as well.
   const room = new Uint8Array(data.length + count * (stamp.length + 1));
   const offset = room.length - data.length;
   room.set(data, offset);

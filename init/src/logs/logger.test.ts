@@ -107,3 +107,15 @@ test('followers get every line of a batch, in order', (t) => {
   output.end();
   t.deepEqual(seen, ['one', 'two', 'three', 'no newline']);
 });
+
+test('lines held back just before a service falls quiet are still reported on the console', async (t) => {
+  const sys = new FakeSys();
+  const log = fileLogger(sys, { console: true });
+  log.stream('burst').write(bytes(hundredByteLines(500).map((l) => `${l}\n`).join('')));
+  const shown = sys.written.filter((w) => / burst: line /.test(w.text)).length;
+  t.false(sys.written.some((w) => /not shown/.test(w.text)));
+  await sys.advance(1000);
+  t.regex(sys.written.at(-1)!.text, new RegExp(`burst: \\[imago: ${500 - shown} lines not shown on the console`));
+  await sys.advance(10_000);
+  t.is(sys.written.filter((w) => /not shown/.test(w.text)).length, 1, 'reported once');
+});

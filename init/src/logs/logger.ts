@@ -12,7 +12,7 @@
  * every line, the console what it can carry.
  */
 import type { LogsConfig } from '../../../contract/index.ts';
-import type { Sys } from '../sys/sys.ts';
+import type { Sys, TimerHandle } from '../sys/sys.ts';
 import { ConsoleRate } from './console-rate.ts';
 import { ConsoleWriter } from './console-writer.ts';
 import { batchTexts, decodeLine, LineBatcher, textBatch, type LineBatch } from './line-batch.ts';
@@ -37,6 +37,8 @@ interface Source {
   /** Lines that did not reach the console: congested, or beyond the source's rate. */
   consoleDropped: number;
   consoleRate: ConsoleRate;
+  /** Set while a report of held-back lines waits for the source's rate to allow it. */
+  hiddenReport?: TimerHandle;
 }
 
 /** A process's output on its way into the log: bytes in, whole lines logged as they complete. */
@@ -49,6 +51,11 @@ export interface OutputStream {
 
 /** Lines logged while lines are being delivered wait here; beyond this many, a listener is logging in a loop and lines are not delivered. */
 const maxPendingDeliveries = 10_000;
+
+/** How long after a line is held back the console is told, unless a line shown sooner tells it. */
+const hiddenReportDelayMs = 1000;
+/** About the length of that report, as charged to the source's console rate. */
+const hiddenReportBytes = 100;
 
 const fallbackPolicy: LogsConfig = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, keep: 3, ringLines: 200, console: true };
 
@@ -259,12 +266,29 @@ export class Logger {
       if (!verdict.show) {
         state.consoleRate.hold(batch.count - i - 1);
         state.consoleDropped += batch.count - i;
+        this.scheduleHiddenReport(state, source);
         return;
       }
-      if (verdict.hidden > 0) this.toConsole(state, source, `[imago: ${verdict.hidden} lines not shown on the console (too many too fast)${state.file ? `; ${state.file.path} has them` : ''}]`);
+      if (verdict.hidden > 0) this.reportHidden(state, source, verdict.hidden);
       this.toConsole(state, source, batch.texts?.[i] ?? decodeLine(batch.bytes.subarray(start + batch.stampLength, end)));
       start = end + 1;
     }
+  }
+
+  /** Without this, lines held back just before a service fell quiet would never be mentioned on the console. */
+  private scheduleHiddenReport(state: Source, source: string): void {
+    if (state.hiddenReport) return;
+    state.hiddenReport = this.sys.setTimeout(() => {
+      state.hiddenReport = undefined;
+      if (state.consoleRate.pendingHidden === 0) return;
+      const verdict = state.consoleRate.admit(hiddenReportBytes, this.sys.now());
+      if (verdict.show) this.reportHidden(state, source, verdict.hidden);
+      else this.scheduleHiddenReport(state, source);
+    }, hiddenReportDelayMs);
+  }
+
+  private reportHidden(state: Source, source: string, hidden: number): void {
+    this.toConsole(state, source, `[imago: ${hidden} lines not shown on the console (too many too fast)${state.file ? `; ${state.file.path} has them` : ''}]`);
   }
 
   private consoleSeconds(): string {
