@@ -1,12 +1,14 @@
 /**
  * `make bench`: how fast a chatty service's output reaches /var/log under TCG
- * on x86_64, and what it costs the init. Boots bench/logs.yml twice, with
- * console copies on and off; in each boot a service floods 100-byte lines and
- * a meter in the guest reports bytes per second into /var/log/flood.log, the
- * init's CPU share (utime + stime of PID 1) and the lines that did not reach
- * the console, over a 20 s window.
+ * on x86_64, and what it costs the init. Boots bench/logs.yml with console
+ * copies on and off, and with the service writing 100-byte lines flat out (as
+ * fast as the init takes them: the most the log path carries) or paced to
+ * 5 MB/s (what that rate costs the init). In each boot a meter in the guest
+ * reports bytes per second into /var/log/flood.log, the init's CPU share
+ * (utime + stime of PID 1) and the lines that did not reach the console, over
+ * a 20 s window.
  *
- *   node --import tsx bench/logs.ts [--mode on|off]
+ *   node --import tsx bench/logs.ts [--console on,off] [--rates 0,5]   (rate in MB/s, 0 = flat out)
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,17 +20,30 @@ import { bootImage } from '../builder/src/qemu/index.ts';
 import { markdownTable } from '../qemu-tests/matrix-rows.ts';
 
 const spec = 'bench/logs.yml';
-const consoleOn = 'console: true';
 const argument = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const modes = (argument('--mode') ?? 'on,off').split(',').map((mode) => mode === 'on');
+const consoleModes = (argument('--console') ?? 'off,on').split(',').map((mode) => mode === 'on');
+const rates = (argument('--rates') ?? '0,5').split(',').map(Number);
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-/** The spec with console copies switched off: the same image otherwise. */
-async function writeQuietSpec(work: string): Promise<string> {
-  const text = await readFile(spec, 'utf8');
-  if (!text.includes(consoleOn)) throw new Error(`${spec}: logs: expected "${consoleOn}" to switch off for the quiet run`);
-  const path = join(work, 'logs-quiet.yml');
-  await writeFile(path, text.replace(consoleOn, 'console: false'));
+interface Variant {
+  console: boolean;
+  /** MB/s the service writes; 0: flat out. */
+  rate: number;
+}
+
+/** Replaces `from` in the spec's text, failing when the spec no longer has it. */
+function replaceOnce(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`${spec}: expected "${from}" to vary for the benchmark`);
+  return text.replace(from, to);
+}
+
+/** The spec with the variant's console setting and write rate: the same image otherwise. */
+async function writeVariantSpec(work: string, variant: Variant): Promise<string> {
+  let text = await readFile(spec, 'utf8');
+  text = replaceOnce(text, 'console: true', `console: ${variant.console}`);
+  text = replaceOnce(text, 'RATE_MB: "0"', `RATE_MB: "${variant.rate}"`);
+  const path = join(work, `logs-${variant.console ? 'console' : 'quiet'}-${variant.rate}.yml`);
+  await writeFile(path, text);
   return path;
 }
 
@@ -80,21 +95,32 @@ async function measure(imageDir: string): Promise<LogBenchResult> {
 const work = await mkdtemp(join(tmpdir(), 'imago-logbench-'));
 try {
   // Every image is built before the first boot, so the boots measure one and the same init.
-  const images: { on: boolean; dir: string }[] = [];
-  for (const on of modes) images.push({ on, dir: await buildImage(on ? spec : await writeQuietSpec(work), join(work, on ? 'on' : 'off')) });
+  const images: { variant: Variant; dir: string }[] = [];
+  for (const rate of rates) {
+    for (const console of consoleModes) {
+      const variant = { console, rate };
+      const name = `${console ? 'console' : 'quiet'}-${rate}`;
+      images.push({ variant, dir: await buildImage(await writeVariantSpec(work, variant), join(work, name)) });
+    }
+  }
+  const header = ['writer', 'console copies', 'service output', 'into /var/log', 'init CPU', 'console lines dropped'];
   const rows: string[][] = [];
-  for (const { on, dir } of images) {
-    log(`log path, console copies ${on ? 'on' : 'off'}: booting (about a minute under TCG)...`);
+  for (const { variant, dir } of images) {
+    const writer = variant.rate === 0 ? 'flat out' : `${variant.rate} MB/s`;
+    log(`log path, writer ${writer}, console copies ${variant.console ? 'on' : 'off'}: booting (about a minute under TCG)...`);
     const result = await measure(dir);
     rows.push([
-      on ? 'on' : 'off',
+      writer,
+      variant.console ? 'on' : 'off',
       `${result.serviceMBps.toFixed(2)} MB/s`,
       `${result.fileMBps.toFixed(2)} MB/s`,
       `${result.initCpuPercent.toFixed(0)}%`,
       String(result.consoleDropped),
     ]);
+    // The table so far, so a failed boot later on does not lose the rows already measured.
+    log(markdownTable(header, rows));
   }
-  process.stdout.write(markdownTable(['console copies', 'service output', 'into /var/log', 'init CPU', 'console lines dropped'], rows));
+  process.stdout.write(markdownTable(header, rows));
 } finally {
   await rm(work, { recursive: true, force: true });
 }
