@@ -56,3 +56,11 @@ test('an init message is a batch of one that keeps its text', (t) => {
   t.is(text(batch.bytes), 'T init: ready\n');
   t.deepEqual(batchTexts(batch), ['init: ready']);
 });
+
+test('reads of short lines, more than the buffer first assumes, are stamped whole', (t) => {
+  const chunk = bytes(`${'a\n'.repeat(1000)}${'long enough line\n'.repeat(10)}`);
+  const batch = stampLines(chunk, stamp, 1);
+  t.is(batch.count, 1010);
+  t.is(text(batch.bytes), `${'T a\n'.repeat(1000)}${'T long enough line\n'.repeat(10)}`);
+  t.is(text(stampLines(bytes(`${'x'.repeat(40)}\n${'b\n'.repeat(50)}`), stamp, 1).bytes), `T ${'x'.repeat(40)}\n${'T b\n'.repeat(50)}`);
+});

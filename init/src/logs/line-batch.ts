@@ -74,36 +74,62 @@ export function stampLines(data: Uint8Array, stamp: Uint8Array, time: number, ma
 }
 
 /**
+ * Where plain lines are stamped before the batch gets its own copy of exactly
+ * the right size. Reused: a buffer allocated and freed per read makes malloc
+ * give memory back to the kernel and ask for it again every time.
+ */
+let workspace = new Uint8Array(0);
+
+/**
  * The common case, and the hot path of a chatty service: every line ends in
- * "\n", none in "\r\n", none is too long. Per line it costs two native calls
- * and no typed-array element access, which QuickJS's interpreter makes far
- * slower than a call. Undefined when `data` is not that simple.
+ * "\n", none in "\r\n", none is too long. Per line it costs three native
+ * calls and no typed-array element access, which QuickJS's interpreter makes
+ * far slower than a call; the lines are not counted first: the workspace
+ * assumes they average 32 bytes or more, and grows when they do not.
+ * Undefined when `data` is not that simple.
  */
 function stampPlainLines(data: Uint8Array, stamp: Uint8Array, time: number, maxLine: number): LineBatch | undefined {
   const length = data.length;
   if (length === 0 || data.lastIndexOf(newline) !== length - 1 || data.indexOf(carriageReturn) >= 0) return undefined;
+  const stampLength = stamp.length;
+  // The data goes at the end of the workspace once, then each line moves left
+  // into place behind its stamp, which never reaches a line not yet moved
+  // while there are no more lines than stamps the workspace has room for.
+  let lines = (length >> 5) + 1;
+  let room = reserve(length + lines * stampLength);
+  let offset = lines * stampLength;
+  room.set(data, offset);
   let count = 0;
+  let at = 0;
   let start = 0;
   for (let end = data.indexOf(newline); end >= 0; end = data.indexOf(newline, start)) {
     if (end - start > maxLine) return undefined;
-    count++;
-    start = end + 1;
-  }
-  const stampLength = stamp.length;
-  // The data goes at the end of the buffer once, then each line moves left into
-  // place behind its stamp, never over a line not yet moved.
-  const room = new Uint8Array(length + count * stampLength);
-  const offset = count * stampLength;
-  room.set(data, offset);
-  let at = 0;
-  start = 0;
-  for (let end = data.indexOf(newline); end >= 0; end = data.indexOf(newline, start)) {
+    if (++count > lines) {
+      lines = count - 1 + countNewlines(data, start);
+      const done = room.slice(0, at);
+      room = reserve(length + lines * stampLength);
+      room.set(done, 0);
+      offset = lines * stampLength;
+      room.set(data.subarray(start), offset + start);
+    }
     room.set(stamp, at);
     room.copyWithin(at + stampLength, offset + start, offset + end + 1);
     at += stampLength + end + 1 - start;
     start = end + 1;
   }
-  return { time, bytes: room, count, stampLength };
+  return { time, bytes: room.slice(0, at), count, stampLength };
+}
+
+/** The workspace, grown to at least `size` bytes. */
+function reserve(size: number): Uint8Array {
+  if (workspace.length < size) workspace = new Uint8Array(Math.max(size, workspace.length * 2));
+  return workspace;
+}
+
+function countNewlines(data: Uint8Array, from: number): number {
+  let count = 0;
+  for (let at = data.indexOf(newline, from); at >= 0; at = data.indexOf(newline, at + 1)) count++;
+  return count;
 }
 
 /** Any bytes: carriage returns, over-long lines, a last line without its newline. */
