@@ -1,17 +1,18 @@
 import test from 'ava';
 import { ConsoleRate } from './console-rate.ts';
 
-test('a burst passes, then lines are held back until the rate refills, and the first line shown after says how many', (t) => {
-  const rate = new ConsoleRate(1000, 300);
-  t.deepEqual(rate.admit(100, 0), { show: true, hidden: 0 });
-  t.deepEqual(rate.admit(100, 0), { show: true, hidden: 0 });
-  t.deepEqual(rate.admit(100, 0), { show: true, hidden: 0 });
+test('a burst passes, then lines are held back until half the burst has refilled, and the first line shown after says how many', (t) => {
+  const rate = new ConsoleRate(1000, 400);
+  for (let i = 0; i < 4; i++) t.deepEqual(rate.admit(100, 0), { show: true, hidden: 0 });
   t.deepEqual(rate.admit(100, 0), { show: false });
-  t.deepEqual(rate.admit(100, 50), { show: false }, '50 ms bring 50 bytes, not 100');
+  t.deepEqual(rate.admit(100, 100), { show: false }, '100 ms bring 100 bytes: enough for the line, not for resuming');
   rate.hold(3);
   t.is(rate.pendingHidden, 5);
-  t.deepEqual(rate.admit(100, 100), { show: true, hidden: 5 });
+  t.deepEqual(rate.admit(100, 200), { show: true, hidden: 5 });
   t.is(rate.pendingHidden, 0);
+  t.deepEqual(rate.admit(100, 200), { show: true, hidden: 0 }, 'then lines pass while the bucket lasts');
+  rate.spend(100);
+  t.deepEqual(rate.admit(100, 200), { show: false }, 'what the report of hidden lines took counts too');
 });
 
 test('over a long run, what passes is the rate, not what the service writes', (t) => {
@@ -35,5 +36,16 @@ test('a line longer than the burst is shown once the bucket is full, not refused
   const rate = new ConsoleRate(1000, 300);
   t.deepEqual(rate.admit(5000, 0), { show: true, hidden: 0 });
   t.deepEqual(rate.admit(5000, 100), { show: false });
-  t.deepEqual(rate.admit(5000, 300), { show: true, hidden: 1 });
+  t.deepEqual(rate.admit(5000, 299), { show: false });
+  t.deepEqual(rate.admit(5000, 300), { show: true, hidden: 2 });
+});
+
+test('a report on its own waits for half the burst, and does not count as a held line', (t) => {
+  const rate = new ConsoleRate(1000, 400);
+  rate.admit(400, 0);
+  t.deepEqual(rate.admit(100, 0), { show: false });
+  t.is(rate.takeHidden(100), 0, 'not yet');
+  t.is(rate.pendingHidden, 1);
+  t.is(rate.takeHidden(200), 1);
+  t.is(rate.takeHidden(300), 0, 'nothing left to report');
 });

@@ -4,7 +4,10 @@
  * emulation) for everyone, and every line it is handed costs the init a write
  * and the kernel a slow UART, so one chatty service gets a few KB/s and a
  * short burst; the lines beyond are still in its log file, and the console is
- * told how many it did not show, once the service's turn comes again.
+ * told how many it did not show, once the service's turn comes again. That turn
+ * comes when half the burst has refilled, not at the first free bytes: the
+ * console then shows runs of consecutive lines with one count between them,
+ * rather than a count before every other line.
  *
  *   const rate = new ConsoleRate();
  *   const verdict = rate.admit(line.length, sys.now());
@@ -39,7 +42,8 @@ export class ConsoleRate {
   admit(bytes: number, now: number): ConsoleVerdict {
     this.refill(now);
     const cost = Math.min(bytes, this.burstBytes);
-    if (this.tokens < cost) {
+    const needed = this.held > 0 ? Math.max(cost, this.burstBytes / 2) : cost;
+    if (this.tokens < needed) {
       this.held++;
       return { show: false };
     }
@@ -47,6 +51,24 @@ export class ConsoleRate {
     const hidden = this.held;
     this.held = 0;
     return { show: true, hidden };
+  }
+
+  /**
+   * For a report of held-back lines on its own (the service fell quiet): how
+   * many to report now, taking them off the count, or 0 while the rate does
+   * not allow it yet or there are none.
+   */
+  takeHidden(now: number): number {
+    this.refill(now);
+    if (this.held === 0 || this.tokens < this.burstBytes / 2) return 0;
+    const hidden = this.held;
+    this.held = 0;
+    return hidden;
+  }
+
+  /** Takes `bytes` written to the console besides the lines admitted (the count of those not shown). */
+  spend(bytes: number): void {
+    this.tokens -= bytes;
   }
 
   /** Counts `lines` held back without asking: the rest of a batch once one of its lines was refused. */

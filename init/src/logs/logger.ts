@@ -54,8 +54,6 @@ const maxPendingDeliveries = 10_000;
 
 /** How long after a line is held back the console is told, unless a line shown sooner tells it. */
 const hiddenReportDelayMs = 1000;
-/** About the length of that report, as charged to the source's console rate. */
-const hiddenReportBytes = 100;
 
 const fallbackPolicy: LogsConfig = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, keep: 3, ringLines: 200, console: true };
 
@@ -255,10 +253,14 @@ export class Logger {
   /**
    * Copies a service's lines to the console while its rate allows, saying first
    * how many it held back since the last line it showed. Once a line is
-   * refused, the rest of the batch is counted without being looked at.
+   * refused, the rest of the batch is counted without being looked at. The
+   * lines shown go out in one write: under emulation each write to a serial
+   * console is dear.
    */
   private batchToConsole(state: Source, source: string, batch: LineBatch): void {
     const now = this.sys.now();
+    const prefix = `[${this.consoleSeconds()}] ${source}: `;
+    const shown: string[] = [];
     let start = 0;
     for (let i = 0; i < batch.count; i++) {
       const end = batch.bytes.indexOf(0x0a, start);
@@ -267,12 +269,13 @@ export class Logger {
         state.consoleRate.hold(batch.count - i - 1);
         state.consoleDropped += batch.count - i;
         this.scheduleHiddenReport(state, source);
-        return;
+        break;
       }
-      if (verdict.hidden > 0) this.reportHidden(state, source, verdict.hidden);
-      this.toConsole(state, source, batch.texts?.[i] ?? decodeLine(batch.bytes.subarray(start + batch.stampLength, end)));
+      if (verdict.hidden > 0) shown.push(`${prefix}${this.hiddenText(state, verdict.hidden)}`);
+      shown.push(`${prefix}${batch.texts?.[i] ?? decodeLine(batch.bytes.subarray(start + batch.stampLength, end))}`);
       start = end + 1;
     }
+    if (shown.length > 0 && !this.console.writeLine(shown.join('\n'))) state.consoleDropped += shown.length;
   }
 
   /** Without this, lines held back just before a service fell quiet would never be mentioned on the console. */
@@ -281,14 +284,21 @@ export class Logger {
     state.hiddenReport = this.sys.setTimeout(() => {
       state.hiddenReport = undefined;
       if (state.consoleRate.pendingHidden === 0) return;
-      const verdict = state.consoleRate.admit(hiddenReportBytes, this.sys.now());
-      if (verdict.show) this.reportHidden(state, source, verdict.hidden);
+      const hidden = state.consoleRate.takeHidden(this.sys.now());
+      if (hidden > 0) this.reportHidden(state, source, hidden);
       else this.scheduleHiddenReport(state, source);
     }, hiddenReportDelayMs);
   }
 
   private reportHidden(state: Source, source: string, hidden: number): void {
-    this.toConsole(state, source, `[imago: ${hidden} lines not shown on the console (too many too fast)${state.file ? `; ${state.file.path} has them` : ''}]`);
+    this.toConsole(state, source, this.hiddenText(state, hidden));
+  }
+
+  /** The count of lines held back, as the console shows it; what it takes counts against the source's rate. */
+  private hiddenText(state: Source, hidden: number): string {
+    const text = `[imago: ${hidden} lines not shown on the console (too many too fast)${state.file ? `; ${state.file.path} has them` : ''}]`;
+    state.consoleRate.spend(text.length);
+    return text;
   }
 
   private consoleSeconds(): string {
