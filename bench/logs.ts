@@ -48,6 +48,8 @@ async function writeVariantSpec(work: string, variant: Variant): Promise<string>
 }
 
 interface LogBenchResult {
+  /** The meter's window. */
+  seconds: number;
   /** The service's own bytes per second (100-byte lines). */
   serviceMBps: number;
   /** Bytes per second appended to /var/log/flood.log: the lines plus their timestamps. */
@@ -70,6 +72,7 @@ function parseLogBench(line: string): LogBenchResult {
   const fileBytes = field('bytes');
   const serviceBytes = (fileBytes / field('linebytes')) * 100;
   return {
+    seconds,
     serviceMBps: serviceBytes / 1e6 / seconds,
     fileMBps: fileBytes / 1e6 / seconds,
     // /proc/<pid>/stat counts in USER_HZ, 100 a second.
@@ -85,10 +88,15 @@ async function buildImage(specPath: string, outDir: string): Promise<string> {
   return image!.dir;
 }
 
-async function measure(imageDir: string): Promise<LogBenchResult> {
+/** One boot: the meter's figures, and the console bytes per second the host received during the meter's window. */
+async function measure(imageDir: string): Promise<LogBenchResult & { consoleKBps: number }> {
   const vm = await bootImage(imageDir, { expectTimeoutMs: 300_000 });
   try {
-    return parseLogBench((await vm.expect(/LOGBENCH .*consoledropped=\d+\r?\n/)).text);
+    const match = await vm.expect(/LOGBENCH .*consoledropped=\d+\r?\n/);
+    const result = parseLogBench(match.text);
+    const from = match.ms - result.seconds * 1000;
+    const consoleBytes = vm.lines.filter((line) => line.ms >= from && line.ms < match.ms).reduce((sum, line) => sum + line.text.length + 1, 0);
+    return { ...result, consoleKBps: consoleBytes / 1024 / result.seconds };
   } finally {
     await vm.kill();
   }
@@ -105,7 +113,7 @@ try {
       images.push({ variant, dir: await buildImage(await writeVariantSpec(work, variant), join(work, name)) });
     }
   }
-  const header = ['writer', 'console copies', 'service output', 'into /var/log', 'init CPU', 'init CPU per MB', 'console lines dropped'];
+  const header = ['writer', 'console copies', 'service output', 'into /var/log', 'init CPU', 'init CPU per MB', 'console output', 'console lines dropped'];
   const rows: string[][] = [];
   for (const { variant, dir } of images) {
     const writer = variant.rate === 0 ? 'flat out' : `${variant.rate} MB/s`;
@@ -119,6 +127,7 @@ try {
       `${(result.initUserPercent + result.initSystemPercent).toFixed(0)}% (${result.initUserPercent.toFixed(0)}% user, ${result.initSystemPercent.toFixed(0)}% kernel)`,
       // CPU per MB carried: steadier from one run to the next than either figure alone on a shared host.
       `${((result.initUserPercent + result.initSystemPercent) * 10 / result.serviceMBps).toFixed(0)} ms`,
+      `${result.consoleKBps.toFixed(1)} KB/s`,
       String(result.consoleDropped),
     ]);
     // The table so far, so a failed boot later on does not lose the rows already measured.
