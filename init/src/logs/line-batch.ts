@@ -2,8 +2,8 @@
  * Turns a service's output into log-file bytes a whole read at a time. Pure.
  *
  *   const batcher = new LineBatcher();
- *   const batch = batcher.push(chunk, stampBytes(time), time); // `<stamp><line>\n` per line, or undefined
- *   if (batch) file.append(batch.bytes, batch.count);
+ *   const batch = batcher.push(chunk, stamps.bytes(time), time); // `<stamp><line>\n` per line, or undefined
+ *   if (batch) file.append(batch.bytes, batch.count);           // stamps: a StampCache (stamp.ts)
  *
  * The init spends its time here when a service is chatty, so the work per line
  * is a handful of native calls: newlines are found with indexOf, and each line
