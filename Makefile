@@ -71,6 +71,7 @@ test-matrix: deps-all
 bench: deps-all
 	node --import tsx bench/run.ts
 	node --import tsx bench/supervisor.ts
+	node --import tsx bench/logs.ts
 
 clean:
 	rm -rf $(OUT)

@@ -128,6 +128,23 @@ export interface UpdateConfig {
   dataMount: string;
 }
 
+/** Users and groups, as numeric ids, granted one level of the control socket. */
+export interface ControlGrant {
+  uids: number[];
+  /** A peer is in a group by its primary gid or any supplementary one. */
+  gids: number[];
+}
+
+/**
+ * Who may use the control socket besides root (spec `control:`), which may
+ * always do everything. `read` allows the commands that only look (status,
+ * logs); `admin` allows every command. Absent: root only.
+ */
+export interface ControlAccessConfig {
+  read: ControlGrant;
+  admin: ControlGrant;
+}
+
 /**
  * A folder kept per device (spec `state:`): the init keeps it on the data
  * partition (in RAM without one), fills it at the first boot and bind-mounts
@@ -151,6 +168,8 @@ export interface InitConfig {
   services: ServiceConfig[];
   logs: LogsConfig;
   update?: UpdateConfig;
+  /** Control socket access beyond root; absent: root only. */
+  control?: ControlAccessConfig;
   /** Absent in images without `state:` (and in configs written before it existed). */
   state?: StateConfig[];
 }

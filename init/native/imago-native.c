@@ -17,7 +17,7 @@
  * - No NSS functions (getpwnam, getaddrinfo): they need dlopen in a static
  *   binary. Addresses are numeric literals parsed with inet_pton.
  */
-#define _GNU_SOURCE   /* pipe2, accept4 */
+#define _GNU_SOURCE   /* pipe2, accept4, struct ucred */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -838,6 +838,28 @@ static JSValue n_socketError(JSContext *ctx, JSValueConst this_val, int argc, JS
     return JS_NewInt32(ctx, err);
 }
 
+/*
+ * SO_PEERCRED: who is at the other end of a Unix socket, as [pid, uid, gid]
+ * taken by the kernel when the peer called connect(), so a client cannot
+ * claim another identity; -errno on failure. Supplementary groups are not
+ * part of it (the init reads them from /proc/<pid>/status).
+ */
+static JSValue n_peerCredentials(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    ARG_INT(fd, 0);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+        return JS_NewInt32(ctx, -errno);
+    JSValue arr = JS_NewArray(ctx);
+    if (JS_IsException(arr))
+        return arr;
+    JS_SetPropertyUint32(ctx, arr, 0, JS_NewInt32(ctx, (int32_t)cred.pid));
+    JS_SetPropertyUint32(ctx, arr, 1, JS_NewUint32(ctx, (uint32_t)cred.uid));
+    JS_SetPropertyUint32(ctx, arr, 2, JS_NewUint32(ctx, (uint32_t)cred.gid));
+    return arr;
+}
+
 /* SIOCGIFFLAGS / SIOCSIFFLAGS on any socket: sets or clears IFF_UP. */
 static JSValue n_setInterfaceUp(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -997,6 +1019,7 @@ static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_DEF("unixConnect", 1, n_unixConnect),
     JS_CFUNC_DEF("accept", 1, n_accept),
     JS_CFUNC_DEF("socketError", 1, n_socketError),
+    JS_CFUNC_DEF("peerCredentials", 1, n_peerCredentials),
     JS_CFUNC_DEF("setInterfaceUp", 2, n_setInterfaceUp),
     JS_CFUNC_DEF("sha256Init", 0, n_sha256Init),
     JS_CFUNC_DEF("sha256Update", 3, n_sha256Update),

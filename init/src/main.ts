@@ -173,7 +173,7 @@ async function supervise(): Promise<void> {
         return true;
       },
       shutdown: (kind) => stop(kind),
-    }, (message) => log.warn(message), { idleTimeoutMs: Number(argument('--control-idle-timeout')) || undefined });
+    }, (message) => log.warn(message), { idleTimeoutMs: Number(argument('--control-idle-timeout')) || undefined }, config.control);
   } catch (error) {
     log.warn(`no control socket: ${describe(error)}`);
   }

@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import { connect, type Socket } from 'node:net';
+import { controlSocketReady } from './control-socket-ready.ts';
 import { hostInit, startInit, type RunningInit } from './host-init.ts';
 
 test.before(async (t) => {
@@ -17,6 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function withInit(spec: string, body: (init: RunningInit) => Promise<void>, options: Parameters<typeof startInit>[1] = {}): Promise<void> {
   const init = await startInit(spec, options);
   try {
+    await controlSocketReady(init);
     await body(init);
   } finally {
     await init.stop();

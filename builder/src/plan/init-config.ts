@@ -9,6 +9,7 @@ import type { UnlocatedProblem } from '../spec/problem.ts';
 import { dhcpServiceName, specInterfaces } from '../spec/network-defaults.ts';
 import { logDefaults, serviceDefaults } from '../spec/service-defaults.ts';
 import { resolveProcessOwner } from '../spec/owner-rules.ts';
+import { buildControlAccess } from './control-access.ts';
 import { normalisePath } from '../tree/tree.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
 import type { UserDatabase } from './users.ts';
@@ -132,6 +133,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
         ringLines: logs.ring ?? logDefaults.ringLines,
         console: logs.console ?? logDefaults.console,
       },
+      control: buildControlAccess(spec.control, users, problems),
       ...(spec.state ? { state: spec.state.map(({ path, generate }) => ({ path: `/${normalisePath(path)}`, ...(generate ? { generate } : {}) })) } : {}),
     },
     problems,

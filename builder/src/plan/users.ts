@@ -56,6 +56,14 @@ export class UserDatabase {
     this.groups = readLines(files.group).map(([name = '', , gid = '', members = '']) => ({ name, gid: Number(gid), members: members.split(',').filter(Boolean) }));
   }
 
+  /** The gid of a group name, or the number itself for a numeric gid. Throws an Error naming the unknown group. */
+  groupId(group: string | number): number {
+    if (typeof group === 'number') return group;
+    const entry = this.groups.find((g) => g.name === group);
+    if (!entry) throw new Error(`unknown group "${group}": not in the image's /etc/group (known: ${this.groups.map((g) => g.name).join(', ')})`);
+    return entry.gid;
+  }
+
   /**
    * Resolves an owner string. Throws an Error whose message says what was not
    * found and where it was looked for.

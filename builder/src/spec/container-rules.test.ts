@@ -16,6 +16,16 @@ const invalidCases: [string, string, RegExp][] = [
   ['reserved name', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: containerd, command: x }\n', /services\[0\]\.name: "containerd" is the name of imago's own service/],
   ['tcp probe on a private network', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, network: private, health: { tcp: 80 } }\n', /services\[0\]\.health: a tcp probe connects to the device's 127\.0\.0\.1, which a private-network container is not on; use a command probe, or network: host/],
   ['a line break in a container env value', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, env: { A: "1\\nB=2" } }\n', /services\[0\]\.env\.A: a container service cannot have a line break in an environment value/],
+  ...['/run', '/run/imago', '/run/imago/control.sock', '/run/imago/esp', '/', '/run/imago/', '//run//imago', '/run/app/../imago', '/var/run/imago'].map((source): [string, string, RegExp] => [
+    `a container mount of ${source}, which holds the control socket`,
+    `containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, mounts: [{ source: /var/lib/s, target: /d }, { source: "${source}", target: /x }] }\n`,
+    /services\[0\]\.mounts\[1\]\.source: ".*" would show the container the init's control socket \(\/run\/imago\/control\.sock\); mount a folder outside \/run\/imago/,
+  ]),
+  [
+    'a container mount of a spec symlink that points at /run',
+    'files:\n  - { path: /srv/state, symlink: ../run }\ncontainers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, mounts: [{ source: /srv/state/imago, target: /x }] }\n',
+    /services\[0\]\.mounts\[0\]\.source: "\/srv\/state\/imago" would show the container the init's control socket/,
+  ],
   ['containers on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers: containers are not available for mips: they need Debian's containerd and runc packages/],
 ];
 
@@ -41,7 +51,7 @@ services:
   - name: broker
     image: broker
     network: host
-    mounts: [{ source: /var/lib/m, target: /data, readonly: true }]
+    mounts: [{ source: /var/lib/m, target: /data, readonly: true }, { source: /run/app, target: /run/app }, { source: /runtime, target: /r }, { source: /run/imagoX, target: /y }]
     limits: { memory: 64M, cpu: 0.5 }
   - name: app
     image: pulled

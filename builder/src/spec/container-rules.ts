@@ -5,6 +5,7 @@
  */
 import type { Target } from '../../../targets/types.ts';
 import { containerdService, importService, usesContainers } from '../containers/names.ts';
+import { exposesControlSocket } from './control-socket-paths.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
@@ -33,6 +34,7 @@ export function containerSources(spec: Spec): UnlocatedProblem[] {
 /** A service has a command or an image; container-only fields need an image; the image must exist. */
 export function containerServices(spec: Spec): UnlocatedProblem[] {
   const images = (spec.containers ?? []).map((container) => container.name);
+  const links = new Map((spec.files ?? []).flatMap((file) => (file.symlink === undefined ? [] : [[file.path, file.symlink] as const])));
   const reserved = usesContainers(spec) ? [containerdService, importService] : [];
   return (spec.services ?? []).flatMap((service, i): UnlocatedProblem[] => {
     const problems: UnlocatedProblem[] = [];
@@ -49,6 +51,12 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
       if (service[field] !== undefined) at(field, `a container service runs as its image's user; set user: on the image under containers: instead`);
     }
     if (service.type === 'oneshot') at('type', 'a container service is a long-running process (type simple)');
+    (service.mounts ?? []).forEach((mount, m) => {
+      // A container's root may be root on the device too: with the socket it could reboot the device or stop services.
+      if (exposesControlSocket(mount.source, links)) {
+        problems.push({ path: ['services', i, 'mounts', m, 'source'], message: `"${mount.source}" would show the container the init's control socket (/run/imago/control.sock); mount a folder outside /run/imago that does not contain it, such as /var/lib/${service.name}` });
+      }
+    });
     for (const [key, value] of Object.entries(service.env ?? {})) {
       // ctr reads the environment from a file, one variable a line.
       if (/[\n\r]/.test(value)) problems.push({ path: ['services', i, 'env', key], message: 'a container service cannot have a line break in an environment value' });

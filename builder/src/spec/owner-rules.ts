@@ -1,6 +1,6 @@
 /**
  * Users and groups a spec names (`files[].owner`, `onboot[].user`,
- * `services[].user` and `group`) must exist in the image. The build resolves
+ * `services[].user` and `group`, `control.*.users` and `groups`) must exist in the image. The build resolves
  * them against the planned tree (plan/init-config.ts and plan/spec-files.ts);
  * `imago validate` runs the same resolution before anything is downloaded,
  * against what the image's /etc/passwd and /etc/group will be: the base files
@@ -10,6 +10,7 @@
  *   ownerProblems(spec, imageAccounts(spec, sources))   // [{ path: ['services', 0, 'user'], message: 'unknown user "app": ...' }]
  */
 import { baseGroup, basePasswd } from '../plan/base-layout.ts';
+import { buildControlAccess } from '../plan/control-access.ts';
 import { UserDatabase, type AccountFiles, type Credentials } from '../plan/users.ts';
 import { normalisePath } from '../tree/tree.ts';
 import type { UnlocatedProblem } from './problem.ts';
@@ -81,5 +82,7 @@ export function ownerProblems(spec: Spec, accounts: AccountFiles): UnlocatedProb
     const { problem } = resolveProcessOwner(users, service, ['services', i]);
     if (problem) problems.push(problem);
   });
+  // The control section's names resolve the same way the build resolves them for the init.
+  buildControlAccess(spec.control, users, problems);
   return problems;
 }

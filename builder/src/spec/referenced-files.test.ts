@@ -40,6 +40,8 @@ const invalidCases: Case[] = [
     path: 'services[0].user',
     message: 'unknown user "nobody"',
   },
+  { name: 'an unknown user granted control', yaml: 'control: { read: { users: [nobody, operator] } }', path: 'control.read.users[1]', message: 'unknown user "operator"' },
+  { name: 'an unknown group granted control', yaml: 'control: { admin: { groups: [wheel] } }', path: 'control.admin.groups[0]', message: 'unknown group "wheel"' },
   { name: 'a missing container archive', yaml: 'containers: [{ name: app, archive: app.tar }]', path: 'containers[0].archive', message: 'container archive "app.tar" not found (relative to ' },
   { name: "a missing source of a container's file", yaml: 'containers: [{ name: app, packages: [busybox-static], files: [{ path: /etc/a, source: a.conf }] }]', path: 'containers[0].files[0].source', message: 'file "a.conf" not found' },
 ];

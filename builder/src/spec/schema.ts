@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { targetNames } from '../../../targets/index.ts';
 import { containerSchema, qemuSchema } from './container-schema.ts';
+import { controlSchema } from './control-schema.ts';
 import { fileSchema } from './file-schema.ts';
 import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
@@ -127,6 +128,7 @@ export const specSchema = z
     logs: logsSchema.optional(),
     qemu: qemuSchema.optional(),
     update: updateSchema.optional(),
+    control: controlSchema.optional(),
   })
   .describe('An imago image spec.');
 

@@ -3,10 +3,14 @@
  * lines, answers through the handlers, and streams log lines to followers.
  * Replies wait in a queue while a client is slow to read; lines for a follower
  * that falls behind are dropped and counted. A client never slows the init down.
+ * Each request is checked against the access policy (policy.ts) with the
+ * identity the kernel gives for the connection, so a client cannot claim one.
  */
-import { encodeUtf8 } from '../../../contract/index.ts';
+import { encodeUtf8, type ControlAccessConfig } from '../../../contract/index.ts';
 import type { LogLine } from '../logs/logger.ts';
 import { SysError, type Sys, type TimerHandle } from '../sys/sys.ts';
+import { identifyPeer } from './identify-peer.ts';
+import { grantsOthers, mayConnect, mayRun, permissionDenied, type Peer } from './policy.ts';
 import { RequestLines } from './request-lines.ts';
 import { encode, parseRequest, protocolVersion, type Request, type StatusResult } from './protocol.ts';
 
@@ -24,6 +28,12 @@ export interface ControlHandlers {
 }
 
 const defaultLogLines = 50;
+/**
+ * Connections only root may open once the others hold the rest: with the
+ * socket open to other users, they could otherwise fill every slot and lock
+ * root's imagoctl out.
+ */
+const reservedForRoot = 4;
 /** How long the listening socket rests after accept failed (no descriptors left), rather than spin on it. */
 const acceptBackoffMs = 1000;
 
@@ -51,10 +61,13 @@ export class ControlServer {
     private readonly handlers: ControlHandlers,
     private readonly warn: (message: string) => void,
     limits: Partial<ControlLimits> = {},
+    /** Who besides root may do what (init.json `control`); undefined: root only. */
+    private readonly access?: ControlAccessConfig,
   ) {
     // An option given as undefined keeps its default.
     this.limits = { ...defaultControlLimits, ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)) };
-    this.listenFd = sys.listenUnix(path);
+    // Root only, unless the policy lets others in: then everyone may connect and each request is checked.
+    this.listenFd = sys.listenUnix(path, grantsOthers(access) ? 0o666 : 0o600);
     sys.onReadable(this.listenFd, () => this.acceptAll());
   }
 
@@ -67,12 +80,28 @@ export class ControlServer {
         return this.backOff(error);
       }
       if (fd === undefined) return;
-      if (this.connections >= this.limits.maxConnections) {
-        this.refuse(fd);
+      let peer: Peer & { pid: number };
+      try {
+        peer = identifyPeer(this.sys, fd);
+      } catch (error) {
+        this.warn(`control connection refused: ${error instanceof Error ? error.message : String(error)}`);
+        this.sys.close(fd);
+        continue;
+      }
+      // A user granted nothing is turned away at once, so it holds no connection slot.
+      if (!mayConnect(this.access, peer)) {
+        const error = `permission denied: uid ${peer.uid} may not use the control socket`;
+        this.warn(`control: ${error} (pid ${peer.pid})`);
+        this.refuse(fd, error);
+        continue;
+      }
+      const cap = peer.uid === 0 ? this.limits.maxConnections : this.limits.maxConnections - reservedForRoot;
+      if (this.connections >= cap) {
+        this.refuse(fd, `too many connections (at most ${cap}${peer.uid === 0 ? '' : `, ${reservedForRoot} more for root`})`);
         continue;
       }
       this.connections++;
-      new Connection(this.sys, fd, this.handlers, this.warn, this.limits, () => this.connections--);
+      new Connection(this.sys, fd, this.handlers, this.warn, this.limits, () => this.connections--, peer, this.access);
     }
   }
 
@@ -83,9 +112,9 @@ export class ControlServer {
     this.warn(`unable to accept control connections: ${error instanceof Error ? error.message : String(error)}; trying again in ${acceptBackoffMs / 1000} s`);
   }
 
-  private refuse(fd: number): void {
+  private refuse(fd: number, error: string): void {
     try {
-      this.sys.tryWrite(fd, encodeUtf8(encode({ v: protocolVersion, id: 0, ok: false, error: `too many connections (at most ${this.limits.maxConnections})` })));
+      this.sys.tryWrite(fd, encodeUtf8(encode({ v: protocolVersion, id: 0, ok: false, error })));
     } catch {
       // It is refused either way.
     }
@@ -129,6 +158,8 @@ class Connection {
     private readonly warn: (message: string) => void,
     private readonly limits: ControlLimits,
     private readonly onClose: () => void,
+    private readonly peer: Peer & { pid: number },
+    private readonly access: ControlAccessConfig | undefined,
   ) {
     this.splitter = new RequestLines(limits.maxRequestBytes);
     sys.onReadable(fd, () => this.readable());
@@ -174,6 +205,12 @@ class Connection {
     if (line === null) return this.send({ v: protocolVersion, id: 0, ok: false, error: `request line longer than ${this.limits.maxRequestBytes} bytes; the rest of it was skipped` });
     const parsed = parseRequest(line);
     if (!parsed.ok) return this.send({ v: protocolVersion, id: parsed.id, ok: false, error: parsed.error });
+    const { command } = parsed.request;
+    if (!mayRun(this.access, command, this.peer)) {
+      const error = permissionDenied(command, this.peer);
+      this.warn(`control: ${error} (pid ${this.peer.pid})`);
+      return this.send({ v: protocolVersion, id: parsed.id, ok: false, error });
+    }
     this.inFlight++;
     this.dispatch(parsed.id, parsed.request)
       .catch((error: unknown) => this.send({ v: protocolVersion, id: parsed.id, ok: false, error: error instanceof Error ? error.message : String(error) }))

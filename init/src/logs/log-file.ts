@@ -1,11 +1,11 @@
 /**
  * One log file with rotation by size and age. A write that fails (disk full, a
- * read-only file system) drops the line and counts it: logging must never stop
- * or block the init.
+ * read-only file system) drops its lines and counts them: logging must never
+ * stop or block the init.
  */
 import type { Sys } from '../sys/sys.ts';
 import { encodeUtf8 } from '../../../contract/index.ts';
-import { rotationSteps, shouldRotate, type RotationPolicy } from './rotation.ts';
+import { bytesBeforeRotation, rotationSteps, type RotationPolicy } from './rotation.ts';
 
 export class LogFile {
   private fd?: number;
@@ -22,16 +22,30 @@ export class LogFile {
 
   /** Appends one line (a newline is added); returns false when it was dropped. */
   write(line: string): boolean {
-    const bytes = encodeUtf8(`${line}\n`);
+    return this.append(encodeUtf8(`${line}\n`), 1);
+  }
+
+  /**
+   * Appends `count` whole lines (each ending in a newline) with one write, or a
+   * few when the file rotates between them; returns false when lines were dropped.
+   */
+  append(lines: Uint8Array, count: number): boolean {
+    let rest = lines;
     try {
       const now = this.sys.wallClock();
       if (this.fd === undefined) this.open(now);
-      if (shouldRotate({ size: this.size, startedAt: this.startedAt }, bytes.length, now, this.policy)) this.rotate(now);
-      this.sys.write(this.fd!, bytes);
-      this.size += bytes.length;
-      return true;
+      for (;;) {
+        const fits = bytesBeforeRotation({ size: this.size, startedAt: this.startedAt }, rest, now, this.policy);
+        if (fits > 0) {
+          this.sys.write(this.fd!, fits === rest.length ? rest : rest.subarray(0, fits), this.path);
+          this.size += fits;
+          rest = rest.subarray(fits);
+        }
+        if (rest.length === 0) return true;
+        this.rotate(now);
+      }
     } catch {
-      this.dropped++;
+      this.dropped += rest === lines ? count : countLines(rest);
       return false;
     }
   }
@@ -55,4 +69,10 @@ export class LogFile {
     }
     this.open(now);
   }
+}
+
+function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count++;
+  return count;
 }

@@ -33,3 +33,20 @@ export function rotationSteps(path: string, keep: number): RotationStep[] {
   steps.push({ kind: 'rename', from: path, to: `${path}.1` });
   return steps;
 }
+
+/**
+ * How many leading bytes of `batch` (whole lines, each ending in a newline) go
+ * into the current file before it must rotate: all of them when no rotation
+ * is due, none when the file is too old, else the lines that still fit. An
+ * empty file takes at least one line, however long.
+ */
+export function bytesBeforeRotation(file: OpenFileState, batch: Uint8Array, now: number, policy: RotationPolicy): number {
+  if (!shouldRotate(file, batch.length, now, policy)) {
+    if (file.size > 0 || batch.length <= policy.maxBytes) return batch.length;
+  } else if (now - file.startedAt >= policy.maxAgeMs) return 0;
+  const room = policy.maxBytes - file.size;
+  const fits = room > 0 ? batch.lastIndexOf(0x0a, room - 1) + 1 : 0;
+  if (fits > 0 || file.size > 0) return fits;
+  const firstLine = batch.indexOf(0x0a) + 1;
+  return firstLine > 0 ? firstLine : batch.length;
+}

@@ -1,11 +1,16 @@
 /**
- * Starts one process with its stdout and stderr captured line by line into the
- * logger under the process's name.
+ * Starts one process with its stdout and stderr captured into the logger under
+ * the process's name, a whole read at a time.
  */
 import type { ProcessConfig } from '../../../contract/index.ts';
-import { LineSplitter } from '../logs/lines.ts';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
+
+/**
+ * A whole pipe buffer (Linux's default) per read: the cost of logging is per
+ * read more than per byte, so a chatty service is taken in few, large bites.
+ */
+const readSize = 65536;
 
 /** Spawns `config` in its own session (and `cgroup`); returns the pid. Throws SysError when it cannot start. */
 export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig, cgroup?: string): number {
@@ -31,20 +36,19 @@ export function spawnCaptured(sys: Sys, log: Logger, config: ProcessConfig, cgro
     throw error;
   }
   sys.close(writeFd);
-  const splitter = new LineSplitter();
-  const chunkSize = 16384;
+  const output = log.stream(config.name);
   sys.onReadable(readFd, () => {
-    const chunk = sys.read(readFd, chunkSize);
+    const chunk = sys.read(readFd, readSize);
     if (chunk === undefined) return;
     if (chunk.length === 0) {
       // End of output: every holder of the pipe's write end (the process and its children) is gone.
-      for (const line of splitter.flush()) log.line(config.name, line);
+      output.end();
       sys.onReadable(readFd, null);
       sys.close(readFd);
       return;
     }
-    for (const line of splitter.push(chunk)) log.line(config.name, line);
-    return chunk.length === chunkSize;
+    output.write(chunk);
+    return chunk.length === readSize;
   });
   return pid;
 }

@@ -15,7 +15,7 @@
  */
 import { decodeUtf8, encodeUtf8 } from '../../../contract/index.ts';
 import { FakeFileSystem } from './fake-files.ts';
-import { SysError, type ExitStatus, type Hashing, type MountFlag, type RebootKind, type Sha256, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
+import { SysError, type ExitStatus, type Hashing, type MountFlag, type PeerCredentials, type RebootKind, type Sha256, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
 
 interface Timer {
   id: number;
@@ -270,6 +270,11 @@ export class FakeSys implements Sys {
   }
   connectUnix(path: string): number {
     throw new Error(`no server at ${path}`);
+  }
+  /** Peers of accepted sockets by fd, as tests set them; any other fd is root's (pid 1). */
+  readonly peers = new Map<number, PeerCredentials>();
+  peerCredentials(fd: number): PeerCredentials {
+    return this.peers.get(fd) ?? { pid: 1, uid: 0, gid: 0 };
   }
   socketError(fd: number): { errno: number; text: string } {
     const errno = this.socketErrors.get(fd) ?? 0;

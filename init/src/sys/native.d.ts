@@ -154,6 +154,8 @@ declare module 'imago:native' {
   export function accept(fd: number): number;
   /** getsockopt(SO_ERROR): 0 once a non-blocking connect succeeded, else the errno (positive). */
   export function socketError(fd: number): number;
+  /** getsockopt(SO_PEERCRED) on a connected Unix socket: [pid, uid, gid] of the peer at connect time, or -errno. */
+  export function peerCredentials(fd: number): [number, number, number] | number;
   /** Brings a network interface up or down (SIOCSIFFLAGS); for `lo` before any tool runs. */
   export function setInterfaceUp(name: string, up: boolean): number;
 

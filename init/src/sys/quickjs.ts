@@ -298,9 +298,9 @@ export const quickjsSys: Sys = {
   connectTcp(address, port) {
     return check(native.tcpConnect(address, port), 'connect to', `${address}:${port}`);
   },
-  listenUnix(path) {
+  listenUnix(path, mode = 0o600) {
     const fd = check(native.unixListen(path, 16), 'listen on', path);
-    native.chmod(path, 0o600);
+    native.chmod(path, mode);
     return fd;
   },
   accept(fd) {
@@ -310,6 +310,12 @@ export const quickjsSys: Sys = {
   },
   connectUnix(path) {
     return check(native.unixConnect(path), 'connect to', path);
+  },
+  peerCredentials(fd) {
+    const result = native.peerCredentials(fd);
+    if (typeof result === 'number') throw new SysError('read the peer credentials of', `fd ${fd}`, -result, native.strerror(-result));
+    const [pid, uid, gid] = result;
+    return { pid, uid, gid };
   },
   socketError(fd) {
     const errno = native.socketError(fd);

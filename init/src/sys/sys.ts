@@ -176,14 +176,23 @@ export interface Files {
 export interface Sockets {
   /** Starts a non-blocking TCP connect; the fd becomes writable when it completes. */
   connectTcp(address: string, port: number): number;
-  /** A non-blocking listening Unix socket at `path` (mode 0600, an old socket file replaced). */
-  listenUnix(path: string): number;
+  /** A non-blocking listening Unix socket at `path` (mode 0600 unless given, an old socket file replaced). */
+  listenUnix(path: string, mode?: number): number;
   /** Accepts one pending connection (non-blocking, close-on-exec), or undefined when none is waiting. */
   accept(fd: number): number | undefined;
   /** Connects to a Unix socket. */
   connectUnix(path: string): number;
   /** The pending error of a socket (0 when its connect succeeded), and its text. */
   socketError(fd: number): { errno: number; text: string };
+  /** Who connected to an accepted Unix socket, as the kernel recorded it at connect() (SO_PEERCRED). */
+  peerCredentials(fd: number): PeerCredentials;
+}
+
+/** A Unix socket peer's process and ids; supplementary groups are not included. */
+export interface PeerCredentials {
+  pid: number;
+  uid: number;
+  gid: number;
 }
 
 /** 'bind' mounts the folder `source` at `target` (MS_BIND; fstype and data are ignored). */
