@@ -95,6 +95,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
   const problems = [...planned.problems, ...commandPathProblems(spec, tree)];
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
+  for (const note of planned.notes) progress.warn?.(note);
   const initrd = await compress(writeCpio(tree, { mtime: options.sourceDateEpoch }), options.compression);
   progress.done(`${tree.size} entries, ${(initrd.length / 1e6).toFixed(2)} MB ${options.compression}`);
 

@@ -17,6 +17,7 @@ const parsedCases: [name: string, line: string, entry: Omit<TmpfilesEntry, 'sour
   ['a file with contents containing spaces', 'f /etc/motd 0644 root root - hello from imago', { type: 'f', replace: false, path: '/etc/motd', mode: 0o644, user: 'root', group: 'root', argument: 'hello from imago' }],
   ['specifiers %S and %t', 'L %S/app/sock - - - - %t/app.sock', { type: 'L', replace: false, path: '/var/lib/app/sock', argument: '/run/app.sock' }],
   ['a masked mode ~ and the ! boot-only modifier', 'd! /tmp/.X11-unix ~1777 root root 10d', { type: 'd', replace: false, path: '/tmp/.X11-unix', mode: 0o1777, user: 'root', group: 'root' }],
+  ['C copies a file the image has', 'C /var/www/html/index.nginx-debian.html - - - - /usr/share/nginx/html/index.html', { type: 'C', replace: false, path: '/var/www/html/index.nginx-debian.html', argument: '/usr/share/nginx/html/index.html' }],
   ['z adjusts an existing path', 'z /var/log/wtmp 0664 root utmp', { type: 'z', replace: false, path: '/var/log/wtmp', mode: 0o664, user: 'root', group: 'utmp' }],
 ];
 
@@ -31,7 +32,6 @@ for (const [name, line, entry] of parsedCases) {
 const skippedCases: [name: string, line: string, reason: RegExp][] = [
   ['systemd tmp.conf: cleaning exclusion x', 'x /tmp/systemd-private-%b-*', /type x is not carried out: it only excludes paths from cleaning/],
   ['removal R', 'R /var/tmp/foo-* - - - -', /type R is not carried out: it removes files at boot/],
-  ['factory copy C', 'C /etc/nsswitch.conf - - - -', /type C is not carried out: copying from \/usr\/share\/factory/],
   ['a device node', 'c /dev/fuse 0666 - - - 10:229', /device nodes come from devtmpfs/],
   ['a specifier that needs a running systemd', 'd /run/user/%U 0700 - - -', /specifier %U is not supported/],
   ['a base64 argument', 'f~ /etc/x 0644 - - - aGVsbG8=', /~ \(base64 argument\) modifier is not supported/],

@@ -11,8 +11,8 @@
  * build can say what it left out instead of dropping it silently.
  */
 
-/** The types imago carries out: folders, files, symlinks and owner/mode fixes. */
-export type TmpfilesType = 'd' | 'D' | 'e' | 'f' | 'F' | 'w' | 'L' | 'z' | 'Z';
+/** The types imago carries out: folders, files, symlinks, copies of a file the image has, and owner/mode fixes. */
+export type TmpfilesType = 'd' | 'D' | 'e' | 'f' | 'F' | 'w' | 'L' | 'C' | 'z' | 'Z';
 
 export interface TmpfilesEntry {
   type: TmpfilesType;
@@ -37,7 +37,7 @@ export interface SkippedLine {
   reason: string;
 }
 
-const carriedOut = new Set<string>(['d', 'D', 'e', 'f', 'F', 'w', 'L', 'z', 'Z']);
+const carriedOut = new Set<string>(['d', 'D', 'e', 'f', 'F', 'w', 'L', 'C', 'z', 'Z']);
 
 /** Why the other types are left out; each names what the system does instead. */
 const notCarriedOut: Record<string, string> = {
@@ -48,7 +48,6 @@ const notCarriedOut: Record<string, string> = {
   q: 'btrfs subvolumes are not used; use d',
   Q: 'btrfs subvolumes are not used; use d',
   v: 'btrfs subvolumes are not used; use d',
-  C: 'copying from /usr/share/factory is not supported; put the file in files:',
   p: 'named pipes are not created; the service can make its own',
   c: 'device nodes come from devtmpfs',
   b: 'device nodes come from devtmpfs',
