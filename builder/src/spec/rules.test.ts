@@ -38,6 +38,9 @@ const invalidCases: Case[] = [
   { name: 'a file replacing imagoctl', yaml: 'files: [{ path: /usr/bin/imagoctl, symlink: /bin/true }]', path: 'files[0].path', message: "imago's control client" },
   { name: 'a file replacing the DHCP script', yaml: 'files: [{ path: /usr/share/imago/udhcpc.script, contents: x }]', path: 'files[0].path', message: "inside /usr/share/imago: imago's own files" },
   { name: "a file replacing containerd's generated configuration", yaml: 'containers: [{ name: c, packages: [xx] }]\nfiles: [{ path: /etc/containerd/config.toml, contents: x }]', path: 'files[0].path', message: 'the containerd configuration imago generates' },
+  { name: 'a package entry with an unknown field', yaml: 'packages: [{ name: nginx, setup: [a], postinst: x }]', path: 'packages[0].postinst', message: 'unknown field "postinst". Known fields: name, setup' },
+  { name: 'a package entry without a name', yaml: 'packages: [{ setup: [a] }]', path: 'packages[0].name', message: 'required field is missing' },
+  { name: 'an empty setup command', yaml: 'packages: [{ name: nginx, setup: [""] }]', path: 'packages[0].setup[0]', message: 'expected a shell command' },
   { name: 'a file under /run', yaml: 'files: [{ path: /run/app.pid, contents: x }]', path: 'files[0].path', message: 'hidden by the tmpfs mounted at /run at boot' },
   { name: 'a file under /tmp', yaml: 'files: [{ path: /tmp/seed, contents: x }]', path: 'files[0].path', message: 'hidden by the tmpfs mounted at /tmp at boot' },
   { name: 'a directory at /tmp', yaml: 'files: [{ path: /tmp, directory: true, mode: "0700" }]', path: 'files[0].path', message: 'copy it with an onboot task' },
@@ -106,6 +109,7 @@ const validCases: [string, string][] = [
   ['sizes in T', 'logs: { max_size: 1T }'],
   // The init copies the image's /var into the tmpfs it mounts there.
   ['a file under /var, seeded into its tmpfs at boot', 'files: [{ path: /var/lib/app/state, contents: x }]'],
+  ['a package with setup commands beside a plain name', 'packages: [curl, { name: nginx, setup: ["ln -s /etc/nginx/sites-available/x /etc/nginx/sites-enabled/x"] }]'],
   ['a directory at /var', 'files: [{ path: /var, directory: true, mode: "0755" }]'],
 ];
 
