@@ -145,6 +145,22 @@ export interface ControlAccessConfig {
   admin: ControlGrant;
 }
 
+/**
+ * A folder, file or symlink to create at boot in the tmpfs areas (/run, /tmp),
+ * from packages' tmpfiles.d and the builder's table of what Debian's units and
+ * maintainer scripts would create (e.g. sshd's /run/sshd). Owners are resolved.
+ */
+export interface RuntimeEntry {
+  path: string;
+  kind: 'directory' | 'file' | 'symlink';
+  mode: number;
+  uid: number;
+  gid: number;
+  /** A symlink's target, or a file's contents (empty when absent). */
+  target?: string;
+  contents?: string;
+}
+
 export interface InitConfig {
   version: number;
   /** Image name and version for logs and, later, status. */
@@ -158,4 +174,6 @@ export interface InitConfig {
   update?: UpdateConfig;
   /** Control socket access beyond root; absent: root only. */
   control?: ControlAccessConfig;
+  /** Created in order after /run and /tmp are mounted; absent means none. */
+  runtimeEntries?: RuntimeEntry[];
 }
