@@ -157,6 +157,22 @@ export interface StateConfig {
   generate?: string[];
 }
 
+/**
+ * A folder, file or symlink to create at boot in the tmpfs areas (/run, /tmp),
+ * from packages' tmpfiles.d and the builder's table of what Debian's units and
+ * maintainer scripts would create (e.g. sshd's /run/sshd). Owners are resolved.
+ */
+export interface RuntimeEntry {
+  path: string;
+  kind: 'directory' | 'file' | 'symlink';
+  mode: number;
+  uid: number;
+  gid: number;
+  /** A symlink's target, or a file's contents (empty when absent). */
+  target?: string;
+  contents?: string;
+}
+
 export interface InitConfig {
   version: number;
   /** Image name and version for logs and, later, status. */
@@ -172,4 +188,6 @@ export interface InitConfig {
   control?: ControlAccessConfig;
   /** Absent in images without `state:` (and in configs written before it existed). */
   state?: StateConfig[];
+  /** Created in order after /run and /tmp are mounted; absent means none. */
+  runtimeEntries?: RuntimeEntry[];
 }

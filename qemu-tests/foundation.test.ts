@@ -83,6 +83,8 @@ for (const arch of testArches()) {
         }
         t.regex(text, /probe: MOUNT \/ tmpfs ro[,\s]/, 'the root is a read-only tmpfs, not the initramfs rootfs');
         t.regex(line('probe: ROOT'), /read-only/);
+        t.regex(line('probe: VARSEED'), /VARSEED seeded from the image 640 65534$/, "a files: entry under /var is in the /var tmpfs at boot, with its mode and owner");
+        t.regex(line('probe: VAR '), /VAR writable$/, 'the seeded /var is writable');
         t.is(line('probe: ETH0').split('ETH0 ')[1], '10.0.2.15/24');
         t.regex(line('probe: RESOLV'), /nameserver 10\.0\.2\.3/);
         t.regex(line('probe: HOSTNAME'), /testbox$/);

@@ -12,6 +12,7 @@ import { imageContainers } from '../containers/image-containers.ts';
 import { findMissingPackages, missingPackageMessage } from '../debian/resolve.ts';
 import { missingPackageProblems, specPackageNames } from './package-problems.ts';
 import { BuildError, SpecError, step } from '../errors.ts';
+import { runPackageSetup, setupCommands } from './package-setup.ts';
 import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
@@ -96,6 +97,8 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
   const problems = [...planned.problems, ...commandPathProblems(spec, tree), ...statePathProblems(spec, tree)];
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
+  for (const note of planned.notes) progress.warn?.(note);
+  if (setupCommands(spec.packages).length > 0) await step(`run the packages' setup commands (${target.name})`, () => runPackageSetup(tree, spec.packages, target));
   const initrd = await compress(writeCpio(tree, { mtime: options.sourceDateEpoch }), options.compression);
   progress.done(`${tree.size} entries, ${(initrd.length / 1e6).toFixed(2)} MB ${options.compression}`);
 

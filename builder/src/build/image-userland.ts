@@ -10,6 +10,7 @@ import { unpackDeb } from '../debian/deb.ts';
 import { fetchPackages } from '../debian/download.ts';
 import { step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
+import { packageNames } from '../spec/package-schema.ts';
 import type { Spec } from '../spec/schema.ts';
 import { Tree } from '../tree/tree.ts';
 import type { Manifest } from './manifest.ts';
@@ -17,7 +18,7 @@ import type { BuildOptions } from './options.ts';
 
 /** Every Debian package an image needs: BusyBox plus the spec's, each once. */
 export function imagePackages(spec: Spec): string[] {
-  return [...new Set(['busybox-static', ...(spec.packages ?? []), ...containerHostPackages(spec)])];
+  return [...new Set(['busybox-static', ...packageNames(spec.packages), ...containerHostPackages(spec)])];
 }
 
 /** The unpacked userland and what the manifest records about it. */

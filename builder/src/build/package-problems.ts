@@ -7,11 +7,12 @@
  */
 import { missingPackageMessage } from '../debian/resolve.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
+import { packageNames } from '../spec/package-schema.ts';
 import type { Spec } from '../spec/schema.ts';
 
 /** Every package name the spec itself writes (image and container images), where it writes it. */
 export function specPackageNames(spec: Spec): { name: string; path: (string | number)[] }[] {
-  const named = (spec.packages ?? []).map((name, index) => ({ name, path: ['packages', index] as (string | number)[] }));
+  const named = packageNames(spec.packages).map((name, index) => ({ name, path: ['packages', index] as (string | number)[] }));
   (spec.containers ?? []).forEach((container, c) =>
     (container.packages ?? []).forEach((name, index) => named.push({ name, path: ['containers', c, 'packages', index] })),
   );

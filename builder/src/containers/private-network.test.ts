@@ -1,5 +1,7 @@
 import test from 'ava';
 import { parseSpec } from '../spec/parse.ts';
+import { applyTmpfiles } from '../plan/apply-tmpfiles.ts';
+import { UserDatabase } from '../plan/users.ts';
 import { Tree } from '../tree/tree.ts';
 import { containerHostPackages, containerKernelModules } from './host-support.ts';
 import { addPrivateNetwork, cniConfig, usesPrivateNetwork } from './private-network.ts';
@@ -33,13 +35,16 @@ test('the network is a masquerading gateway bridge with host-local addresses', (
   t.deepEqual(network.plugins.map((p: { type: string }) => p.type), ['bridge', 'loopback']);
 });
 
-test('the image keeps only the plugins it uses, links /opt/cni/bin and the iptables-nft commands', (t) => {
+test('the image keeps only the plugins it uses, links /opt/cni/bin, and has the iptables-nft commands through the postinst table', (t) => {
   const tree = new Tree();
   for (const plugin of ['bridge', 'host-local', 'loopback', 'dhcp', 'portmap']) tree.add({ path: `/usr/lib/cni/${plugin}`, kind: 'file', mode: 0o755, data: new Uint8Array(1) });
   tree.add({ path: '/usr/sbin/xtables-nft-multi', kind: 'file', mode: 0o755, data: new Uint8Array(1) });
+  tree.add({ path: '/usr/sbin/iptables-nft', kind: 'symlink', mode: 0o777, target: 'xtables-nft-multi' });
   addPrivateNetwork(tree);
+  applyTmpfiles(tree, new UserDatabase({ passwd: 'root:x:0:0::/root:/bin/sh\n', group: 'root:x:0:\n' }));
   t.deepEqual(tree.entries().filter((e) => e.path.startsWith('usr/lib/cni/')).map((e) => e.path), ['usr/lib/cni/bridge', 'usr/lib/cni/host-local', 'usr/lib/cni/loopback']);
   t.like(tree.get('/opt/cni/bin'), { kind: 'symlink', target: '/usr/lib/cni' });
-  t.like(tree.get('/usr/sbin/iptables'), { kind: 'symlink', target: 'xtables-nft-multi' });
+  t.like(tree.get('/usr/sbin/iptables'), { kind: 'symlink', target: '/etc/alternatives/iptables' });
+  t.like(tree.get('/etc/alternatives/iptables'), { kind: 'symlink', target: '/usr/sbin/iptables-nft' });
   t.true(tree.has('/etc/cni/net.d/10-imago.conflist'));
 });

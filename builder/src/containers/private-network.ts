@@ -28,9 +28,6 @@ const upstreamPluginDir = '/opt/cni/bin';
 /** Debian's plugins are about 3 MB each; an image keeps the three it uses. */
 const usedPlugins = ['bridge', 'host-local', 'loopback'];
 
-/** The commands update-alternatives would link to iptables-nft; maintainer scripts do not run in an image. */
-const iptablesLinks = ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'];
-
 /** Whether any service of `spec` runs a container on the private network. */
 export function usesPrivateNetwork(spec: { services?: { image?: string; network?: string }[] }): boolean {
   return (spec.services ?? []).some((service) => service.image !== undefined && service.network === 'private');
@@ -66,7 +63,11 @@ export function cniConfig(): string {
   return `${JSON.stringify(network, null, 2)}\n`;
 }
 
-/** Adds the CNI configuration, the plugin folder link and the iptables links to `tree`, and drops unused plugins. */
+/**
+ * Adds the CNI configuration and the plugin folder link to `tree`, and drops
+ * unused plugins. The iptables commands the bridge plugin runs are linked by
+ * iptables' row of plan/postinst-table.ts, as for any image with iptables.
+ */
 export function addPrivateNetwork(tree: Tree): void {
   const pluginDir = `${debianPluginDir.slice(1)}/`;
   for (const entry of tree.entries()) {
@@ -74,7 +75,4 @@ export function addPrivateNetwork(tree: Tree): void {
   }
   tree.add({ path: cniConfigPath, kind: 'file', mode: 0o644, data: bytes(cniConfig()) });
   tree.add({ path: upstreamPluginDir, kind: 'symlink', mode: 0o777, target: debianPluginDir });
-  for (const name of iptablesLinks) {
-    if (!tree.has(`/usr/sbin/${name}`)) tree.add({ path: `/usr/sbin/${name}`, kind: 'symlink', mode: 0o777, target: 'xtables-nft-multi' });
-  }
 }

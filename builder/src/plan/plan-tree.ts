@@ -17,6 +17,7 @@ import type { Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { bytes, Tree, type Entry } from '../tree/tree.ts';
 import { configPath } from '../../../contract/index.ts';
+import { applyTmpfiles } from './apply-tmpfiles.ts';
 import { addBaseLayout } from './base-layout.ts';
 import { buildInitConfig } from './init-config.ts';
 import { addUpdateConfig, type UpdateInputs } from './update-config.ts';
@@ -50,6 +51,8 @@ export interface PlannedTree {
   tree: Tree;
   /** Problems that need the image's contents to be found (unknown users). */
   problems: UnlocatedProblem[];
+  /** What the build should tell but that does not stop it (tmpfiles.d lines left out). */
+  notes: string[];
 }
 
 export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
@@ -67,12 +70,15 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);
+  // After the spec's files: a package's link or folder does not replace one the spec wrote.
+  const tmpfiles = applyTmpfiles(tree, new UserDatabase(tree));
   const modules = inputs.modules.map((module) => ({ name: module.name, path: `/${module.path}` }));
   const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
+  if (tmpfiles.runtimeEntries.length > 0) config.runtimeEntries = tmpfiles.runtimeEntries;
   addUpdateConfig(tree, spec, config, inputs.update);
   // Root only: it holds every service's environment, tokens and passwords included.
   tree.add({ path: configPath, kind: 'file', mode: 0o600, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
   for (const file of containerEnvFiles(spec)) tree.add({ path: file.path, kind: 'file', mode: 0o600, data: bytes(file.text) });
   const dataProblems = containerdDataProblems(spec, (inputs.containers ?? []).map((image) => image.archive.length));
-  return { tree, problems: [...problems, ...configProblems, ...dataProblems] };
+  return { tree, problems: [...problems, ...configProblems, ...dataProblems], notes: tmpfiles.notes };
 }

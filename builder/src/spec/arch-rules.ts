@@ -10,6 +10,7 @@ import { getTarget } from '../../../targets/index.ts';
 import type { Target } from '../../../targets/types.ts';
 import { containerArchProblems } from './container-rules.ts';
 import type { UnlocatedProblem } from './problem.ts';
+import { packageNames } from './package-schema.ts';
 import type { Spec } from './schema.ts';
 
 /** Whether the image's kernel for `target` is built from kernel-config/ rather than taken from Debian. */
@@ -22,7 +23,7 @@ export function archProblems(spec: Spec, targets: readonly Target[]): UnlocatedP
   const problems: UnlocatedProblem[] = [];
   const noDebian = targets.filter((target) => !target.debianArch);
   for (const target of noDebian) {
-    (spec.packages ?? []).forEach((pkg, i) =>
+    packageNames(spec.packages).forEach((pkg, i) =>
       problems.push({
         path: ['packages', i],
         message: `package "${pkg}" is not available for ${target.name}: Debian has no ${target.name} packages (imago builds its kernel and BusyBox from source). Remove it, or build for another architecture`,

@@ -6,7 +6,8 @@
  * - two entries naming one path, however written (`/etc//a`, `/etc/./a`);
  * - an entry inside another entry that is a file or a symlink;
  * - a path the builder writes itself (the init, its configuration);
- * - a path a file system mounted at boot hides, so the file would never be seen.
+ * - a path a file system mounted at boot hides, so the file would never be seen
+ *   (not /var: the init copies the image's /var into the tmpfs it mounts there).
  *
  *   filePathRules(spec)   // [{ path: ['files', 2, 'path'], message: '"/init" is imago\'s init ...' }]
  */
@@ -22,6 +23,8 @@ import type { Spec } from './schema.ts';
 interface Reserved {
   path: string;
   why: string;
+  /** The init fills the mounted file system with the image's content there, so nothing is hidden. */
+  seeded?: true;
 }
 
 /**
@@ -35,7 +38,7 @@ export const bootMountPoints: readonly Reserved[] = [
   { path: '/dev', why: 'devtmpfs' },
   { path: '/run', why: 'the tmpfs' },
   { path: '/tmp', why: 'the tmpfs' },
-  { path: '/var', why: 'the tmpfs' },
+  { path: '/var', why: 'the tmpfs', seeded: true },
 ];
 
 /** Paths the builder fills for every image; a spec entry there would replace or break them. */
@@ -107,7 +110,7 @@ function builderPathProblems(spec: Spec): UnlocatedProblem[] {
 
 /** Entries under a mount point: the image has them, but the mounted file system covers them. */
 function hiddenPathProblems(spec: Spec): UnlocatedProblem[] {
-  const mounts = [...bootMountPoints, ...(spec.update ? [{ path: dataMount, why: 'the data partition' }] : [])];
+  const mounts = [...bootMountPoints.filter((mount) => !mount.seeded), ...(spec.update ? [{ path: dataMount, why: 'the data partition' }] : [])];
   return (spec.files ?? []).flatMap((file, i): UnlocatedProblem[] => {
     const normal = normalisePath(file.path);
     const hit = mounts.find((mount) => within(normal, normalisePath(mount.path)));

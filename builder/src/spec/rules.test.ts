@@ -38,10 +38,12 @@ const invalidCases: Case[] = [
   { name: 'a file replacing imagoctl', yaml: 'files: [{ path: /usr/bin/imagoctl, symlink: /bin/true }]', path: 'files[0].path', message: "imago's control client" },
   { name: 'a file replacing the DHCP script', yaml: 'files: [{ path: /usr/share/imago/udhcpc.script, contents: x }]', path: 'files[0].path', message: "inside /usr/share/imago: imago's own files" },
   { name: "a file replacing containerd's generated configuration", yaml: 'containers: [{ name: c, packages: [xx] }]\nfiles: [{ path: /etc/containerd/config.toml, contents: x }]', path: 'files[0].path', message: 'the containerd configuration imago generates' },
-  { name: 'a file under /var', yaml: 'files: [{ path: /var/lib/app/state, contents: x }]', path: 'files[0].path', message: '"/var/lib/app/state" would be hidden by the tmpfs mounted at /var at boot' },
+  { name: 'a package entry with an unknown field', yaml: 'packages: [{ name: nginx, setup: [a], postinst: x }]', path: 'packages[0].postinst', message: 'unknown field "postinst". Known fields: name, setup' },
+  { name: 'a package entry without a name', yaml: 'packages: [{ setup: [a] }]', path: 'packages[0].name', message: 'required field is missing' },
+  { name: 'an empty setup command', yaml: 'packages: [{ name: nginx, setup: [""] }]', path: 'packages[0].setup[0]', message: 'expected a shell command' },
   { name: 'a file under /run', yaml: 'files: [{ path: /run/app.pid, contents: x }]', path: 'files[0].path', message: 'hidden by the tmpfs mounted at /run at boot' },
   { name: 'a file under /tmp', yaml: 'files: [{ path: /tmp/seed, contents: x }]', path: 'files[0].path', message: 'hidden by the tmpfs mounted at /tmp at boot' },
-  { name: 'a directory at /var', yaml: 'files: [{ path: /var, directory: true, mode: "0700" }]', path: 'files[0].path', message: 'copy it with an onboot task' },
+  { name: 'a directory at /tmp', yaml: 'files: [{ path: /tmp, directory: true, mode: "0700" }]', path: 'files[0].path', message: 'copy it with an onboot task' },
   { name: 'a file under /data with updates', yaml: 'update: { keys: [k.pub] }\nfiles: [{ path: /data/seed, contents: x }]', path: 'files[0].path', message: 'hidden by the data partition mounted at /data at boot' },
   // Kernel command line
   { name: 'a newline in the kernel command line', yaml: 'kernel: { cmdline: "quiet\\ninit=/bin/sh" }', path: 'kernel.cmdline', message: 'expected a command line on one line, without NUL or line breaks' },
@@ -105,6 +107,10 @@ const validCases: [string, string][] = [
   ['commit_after just under commit_timeout', 'update: { keys: [k.pub], commit_after: 299s, data_size: 16M, slot_size: 8M }'],
   ['backoff initial equal to max', 'services: [{ name: a, command: /a, backoff: { initial: 1s, max: 1s } }]'],
   ['sizes in T', 'logs: { max_size: 1T }'],
+  // The init copies the image's /var into the tmpfs it mounts there.
+  ['a file under /var, seeded into its tmpfs at boot', 'files: [{ path: /var/lib/app/state, contents: x }]'],
+  ['a package with setup commands beside a plain name', 'packages: [curl, { name: nginx, setup: ["ln -s /etc/nginx/sites-available/x /etc/nginx/sites-enabled/x"] }]'],
+  ['a directory at /var', 'files: [{ path: /var, directory: true, mode: "0755" }]'],
 ];
 
 for (const [name, yaml] of validCases) {
@@ -118,6 +124,9 @@ test('every file system the init mounts over the root is a mount point the path 
   const known = bootMountPoints.map((mount) => mount.path);
   const mounted = bootMounts.map((row) => row.target).filter((target) => !known.some((path) => target === path || target.startsWith(`${path}/`)));
   t.deepEqual(mounted, [], 'add these to bootMountPoints in path-rules.ts');
+  const seededByInit = bootMounts.filter((row) => row.seeded).map((row) => row.target);
+  const allowedByRules = bootMountPoints.filter((mount) => mount.seeded).map((mount) => mount.path);
+  t.deepEqual(seededByInit, allowedByRules, 'the init seeds these mounts: path-rules.ts must allow files there');
 });
 
 test('a dependency cycle through 100000 services is reported in one line, without overflowing the stack', (t) => {

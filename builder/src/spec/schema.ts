@@ -9,6 +9,7 @@ import { targetNames } from '../../../targets/index.ts';
 import { containerSchema, qemuSchema } from './container-schema.ts';
 import { controlSchema } from './control-schema.ts';
 import { fileSchema } from './file-schema.ts';
+import { packageSchema } from './package-schema.ts';
 import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
 import { stateSchema } from './state-schema.ts';
@@ -108,9 +109,9 @@ export const specSchema = z
       .describe('Architectures to build for. Default [x86_64].'),
     kernel: kernelSchema.optional(),
     packages: z
-      .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'expected a Debian package name'))
+      .array(packageSchema)
       .optional()
-      .describe('Debian packages added to the root filesystem with their dependencies. busybox-static is always included.'),
+      .describe('Debian packages added to the root filesystem with their dependencies, as names or { name, setup }. busybox-static is always included.'),
     hostname: z
       .string()
       .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, 'expected a host name of letters, digits and "-"')

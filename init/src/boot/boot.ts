@@ -10,6 +10,7 @@ import { bringUpLoopback, configureStatic } from '../net/network.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { applyMounts, bootMounts, sealRoot } from './mounts.ts';
 import { loadModules } from './modules.ts';
+import { applyRuntimeEntries } from './runtime-entries.ts';
 import { runSync } from './run-sync.ts';
 import { moveRootToTmpfs, rootAlreadyMoved } from './switch-root.ts';
 
@@ -39,6 +40,7 @@ export function bootSystem(sys: Sys, log: Logger): InitConfig {
   log.configure(config.logs);
   log.enableFiles('/var/log');
   log.info(`imago init: booting image ${config.image}`);
+  applyRuntimeEntries(sys, config.runtimeEntries ?? [], (message) => log.warn(message));
 
   // Ctrl-Alt-Del then arrives as SIGINT (a clean reboot) instead of an instant reset.
   try {

@@ -3,6 +3,7 @@
  * applies it, so adding a mount is adding a row.
  */
 import { type MountFlag, SysError, type Sys } from '../sys/sys.ts';
+import { copyTree } from './copy-tree.ts';
 
 export interface MountRow {
   source: string;
@@ -12,7 +13,15 @@ export interface MountRow {
   data: string;
   /** Mode of the mount point when it must be created. */
   mode: number;
+  /**
+   * The new file system starts with a copy of what the image has at the target
+   * (what packages ship under /var, the spec's files there), instead of empty.
+   */
+  seeded?: true;
 }
+
+/** Where a seeded file system is filled before it is moved over its target; /run is mounted by then. */
+export const seedStaging = '/run/imago/seed';
 
 const secure: readonly MountFlag[] = ['nosuid', 'nodev', 'noexec'];
 
@@ -26,7 +35,7 @@ export const bootMounts: readonly MountRow[] = [
   { source: 'shm', target: '/dev/shm', fstype: 'tmpfs', flags: ['nosuid', 'nodev'], data: 'mode=1777', mode: 0o1777 },
   { source: 'run', target: '/run', fstype: 'tmpfs', flags: ['nosuid', 'nodev'], data: 'mode=0755', mode: 0o755 },
   { source: 'tmp', target: '/tmp', fstype: 'tmpfs', flags: ['nosuid', 'nodev'], data: 'mode=1777', mode: 0o1777 },
-  { source: 'var', target: '/var', fstype: 'tmpfs', flags: ['nosuid', 'nodev', 'relatime'], data: 'mode=0755', mode: 0o755 },
+  { source: 'var', target: '/var', fstype: 'tmpfs', flags: ['nosuid', 'nodev', 'relatime'], data: 'mode=0755', mode: 0o755, seeded: true },
   { source: 'cgroup2', target: '/sys/fs/cgroup', fstype: 'cgroup2', flags: [...secure, 'relatime'], data: 'nsdelegate', mode: 0o555 },
 ];
 
@@ -35,6 +44,10 @@ export function applyMounts(sys: Sys, rows: readonly MountRow[], warn: (message:
   for (const row of rows) {
     try {
       sys.mkdirs(row.target, row.mode);
+      if (row.seeded && sys.listDir(row.target).length > 0) {
+        mountSeeded(sys, row, warn);
+        continue;
+      }
       try {
         sys.mount(row.source, row.target, row.fstype, row.flags, row.data);
       } catch (error) {
@@ -44,6 +57,19 @@ export function applyMounts(sys: Sys, rows: readonly MountRow[], warn: (message:
       warn(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/**
+ * Mounts the row's file system at a staging folder, copies the image's tree at
+ * the target into it, and moves it over the target. Copying (not an overlay)
+ * needs nothing from the kernel beyond tmpfs, so it works with every target's
+ * kernel, including the ones built without CONFIG_OVERLAY_FS.
+ */
+function mountSeeded(sys: Sys, row: MountRow, warn: (message: string) => void): void {
+  sys.mkdirs(seedStaging, 0o700);
+  sys.mount(row.source, seedStaging, row.fstype, row.flags, row.data);
+  copyTree(sys, row.target, seedStaging, warn);
+  sys.moveMount(seedStaging, row.target);
 }
 
 /** Makes the root file system read-only: the image is immutable once set up. */

@@ -42,6 +42,8 @@ export class FakeFileSystem {
   private readonly inodes = new Map<string, Inode>();
   private readonly dirs = new Set<string>(['/']);
   readonly symlinks = new Map<string, string>();
+  /** Modes and owners set by chmod, chown or `setOwnership`; others read as root's 0644 files and 0755 folders. */
+  private readonly ownership = new Map<string, { mode?: number; uid?: number; gid?: number }>();
   private readonly open = new Map<number, OpenFile>();
   /** Changing operations so far. */
   operations = 0;
@@ -165,6 +167,42 @@ export class FakeFileSystem {
   symlink(target: string, path: string): void {
     this.step('create symlink', path);
     this.symlinks.set(path, target);
+  }
+  lstat(path: string): { kind: 'file' | 'directory' | 'symlink'; mode: number; uid: number; gid: number } | undefined {
+    const kind = this.inodes.has(path) ? 'file' : this.dirs.has(path) ? 'directory' : this.symlinks.has(path) ? 'symlink' : undefined;
+    if (!kind) return undefined;
+    const set = this.ownership.get(path) ?? {};
+    const mode = set.mode ?? (kind === 'file' ? 0o644 : kind === 'directory' ? 0o755 : 0o777);
+    return { kind, mode, uid: set.uid ?? 0, gid: set.gid ?? 0 };
+  }
+  readlink(path: string): string {
+    const target = this.symlinks.get(path);
+    if (target === undefined) throw new SysError('read symlink', path, ENOENT, 'No such file or directory');
+    return target;
+  }
+  /** Sets a mode and owner as test setup (not an operation). */
+  setOwnership(path: string, mode: number, uid = 0, gid = 0): void {
+    this.ownership.set(path, { mode, uid, gid });
+  }
+  chmod(path: string, mode: number): void {
+    this.step('change the mode of', path);
+    this.ownership.set(path, { ...this.ownership.get(path), mode });
+  }
+  chown(path: string, uid: number, gid: number): void {
+    this.step('change the owner of', path);
+    this.ownership.set(path, { ...this.ownership.get(path), uid, gid });
+  }
+  /** What a move mount does to the names: the tree under `source` replaces the one under `target`. */
+  moveTree(source: string, target: string): void {
+    const under = (path: string, base: string) => path === base || path.startsWith(`${base}/`);
+    const moved = (path: string) => target + path.slice(source.length);
+    for (const path of [...this.inodes.keys()]) if (under(path, target)) this.inodes.delete(path);
+    for (const path of [...this.dirs]) if (under(path, target) && path !== target) this.dirs.delete(path);
+    for (const path of [...this.symlinks.keys()]) if (under(path, target)) this.symlinks.delete(path);
+    for (const [path, inode] of [...this.inodes]) if (under(path, source)) (this.inodes.delete(path), this.inodes.set(moved(path), inode));
+    for (const path of [...this.dirs]) if (under(path, source) && path !== source) (this.dirs.delete(path), this.dirs.add(moved(path)));
+    for (const [path, link] of [...this.symlinks]) if (under(path, source)) (this.symlinks.delete(path), this.symlinks.set(moved(path), link));
+    for (const [path, set] of [...this.ownership]) if (under(path, source)) (this.ownership.delete(path), this.ownership.set(moved(path), set));
   }
   sync(): void {
     this.step('sync', 'all file systems');

@@ -15,7 +15,7 @@
  */
 import { decodeUtf8, encodeUtf8 } from '../../../contract/index.ts';
 import { FakeFileSystem } from './fake-files.ts';
-import { SysError, type ExitStatus, type Hashing, type MountFlag, type PeerCredentials, type RebootKind, type Sha256, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
+import { SysError, type ExitStatus, type FileInfo, type Hashing, type MountFlag, type PeerCredentials, type RebootKind, type Sha256, type SpawnRequest, type Sys, type TimerHandle } from './sys.ts';
 
 interface Timer {
   id: number;
@@ -213,6 +213,18 @@ export class FakeSys implements Sys {
   symlink(target: string, path: string): void {
     this.files.symlink(target, path);
   }
+  lstat(path: string): FileInfo | undefined {
+    return this.files.lstat(path);
+  }
+  readlink(path: string): string {
+    return this.files.readlink(path);
+  }
+  chmod(path: string, mode: number): void {
+    this.files.chmod(path, mode);
+  }
+  chown(path: string, uid: number, gid: number): void {
+    this.files.chown(path, uid, gid);
+  }
 
   mount(source: string, target: string, fstype: string, flags: readonly MountFlag[], data: string): void {
     this.kernel.push(`mount ${source} ${target} ${fstype} ${flags.join(',')} ${data}`.trimEnd());
@@ -224,6 +236,10 @@ export class FakeSys implements Sys {
   }
   remountReadOnly(target: string): void {
     this.kernel.push(`remount ${target} read-only`);
+  }
+  moveMount(source: string, target: string): void {
+    this.kernel.push(`move mount ${source} ${target}`);
+    this.files.moveTree(source, target);
   }
   unmount(target: string): void {
     this.kernel.push(`unmount ${target}`);

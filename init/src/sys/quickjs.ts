@@ -294,6 +294,25 @@ export const quickjsSys: Sys = {
   symlink(target, path) {
     check(native.symlink(target, path), 'create symlink', path);
   },
+  lstat(path) {
+    // QuickJS reports errno here as a positive second element.
+    const [info, err] = os.lstat(path);
+    if (err !== 0) return undefined;
+    const type = info.mode & os.S_IFMT;
+    const kind = type === os.S_IFREG ? 'file' : type === os.S_IFDIR ? 'directory' : type === os.S_IFLNK ? 'symlink' : 'other';
+    return { kind, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  },
+  readlink(path) {
+    const [target, err] = os.readlink(path);
+    if (err !== 0) throw new SysError('read symlink', path, err, native.strerror(err));
+    return target;
+  },
+  chmod(path, mode) {
+    check(native.chmod(path, mode), 'change the mode of', path);
+  },
+  chown(path, uid, gid) {
+    check(native.chown(path, uid, gid), 'change the owner of', path);
+  },
   onWritable: (fd, callback) => os.setWriteHandler(fd, callback),
   connectTcp(address, port) {
     return check(native.tcpConnect(address, port), 'connect to', `${address}:${port}`);
@@ -337,6 +356,9 @@ export const quickjsSys: Sys = {
   },
   remountReadOnly(target) {
     check(native.mount('', target, '', native.MS_REMOUNT | native.MS_RDONLY, ''), 'remount', `${target} read-only`);
+  },
+  moveMount(source, target) {
+    check(native.mount(source, target, '', native.MS_MOVE, ''), `move the mount at ${source} to`, target);
   },
   unmount(target, detach) {
     check(native.umount2(target, detach ? native.MNT_DETACH : 0), 'unmount', target);

@@ -170,6 +170,22 @@ export interface Files {
   /** Removes a file; a missing file is not an error. */
   remove(path: string): void;
   symlink(target: string, path: string): void;
+  /** What `path` itself is (a symlink is not followed), or undefined when it does not exist. */
+  lstat(path: string): FileInfo | undefined;
+  /** The target a symlink names. */
+  readlink(path: string): string;
+  /** Sets the permission bits (including setuid, setgid and sticky). */
+  chmod(path: string, mode: number): void;
+  chown(path: string, uid: number, gid: number): void;
+}
+
+/** The kind, permission bits and owner of one file system entry. */
+export interface FileInfo {
+  kind: 'file' | 'directory' | 'symlink' | 'other';
+  /** Permission bits only (mode & 0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 /** TCP and Unix sockets. */
@@ -210,6 +226,8 @@ export interface Kernel {
    * read-write unless `flags` has 'readonly'; a flag left out is cleared.
    */
   remount(target: string, flags: readonly MountFlag[], data: string): void;
+  /** mount(2) with MS_MOVE: the file system mounted at `source` is at `target` instead. */
+  moveMount(source: string, target: string): void;
   /** umount2(2), detached (lazy) when `detach`. */
   unmount(target: string, detach: boolean): void;
   /** sync(2): every file system's dirty data to its disk. */
