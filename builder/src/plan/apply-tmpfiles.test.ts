@@ -32,6 +32,12 @@ test("a spec's own enabled site is kept: the table's link is made only where not
   t.like(tree.get('/etc/nginx/sites-enabled/default'), { kind: 'file', data: bytes('server { listen 8080; }\n') });
 });
 
+test("openssh-server: Debian's sshd_config is copied into /etc/ssh, as its postinst does with ucf", (t) => {
+  const tree = image({ '/usr/sbin/sshd': '', '/usr/share/openssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n' });
+  applyTmpfiles(tree, new UserDatabase(tree));
+  t.like(tree.get('/etc/ssh/sshd_config'), { kind: 'file', data: bytes('Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n') });
+});
+
 test('openssh-server: /run/sshd is a runtime entry the init creates, not a folder in the image', (t) => {
   const tree = image({ '/usr/sbin/sshd': '' });
   const { runtimeEntries, notes } = applyTmpfiles(tree, new UserDatabase(tree));

@@ -50,6 +50,12 @@ export const postinstTable: readonly PostinstRow[] = [
     why: 'ssh.service RuntimeDirectory=sshd: sshd refuses to start without its privilege separation folder',
   },
   {
+    package: 'openssh-server',
+    when: '/usr/share/openssh/sshd_config',
+    lines: ['C /etc/ssh/sshd_config - - - - /usr/share/openssh/sshd_config'],
+    why: 'openssh-server postinst copies the sshd_config it ships into /etc/ssh (through ucf); sshd will not start without one',
+  },
+  {
     package: 'mosquitto',
     when: '/usr/sbin/mosquitto',
     lines: ['d /var/lib/mosquitto 0755 mosquitto mosquitto', 'd /var/log/mosquitto 0755 mosquitto mosquitto', 'd /run/mosquitto 0755 mosquitto mosquitto'],
