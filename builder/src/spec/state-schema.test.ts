@@ -32,6 +32,11 @@ const invalidCases: { name: string; yaml: string; messages: string[] }[] = [
     messages: ['bad.yml:4:11: state[0].path: expected a folder of the read-only root, not under /var, /run, /tmp, /proc, /sys, /dev, /data: those are mounted (or writable) at run time already, got "/data/"'],
   },
   {
+    name: "imago's own configuration folder",
+    yaml: 'state:\n  - path: /etc/imago\n',
+    messages: ['bad.yml:4:11: state[0].path: expected a folder outside /etc/imago, /usr/share/imago, /usr/libexec/imago: imago writes those, and a device\'s kept copy would hide the next image\'s, got "/etc/imago"'],
+  },
+  {
     name: 'one entry inside another',
     yaml: 'state:\n  - path: /etc/ssh\n  - path: /etc//ssh/keys\n',
     messages: ['bad.yml:5:11: state[1].path: expected a folder outside state[0].path "/etc/ssh" (state folders would mount over each other: keep only the outer one), got "/etc//ssh/keys"'],

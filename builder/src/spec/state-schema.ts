@@ -20,10 +20,24 @@ import { command, imagePath } from './primitives.ts';
  */
 const runtimeFolders = ['/var', '/run', '/tmp', '/proc', '/sys', '/dev', dataMount];
 
-const statePath = imagePath.refine(
-  (path) => !runtimeFolders.some((folder) => normalisePath(path) === folder.slice(1) || normalisePath(path).startsWith(`${folder.slice(1)}/`)),
-  `expected a folder of the read-only root, not under ${runtimeFolders.join(', ')}: those are mounted (or writable) at run time already`,
-);
+/** imago's own files: a device's frozen copy would outlive the image that an update brings. */
+const imagoFolders = ['/etc/imago', '/usr/share/imago', '/usr/libexec/imago'];
+
+/** Whether `path` is `folder` or below it, however the spec writes it. */
+function within(path: string, folder: string): boolean {
+  const normal = normalisePath(path);
+  return normal === folder.slice(1) || normal.startsWith(`${folder.slice(1)}/`);
+}
+
+const statePath = imagePath
+  .refine(
+    (path) => !runtimeFolders.some((folder) => within(path, folder)),
+    `expected a folder of the read-only root, not under ${runtimeFolders.join(', ')}: those are mounted (or writable) at run time already`,
+  )
+  .refine(
+    (path) => !imagoFolders.some((folder) => within(path, folder)),
+    `expected a folder outside ${imagoFolders.join(', ')}: imago writes those, and a device's kept copy would hide the next image's`,
+  );
 
 const stateEntrySchema = z
   .strictObject({
