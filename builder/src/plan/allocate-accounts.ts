@@ -24,6 +24,8 @@ export interface AllocatedAccounts extends Accounts {
 
 /** Debian's range for dynamically allocated system ids (adduser.conf FIRST_SYSTEM_UID..LAST_SYSTEM_UID). */
 export const systemIdRange = { first: 100, last: 999 } as const;
+/** Debian's range for regular accounts (FIRST_UID..LAST_UID). */
+export const regularIdRange = { first: 1000, last: 59999 } as const;
 
 type UserRequest = Extract<AccountRequest, { kind: 'user' }>;
 type GroupRequest = Extract<AccountRequest, { kind: 'group' }>;
@@ -40,8 +42,9 @@ function firstOfEach<T extends { name: string; source: string }>(requests: T[], 
   return [...chosen.values()];
 }
 
-function lowestFree(taken: Set<number>): number | undefined {
-  for (let id = systemIdRange.first; id <= systemIdRange.last; id++) if (!taken.has(id)) return id;
+function lowestFree(taken: Set<number>, regular = false): number | undefined {
+  const range = regular ? regularIdRange : systemIdRange;
+  for (let id = range.first; id <= range.last; id++) if (!taken.has(id)) return id;
   return undefined;
 }
 
@@ -57,7 +60,7 @@ export function allocateAccounts(base: Accounts, requests: readonly AccountReque
   const gids = new Set(groups.map((g) => g.gid));
   const groupNamed = (name: string) => groups.find((g) => g.name === name);
 
-  const addGroup = (name: string, source: string, wanted?: number): GroupAccount | undefined => {
+  const addGroup = (name: string, source: string, wanted?: number, regular = false): GroupAccount | undefined => {
     const existing = groupNamed(name);
     if (existing) return existing;
     let gid = wanted;
@@ -65,8 +68,8 @@ export function allocateAccounts(base: Accounts, requests: readonly AccountReque
       problems.push(`${source}: group "${name}" wants gid ${gid}, already taken by group "${groups.find((g) => g.gid === gid)?.name}"`);
       gid = undefined;
     }
-    gid ??= lowestFree(gids);
-    if (gid === undefined) return void problems.push(`${source}: no free gid in ${systemIdRange.first}-${systemIdRange.last} for group "${name}"`);
+    gid ??= lowestFree(gids, regular);
+    if (gid === undefined) return void problems.push(`${source}: no free gid for group "${name}"`);
     const group = { name, gid, members: [] };
     groups.push(group);
     gids.add(gid);
@@ -77,7 +80,7 @@ export function allocateAccounts(base: Accounts, requests: readonly AccountReque
   const userRequests = firstOfEach(requests.filter((r): r is UserRequest => r.kind === 'user'), (r) => r.uid !== undefined);
   // Fixed ids first, so a dynamic id can never take one that a later request names.
   const fixedFirst = <T>(list: T[], fixed: (r: T) => boolean) => [...list.filter(fixed), ...list.filter((r) => !fixed(r))];
-  for (const request of fixedFirst(groupRequests, (r) => r.gid !== undefined)) addGroup(request.name, request.source, request.gid);
+  for (const request of fixedFirst(groupRequests, (r) => r.gid !== undefined)) addGroup(request.name, request.source, request.gid, request.regular);
 
   for (const request of fixedFirst(userRequests, (r) => r.uid !== undefined)) {
     if (users.some((u) => u.name === request.name)) continue;
@@ -87,9 +90,9 @@ export function allocateAccounts(base: Accounts, requests: readonly AccountReque
       uid = undefined;
     }
     // Like systemd-sysusers: the user's own group gets the uid's number when it is free.
-    uid ??= lowestFree(new Set([...uids, ...(request.group === undefined && request.gid === undefined && !groupNamed(request.name) ? gids : [])]));
+    uid ??= lowestFree(new Set([...uids, ...(request.group === undefined && request.gid === undefined && !groupNamed(request.name) ? gids : [])]), request.regular);
     if (uid === undefined) {
-      problems.push(`${request.source}: no free uid in ${systemIdRange.first}-${systemIdRange.last} for user "${request.name}"`);
+      problems.push(`${request.source}: no free uid for user "${request.name}"`);
       continue;
     }
     let gid = request.gid;
@@ -99,7 +102,7 @@ export function allocateAccounts(base: Accounts, requests: readonly AccountReque
         problems.push(`${request.source}: user "${request.name}" names group "${groupName}", which no base account, package or spec declares`);
         continue;
       }
-      gid = addGroup(groupName, request.source, gids.has(uid) ? undefined : uid)?.gid;
+      gid = addGroup(groupName, request.source, gids.has(uid) ? undefined : uid, request.regular)?.gid;
       if (gid === undefined) continue;
     }
     users.push({ name: request.name, uid, gid, gecos: request.gecos ?? '', home: request.home ?? '/nonexistent', shell: request.shell ?? '/usr/sbin/nologin' });

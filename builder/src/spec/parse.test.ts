@@ -230,7 +230,7 @@ const invalidCases: { name: string; yaml: string; messages: string[] }[] = [
     yaml: `version: 1\nname: x\nhostname: ${'a'.repeat(4999)}-\n${'k'.repeat(500)}: 1\n`,
     messages: [
       `bad.yml:3:11: hostname: expected a host name of letters, digits and "-", got "${'a'.repeat(77)}…" (5000 characters)`,
-      `bad.yml:4:1: ${'k'.repeat(77)}…: unknown field "${'k'.repeat(77)}…" (500 characters). Known fields: version, name, image_version, arch, kernel, packages, hostname, files, network, onboot, containers, services, logs, qemu, update`,
+      `bad.yml:4:1: ${'k'.repeat(77)}…: unknown field "${'k'.repeat(77)}…" (500 characters). Known fields: version, name, image_version, arch, kernel, packages, hostname, users, groups, files, network, onboot, containers, services, logs, qemu, update`,
     ],
   },
 ];
