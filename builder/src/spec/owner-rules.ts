@@ -87,3 +87,21 @@ export function ownerProblems(spec: Spec, accounts: AccountFiles): UnlocatedProb
   });
   return problems;
 }
+
+/**
+ * Whether an unknown account may still come from a listed package's
+ * sysusers.d file, which validate cannot read without downloading: then it
+ * is a warning, and the build, which reads the files, fails on it at its place
+ * if it is still unknown. A spec's own /etc/passwd or /etc/group wins over
+ * the packages', so with one the problem stays an error.
+ */
+export function mayComeFromPackages(spec: Spec, problem: UnlocatedProblem): boolean {
+  if ((spec.packages ?? []).length === 0 || !/^unknown (user|group) /.test(problem.message)) return false;
+  const own = (path: string) => (spec.files ?? []).some((file) => normalisePath(file.path) === normalisePath(path));
+  return !own(problem.message.startsWith('unknown user') ? '/etc/passwd' : '/etc/group');
+}
+
+/** The warning for such an account: what was checked, and what the build will check. */
+export function packageAccountWarning(problem: UnlocatedProblem): UnlocatedProblem {
+  return { ...problem, message: `${problem.message.replace(/ \(known: [^)]*\)$/, '')}; a listed package's sysusers.d file may declare it (the build checks), otherwise add it under users: or groups:` };
+}

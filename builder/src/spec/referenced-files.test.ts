@@ -102,3 +102,22 @@ for (const command of ['validate', 'build'] as const) {
     t.deepEqual(await readdir(dir), ['spec.yml'], 'nothing was written');
   });
 }
+
+test("validate warns, without refusing, of a user only a listed package's sysusers.d file could declare", async (t) => {
+  const { spec, problems, warnings } = await loadSpec(join(await specDir('packages: [dbus]\nservices: [{ name: a, command: /usr/bin/dbus-daemon, user: messagebus }]'), 'spec.yml'));
+  t.deepEqual(problems, []);
+  t.truthy(spec);
+  t.deepEqual(
+    warnings.map((w) => `${w.path}: ${w.message}`),
+    [`services[0].user: unknown user "messagebus": not in the image's /etc/passwd; a listed package's sysusers.d file may declare it (the build checks), otherwise add it under users: or groups:`],
+  );
+  t.true(warnings[0]!.line > 0);
+});
+
+test("a build reports a user that neither the packages nor the spec declare at its place", async (t) => {
+  const { planTree } = await import('../plan/plan-tree.ts');
+  const { spec } = await loadSpec(join(await specDir('packages: [dbus]\nservices: [{ name: a, command: /a, user: messagebus }]'), 'spec.yml'));
+  const busybox = { path: 'bin/busybox', kind: 'file' as const, mode: 0o755, uid: 0, gid: 0, data: new TextEncoder().encode('\0[\0[[\0ash\0sh\0\0') };
+  const { problems } = planTree(spec!, { packageEntries: [busybox], init: new Uint8Array(), modules: [], sources: new Map() });
+  t.deepEqual(problems.map((p) => p.path), [['services', 0, 'user']]);
+});
