@@ -32,12 +32,16 @@ type GroupRequest = Extract<AccountRequest, { kind: 'group' }>;
 
 const byName = <T extends { name: string; source: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
 
-/** The first request of each name, preferring one with a fixed id, independent of input order. */
-function firstOfEach<T extends { name: string; source: string }>(requests: T[], fixed: (r: T) => boolean): T[] {
+/**
+ * One request of each name, independent of input order: the spec's own
+ * (what the user wrote wins over a package's guess), else one with a fixed id.
+ */
+function firstOfEach<T extends { name: string; source: string; spec?: boolean }>(requests: T[], fixed: (r: T) => boolean): T[] {
   const chosen = new Map<string, T>();
+  const rank = (r: T) => (r.spec ? 2 : fixed(r) ? 1 : 0);
   for (const request of [...requests].sort(byName)) {
     const current = chosen.get(request.name);
-    if (!current || (!fixed(current) && fixed(request))) chosen.set(request.name, request);
+    if (!current || rank(request) > rank(current)) chosen.set(request.name, request);
   }
   return [...chosen.values()];
 }

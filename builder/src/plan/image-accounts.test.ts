@@ -63,3 +63,9 @@ test('ids do not change when the unpacked packages come in another order', (t) =
   const names = ['mosquitto', 'chrony'];
   t.is(plan('', { extra: [a, b], packageNames: names }).passwd, plan('', { extra: [b, a], packageNames: [...names].reverse() }).passwd);
 });
+
+test("a users: entry wins over a package's user of the same name", (t) => {
+  const { passwd, problems } = plan('users: [{ name: mosquitto, home: /srv/mqtt, shell: /bin/sh }]', { packageNames: ['mosquitto'] });
+  t.deepEqual(problems, []);
+  t.regex(passwd, /^mosquitto:x:\d+:\d+::\/srv\/mqtt:\/bin\/sh$/m);
+});

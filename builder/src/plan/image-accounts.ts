@@ -27,18 +27,18 @@ export interface AccountSpec {
 export function specAccountRequests(spec: AccountSpec): AccountRequest[] {
   const declared = new Set((spec.groups ?? []).map((group) => group.name));
   const groups = (spec.groups ?? []).flatMap((group, i): AccountRequest[] => [
-    { kind: 'group', name: group.name, ...(group.gid !== undefined ? { gid: group.gid } : {}), regular: !group.system, source: `groups[${i}]` },
+    { kind: 'group', name: group.name, ...(group.gid !== undefined ? { gid: group.gid } : {}), regular: !group.system, spec: true, source: `groups[${i}]` },
     ...(group.members ?? []).map((user): AccountRequest => ({ kind: 'member', user, group: group.name, source: `groups[${i}].members` })),
   ]);
   const users = (spec.users ?? []).flatMap((user, i): AccountRequest[] => {
     const source = `users[${i}]`;
     // The user's own group; a `gid:` names its id unless groups: declares that group itself.
-    const ownGroup: AccountRequest[] = user.gid !== undefined && !declared.has(user.name) ? [{ kind: 'group', name: user.name, gid: user.gid, regular: !user.system, source }] : [];
+    const ownGroup: AccountRequest[] = user.gid !== undefined && !declared.has(user.name) ? [{ kind: 'group', name: user.name, gid: user.gid, regular: !user.system, spec: true, source }] : [];
     return [
       ...ownGroup,
       {
         kind: 'user', name: user.name, ...(user.uid !== undefined ? { uid: user.uid } : {}), ...(user.gid !== undefined ? { group: user.name } : {}),
-        home: user.home ?? '/nonexistent', shell: user.shell ?? '/usr/sbin/nologin', gecos: '', regular: !user.system, source,
+        home: user.home ?? '/nonexistent', shell: user.shell ?? '/usr/sbin/nologin', gecos: '', regular: !user.system, spec: true, source,
       },
       ...(user.groups ?? []).map((group): AccountRequest => ({ kind: 'member', user: user.name, group, source: `${source}.groups` })),
     ];

@@ -11,10 +11,10 @@
  * from a tree that has no such owners yet.
  */
 
-/** A user, group or membership one line asks for; `source` is `file:line`. `regular` (spec only) takes ids from 1000. */
+/** A user, group or membership one line asks for; `source` is `file:line`. `regular` (spec only) takes ids from 1000; `spec` marks the spec's own, which win over a package's. */
 export type AccountRequest =
-  | { kind: 'user'; name: string; uid?: number; gid?: number; group?: string; gecos?: string; home?: string; shell?: string; regular?: boolean; source: string }
-  | { kind: 'group'; name: string; gid?: number; regular?: boolean; source: string }
+  | { kind: 'user'; name: string; uid?: number; gid?: number; group?: string; gecos?: string; home?: string; shell?: string; regular?: boolean; spec?: boolean; source: string }
+  | { kind: 'group'; name: string; gid?: number; regular?: boolean; spec?: boolean; source: string }
   | { kind: 'member'; user: string; group: string; source: string }
   | { kind: 'range'; from: number; to: number; source: string };
 
