@@ -5,6 +5,7 @@
  * published by the publisher container in the guest reaches an MQTT
  * subscriber on the host through the forwarded port, killing the broker's
  * process makes the init restart its container and the dependant recovers,
+ * the broker runs as the container image's own mosquitto user,
  * and power-off stops the tasks. Also checks that two builds of the example
  * are byte-identical.
  */
@@ -89,6 +90,15 @@ for (const arch of arches) {
           t.regex(tasks.groups[0] ?? '', /broker=RUNNING .*publisher=RUNNING/);
           const cgroup = await vm.expect(/probe: CGROUP (.*)\r?\n/);
           t.is(cgroup.groups[0], 'broker memory.max=67108864 cpu.max=50000 100000 pids.max=64', 'memory, CPU and pids limits reach the container');
+
+          // mosquitto runs as its own user, which the package-users table gives the container image.
+          await vm.send('broker-user\n');
+          const broker = await vm.expect(/probe: BROKER uid=(\d+) gid=(\d+) passwd=(.*)\r?\n/);
+          const [uid, gid, passwd] = broker.groups;
+          t.regex(passwd ?? '', /^mosquitto:x:\d+:\d+::\/var\/lib\/mosquitto:\/usr\/sbin\/nologin$/, "the container image's /etc/passwd has the mosquitto user");
+          t.is(`${uid}:${gid}`, (passwd ?? '').split(':').slice(2, 4).join(':'), 'the broker process runs with the mosquitto user\'s uid and gid');
+          t.not(uid, '0');
+          t.not(uid, '65534');
 
           const killedAt = vm.elapsedMs();
           await vm.send('kill-broker\n');

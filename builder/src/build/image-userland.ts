@@ -12,7 +12,9 @@ import { step } from '../errors.ts';
 import { sha256 } from '../io/cache.ts';
 import { packageNames } from '../spec/package-schema.ts';
 import type { Spec } from '../spec/schema.ts';
+import type { MasterFiles } from '../plan/base-accounts.ts';
 import { Tree } from '../tree/tree.ts';
+import { fetchBaseMasterFiles } from './base-passwd.ts';
 import type { Manifest } from './manifest.ts';
 import type { BuildOptions } from './options.ts';
 
@@ -24,6 +26,10 @@ export function imagePackages(spec: Spec): string[] {
 /** The unpacked userland and what the manifest records about it. */
 export interface ImageUserland {
   tree: Tree;
+  /** base-passwd's master files; absent where Debian has no packages (the built-in copy serves, see plan/base-accounts.ts). */
+  master?: MasterFiles;
+  /** Every unpacked package's name, for the package-users table. */
+  packageNames: string[];
   packages: Manifest['packages'];
   busybox?: Manifest['busybox'];
 }
@@ -39,7 +45,7 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
   if (!target.debianArch) {
     const busybox = await step(`build BusyBox for ${target.name}`, () => compile(() => buildBusybox(target, { progress })));
     tree.add({ path: '/bin/busybox', kind: 'file', mode: 0o755, data: busybox.binary });
-    return { tree, packages: [], busybox: { sourcePackage: 'busybox', version: busybox.version, sha256: sha256(busybox.binary) } };
+    return { tree, packages: [], packageNames: [], busybox: { sourcePackage: 'busybox', version: busybox.version, sha256: sha256(busybox.binary) } };
   }
   const arch = target.debianArch;
   const debs = await step(`download packages for ${target.name}`, () => fetchPackages(imagePackages(spec), arch, progress));
@@ -48,5 +54,13 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
     for (const deb of debs) await unpackDeb(deb.path, tree);
     progress.done();
   });
-  return { tree, packages: debs.map(({ name, version, architecture, sha256: hash }) => ({ name, version, architecture, sha256: hash })) };
+  const base = await step(`get base-passwd for ${target.name}`, () => fetchBaseMasterFiles(arch, progress));
+  // base-passwd is an input (its master files make /etc/passwd), so the manifest lists it even when it is not unpacked.
+  const inputs = debs.some((deb) => deb.name === 'base-passwd') ? debs : [...debs, base.deb];
+  return {
+    tree,
+    master: base.master,
+    packageNames: debs.map((deb) => deb.name),
+    packages: inputs.map(({ name, version, architecture, sha256: hash }) => ({ name, version, architecture, sha256: hash })),
+  };
 }

@@ -66,3 +66,20 @@ test('plain package names have no setup commands', (t) => {
   t.deepEqual(setupCommands(['curl', { name: 'nginx' }]), []);
   t.deepEqual(setupCommands([{ name: 'nginx', setup: ['a'] }]), [{ name: 'nginx', command: 'a', at: 'packages[0].setup[0]' }]);
 });
+
+test('a builder that is not root runs the commands in a user namespace: changes come back, owners stay the tree\'s, and chown to another user fails', async (t) => {
+  const tree = nginxTree();
+  tree.add({ path: '/var/www', kind: 'dir', mode: 0o755, uid: 33, gid: 33 });
+  await runPackageSetup(
+    tree,
+    [{ name: 'nginx', setup: ['ln -s /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default', 'mkdir -p /var/cache/nginx && chmod 0750 /var/cache/nginx', 'touch /var/www/index.html || echo x > /var/www/index.html'] }],
+    getTarget('x86_64'),
+    { rootless: true },
+  );
+  t.like(tree.get('/etc/nginx/sites-enabled/default'), { kind: 'symlink', target: '/etc/nginx/sites-available/default' });
+  t.like(tree.get('/var/cache/nginx'), { kind: 'dir', mode: 0o750, uid: 0, gid: 0 }, 'a new entry is root\'s');
+  t.like(tree.get('/var/www'), { kind: 'dir', uid: 33, gid: 33 }, 'an entry keeps the owner the tree gave it');
+  t.like(tree.get('/var/www/index.html'), { kind: 'file', uid: 0 });
+  const error = await t.throwsAsync(runPackageSetup(nginxTree(), [{ name: 'nginx', setup: ['mkdir /x && chown www-data /x'] }], getTarget('x86_64'), { rootless: true }));
+  t.regex(error?.message ?? '', /^packages\[0\]\.setup\[0\]: the setup command of nginx failed: mkdir \/x && chown www-data \/x/);
+});

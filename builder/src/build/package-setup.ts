@@ -7,8 +7,13 @@
  * For a target the host cannot run natively, the target's qemu-user-static
  * is copied into the root and runs the shell; programs the shell starts need
  * the host's binfmt_misc registration for that architecture (the one
- * qemu-user-static installs), BusyBox applets do not. Root is needed (chroot,
- * owners); a build that is not root and has setup commands fails saying so.
+ * qemu-user-static installs), BusyBox applets do not.
+ *
+ * Builds need no root: a builder that is not root runs the commands chrooted
+ * inside a user namespace where it is root (`unshare --map-root-user`). There
+ * only root exists, so a command cannot chown to another user (give owners
+ * with `files:` or tmpfiles.d instead); entries keep the owners the tree gave
+ * them and new ones are root's. A root builder chroots directly, owners and all.
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +21,7 @@ import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { ImagoError } from '../errors.ts';
 import { run } from '../io/exec.ts';
-import { readTreeFromDisk, writeTreeToDisk } from '../io/tree-on-disk.ts';
+import { readTreeFromDisk, removeTreeFromDisk, writeTreeToDisk } from '../io/tree-on-disk.ts';
 import type { PackageSpec } from '../spec/package-schema.ts';
 import type { Tree } from '../tree/tree.ts';
 
@@ -38,27 +43,34 @@ function runsNatively(target: Target): boolean {
 const emulatorPath = '.imago-qemu';
 
 /** Runs every setup command of `packages` in `tree`; throws a PackageSetupError naming the failing command. */
-export async function runPackageSetup(tree: Tree, packages: readonly PackageSpec[] | undefined, target: Target): Promise<void> {
+export async function runPackageSetup(
+  tree: Tree,
+  packages: readonly PackageSpec[] | undefined,
+  target: Target,
+  { rootless = process.getuid?.() !== 0 }: { rootless?: boolean } = {},
+): Promise<void> {
   const commands = setupCommands(packages);
   if (commands.length === 0) return;
-  if (process.getuid?.() !== 0) throw new PackageSetupError(`${commands[0]!.at}: setup commands need the build to run as root (chroot into the image's tree); run imago as root or remove the setup commands`);
+  const owners = !rootless;
   const dir = await mkdtemp(join(tmpdir(), 'imago-setup-'));
   try {
-    const written = await writeTreeToDisk(tree, dir);
+    const written = await writeTreeToDisk(tree, dir, { owners });
     const native = runsNatively(target);
     if (!native) await copyFile(await hostPath(target.qemu.userBinary), join(dir, emulatorPath));
     for (const { name, command, at } of commands) {
       const shell = native ? ['/bin/sh'] : [`/${emulatorPath}`, '/bin/sh'];
       try {
-        await run('chroot', [dir, ...shell, '-c', command], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LC_ALL: 'C' } });
+        const chroot = ['chroot', dir, ...shell, '-c', command];
+        const [program, ...args] = rootless ? ['unshare', '--user', '--map-root-user', ...chroot] : chroot;
+        await run(program!, args, { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LC_ALL: 'C' } });
       } catch (error) {
         throw new PackageSetupError(`${at}: the setup command of ${name} failed: ${command}\n${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     }
     await rm(join(dir, emulatorPath), { force: true });
-    await readTreeFromDisk(tree, dir, written);
+    await readTreeFromDisk(tree, dir, written, { owners });
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeTreeFromDisk(dir);
   }
 }
 

@@ -4,6 +4,7 @@
  * cache, signed index), unpack them into one tree with the spec's files, and
  * write it as a single reproducible layer. No Docker, no root.
  */
+import { fetchBaseMasterFiles } from '../build/base-passwd.ts';
 import { unpackDeb } from '../debian/deb.ts';
 import { fetchPackages } from '../debian/download.ts';
 import { SpecError } from '../errors.ts';
@@ -42,7 +43,8 @@ export async function buildDebianImage(
   const unpacked = new Tree();
   for (const deb of debs) await unpackDeb(deb.path, unpacked);
   const sources = await readFileSources(loaded.dir, container.files);
-  const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources);
+  const { master, deb: basePasswd } = await fetchBaseMasterFiles(debianArch, progress);
+  const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources, { master, packageNames: debs.map((deb) => deb.name) });
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
   const env = { PATH: defaultPath, ...(container.env ?? {}) };
   const run = {
@@ -55,6 +57,7 @@ export async function buildDebianImage(
   const layer = await writeTar(tree.entries(), sourceDateEpoch);
   return {
     image: assembleImage(ociPlatform(debianArch), run, [layer], sourceDateEpoch),
-    packages: debs.map(({ name, version, architecture, sha256 }) => ({ name, version, architecture, sha256 })),
+    // base-passwd's master files made /etc/passwd: an input, listed even when not unpacked.
+    packages: (debs.some((deb) => deb.name === 'base-passwd') ? debs : [...debs, basePasswd]).map(({ name, version, architecture, sha256 }) => ({ name, version, architecture, sha256 })),
   };
 }

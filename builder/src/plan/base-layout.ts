@@ -1,7 +1,8 @@
 /**
  * The skeleton every image starts from: the directories the init mounts on, the
  * console device the kernel needs before devtmpfs exists, and the small /etc
- * files a Debian system would get from base-files and base-passwd.
+ * files a Debian system would get from base-files. The accounts base-passwd
+ * would create come from image-accounts.ts.
  */
 import { bytes, type Tree } from '../tree/tree.ts';
 
@@ -12,17 +13,10 @@ const directories: [string, number][] = [
   ['/var', 0o755], ['/root', 0o700], ['/home', 0o755], ['/mnt', 0o755],
 ];
 
-/** Users every image has; names in a spec's `user:` resolve against these plus the packages' own. */
-export const basePasswd = 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
-export const baseGroup = 'root:x:0:\ndaemon:x:1:\ntty:x:5:\ndisk:x:6:\nnogroup:x:65534:\n';
-
 export function addBaseLayout(tree: Tree, imageName: string): void {
   for (const [path, mode] of directories) tree.mkdir(path, mode);
   tree.add({ path: '/dev/console', kind: 'chardev', mode: 0o600, major: 5, minor: 1 });
   tree.add({ path: '/dev/null', kind: 'chardev', mode: 0o666, major: 1, minor: 3 });
-  tree.add({ path: '/etc/passwd', kind: 'file', mode: 0o644, data: bytes(basePasswd) });
-  tree.add({ path: '/etc/group', kind: 'file', mode: 0o644, data: bytes(baseGroup) });
-  tree.add({ path: '/etc/shadow', kind: 'file', mode: 0o640, gid: 0, data: bytes('root:*:1::::::\n') });
   // Written at run time under /run, so DHCP and static setups work on a read-only root.
   tree.add({ path: '/etc/resolv.conf', kind: 'symlink', mode: 0o777, target: '/run/resolv.conf' });
   tree.add({ path: '/etc/mtab', kind: 'symlink', mode: 0o777, target: '/proc/self/mounts' });

@@ -3,9 +3,11 @@
  * inputs. Synchronous and pure: every byte it needs arrives in `PlanInputs`
  * (see build/load-inputs.ts), so it is tested without downloads or compilers.
  *
- * Layers, later ones winning: base layout, Debian packages, BusyBox applet
- * links, imago's own files (init, its config, kernel modules), the spec's files.
+ * Layers, later ones winning: base layout, Debian packages, the accounts
+ * (base-passwd's, the packages', the spec's users:), BusyBox applet links,
+ * imago's own files (init, its config, kernel modules), the spec's files.
  */
+import { packageNames } from '../spec/package-schema.ts';
 import { addContainerRuntime } from '../containers/add-runtime.ts';
 import { containerdDataProblems } from '../containers/data-room.ts';
 import { containerEnvFiles, expandContainerServices } from '../containers/expand-services.ts';
@@ -18,7 +20,9 @@ import type { UnlocatedProblem } from '../spec/problem.ts';
 import { bytes, Tree, type Entry } from '../tree/tree.ts';
 import { configPath } from '../../../contract/index.ts';
 import { applyTmpfiles } from './apply-tmpfiles.ts';
+import type { MasterFiles } from './base-accounts.ts';
 import { addBaseLayout } from './base-layout.ts';
+import { addAccountFiles, planAccounts } from './image-accounts.ts';
 import { buildInitConfig } from './init-config.ts';
 import { addUpdateConfig, type UpdateInputs } from './update-config.ts';
 import { addSpecFiles } from './spec-files.ts';
@@ -45,6 +49,10 @@ export interface PlanInputs {
   containers?: readonly StoredImage[];
   /** For a spec with `update:`: the target and the trusted keys read from their files. */
   update?: UpdateInputs;
+  /** base-passwd's master files from its .deb; the built-in copy without (mips, mips64, tests). */
+  master?: MasterFiles;
+  /** Names of every unpacked package, dependencies included, for the package-users table. Default: the spec's. */
+  packageNames?: readonly string[];
 }
 
 export interface PlannedTree {
@@ -59,6 +67,9 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   const tree = new Tree();
   addBaseLayout(tree, spec.name);
   for (const entry of inputs.packageEntries) tree.add(entry);
+  const packages = inputs.packageNames ?? packageNames(spec.packages);
+  const accounts = planAccounts({ tree, master: inputs.master, packages, spec, packagesPath: ['packages'] });
+  addAccountFiles(tree, accounts.accounts);
   addBusyboxLinks(tree, '/bin/busybox');
 
   tree.add({ path: '/init', kind: 'file', mode: 0o755, data: inputs.init });
@@ -80,5 +91,5 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   tree.add({ path: configPath, kind: 'file', mode: 0o600, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
   for (const file of containerEnvFiles(spec)) tree.add({ path: file.path, kind: 'file', mode: 0o600, data: bytes(file.text) });
   const dataProblems = containerdDataProblems(spec, (inputs.containers ?? []).map((image) => image.archive.length));
-  return { tree, problems: [...problems, ...configProblems, ...dataProblems], notes: tmpfiles.notes };
+  return { tree, problems: [...accounts.problems, ...problems, ...configProblems, ...dataProblems], notes: tmpfiles.notes };
 }

@@ -28,7 +28,7 @@ export const containerSchema = z
     cmd: z.array(z.string()).optional().describe('The built image\'s Cmd: arguments after the entrypoint, or the command when there is none.'),
     env: env.optional().describe('Environment of a built image, added to PATH.'),
     workdir: absolutePath.optional().describe('Working directory of a built image. Default /.'),
-    user: owner.optional().describe('User of a built image: "user", "user:group" or "uid:gid", looked up in the image\'s /etc/passwd (root, daemon, nobody and the packages\' own files). Default root.'),
+    user: owner.optional().describe('User of a built image: "user", "user:group" or "uid:gid", looked up in the image\'s /etc/passwd: base-passwd\'s accounts and its packages\' users (sysusers.d files and imago\'s package-users table). Default root.'),
     archive: z
       .string()
       .min(1)

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { privateKeyWarnings } from './key-files.ts';
 import { parseSpec } from './parse.ts';
 import { readSpecFile } from './read-spec-file.ts';
-import { referencedFileProblems } from './referenced-files.ts';
+import { accountWarnings, referencedFileProblems } from './referenced-files.ts';
 import type { Spec } from './schema.ts';
 import type { SpecProblem, UnlocatedProblem } from './problem.ts';
 
@@ -41,6 +41,6 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   const located = (await referencedFileProblems(spec, dir)).map(locate);
   if (located.length > 0) return { file, dir, text, problems: located, warnings: [], locate };
   const readSource = (source: string) => readFile(resolve(dir, source), 'utf8').catch(() => undefined);
-  const warnings = (await privateKeyWarnings(spec, readSource)).map(locate);
+  const warnings = [...(await privateKeyWarnings(spec, readSource)), ...(await accountWarnings(spec, dir))].map(locate);
   return { spec, file, dir, text, problems, warnings, locate };
 }

@@ -29,11 +29,18 @@ interface Case {
 }
 
 const invalidCases: Case[] = [
-  { name: 'an unknown service user', yaml: 'services: [{ name: a, command: /a, user: app }]', path: 'services[0].user', message: `unknown user "app": not in the image's /etc/passwd (known: root, daemon, nobody)` },
+  { name: 'an unknown service user', yaml: 'services: [{ name: a, command: /a, user: app }]', path: 'services[0].user', message: `unknown user "app": not in the image's /etc/passwd (known: root, daemon, bin,` },
   { name: 'an unknown service group', yaml: 'services: [{ name: a, command: /a, user: nobody, group: wheel }]', path: 'services[0].group', message: 'unknown group "wheel"' },
   { name: 'an unknown user with a known group', yaml: 'services: [{ name: a, command: /a, user: app, group: daemon }]', path: 'services[0].user', message: 'unknown user "app"' },
   { name: 'an unknown onboot user', yaml: 'onboot: [{ name: a, command: /a, user: "app:daemon" }]', path: 'onboot[0].user', message: 'unknown user "app"' },
-  { name: 'an unknown file owner', yaml: 'files: [{ path: /etc/a, contents: x, owner: "root:staff" }]', path: 'files[0].owner', message: 'unknown group "staff"' },
+  { name: 'an unknown file owner', yaml: 'files: [{ path: /etc/a, contents: x, owner: "root:wheel" }]', path: 'files[0].owner', message: 'unknown group "wheel"' },
+  { name: 'a user declared twice in users:', yaml: 'users: [{ name: app }, { name: app }]', path: 'users[1].name', message: 'duplicate user "app", already declared by users[0]' },
+  { name: 'a group declared twice in groups:', yaml: 'groups: [{ name: gpio }, { name: gpio }]', path: 'groups[1].name', message: 'duplicate group "gpio", already declared by groups[0]' },
+  { name: 'a users: entry named like a base account', yaml: 'users: [{ name: www-data }]', path: 'users[0].name', message: '"www-data" is a base account (from base-passwd)' },
+  { name: 'a groups: entry named like a base group', yaml: 'groups: [{ name: dialout }]', path: 'groups[0].name', message: '"dialout" is a base group (from base-passwd)' },
+  { name: "a users: uid a base account has", yaml: 'users: [{ name: app, uid: 33 }]', path: 'users[0]', message: 'user "app" wants uid 33, already taken by user "www-data"' },
+  { name: 'a users: name that is not an account name', yaml: 'users: [{ name: App }]', path: 'users[0].name', message: 'expected an account name of lowercase letters' },
+  { name: 'a user of a package the spec does not list', yaml: 'services: [{ name: a, command: /a, user: mosquitto }]', path: 'services[0].user', message: 'unknown user "mosquitto"' },
   {
     name: "a user the spec's own /etc/passwd leaves out",
     yaml: 'files: [{ path: /etc/passwd, contents: "root:x:0:0::/root:/bin/sh\\n" }]\nservices: [{ name: a, command: /a, user: nobody }]',
@@ -60,6 +67,10 @@ for (const { name, yaml, files, path, message } of invalidCases) {
 
 const validCases: Case[] = [
   { name: 'users every image has', yaml: 'services: [{ name: a, command: /a, user: "daemon:nogroup" }, { name: b, command: /b, user: "4242:4242" }]', path: '', message: '' },
+  { name: 'base-passwd accounts beyond root, daemon and nobody', yaml: 'services: [{ name: a, command: /a, user: "www-data:dialout" }]', path: '', message: '' },
+  { name: 'a user and group from users: and groups:', yaml: 'users: [{ name: app, groups: [gpio] }]\ngroups: [{ name: gpio, gid: 997 }]\nservices: [{ name: a, command: /a, user: "app:gpio" }]', path: '', message: '' },
+  { name: "a user a listed package's table row declares", yaml: 'packages: [mosquitto]\nservices: [{ name: a, command: /usr/sbin/mosquitto, user: mosquitto }]', path: '', message: '' },
+  { name: 'a user of a package that depends on the one whose row declares it', yaml: 'packages: [dnsmasq]\nservices: [{ name: a, command: /usr/sbin/dnsmasq, user: dnsmasq }]', path: '', message: '' },
   {
     name: "a user from the spec's own /etc/passwd and /etc/group, given as source files",
     yaml: 'files: [{ path: /etc/passwd, source: passwd }, { path: //etc/./group, source: group }]\nservices: [{ name: a, command: /a, user: "app:app" }]',
@@ -93,3 +104,22 @@ for (const command of ['validate', 'build'] as const) {
     t.deepEqual(await readdir(dir), ['spec.yml'], 'nothing was written');
   });
 }
+
+test("validate warns, without refusing, of a user only a listed package's sysusers.d file could declare", async (t) => {
+  const { spec, problems, warnings } = await loadSpec(join(await specDir('packages: [dbus]\nservices: [{ name: a, command: /usr/bin/dbus-daemon, user: messagebus }]'), 'spec.yml'));
+  t.deepEqual(problems, []);
+  t.truthy(spec);
+  t.deepEqual(
+    warnings.map((w) => `${w.path}: ${w.message}`),
+    [`services[0].user: unknown user "messagebus": not in the image's /etc/passwd; a listed package's sysusers.d file may declare it (the build checks), otherwise add it under users: or groups:`],
+  );
+  t.true(warnings[0]!.line > 0);
+});
+
+test("a build reports a user that neither the packages nor the spec declare at its place", async (t) => {
+  const { planTree } = await import('../plan/plan-tree.ts');
+  const { spec } = await loadSpec(join(await specDir('packages: [dbus]\nservices: [{ name: a, command: /a, user: messagebus }]'), 'spec.yml'));
+  const busybox = { path: 'bin/busybox', kind: 'file' as const, mode: 0o755, uid: 0, gid: 0, data: new TextEncoder().encode('\0[\0[[\0ash\0sh\0\0') };
+  const { problems } = planTree(spec!, { packageEntries: [busybox], init: new Uint8Array(), modules: [], sources: new Map() });
+  t.deepEqual(problems.map((p) => p.path), [['services', 0, 'user']]);
+});

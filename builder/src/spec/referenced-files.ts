@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { parsePublicKey } from '../bundle/keys.ts';
 import { parseConfig } from '../kernel/config-fragment.ts';
 import { normalisePath } from '../tree/tree.ts';
-import { imageAccounts, ownerProblems } from './owner-rules.ts';
+import { imageAccounts, mayComeFromPackages, ownerProblems, packageAccountWarning } from './owner-rules.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
@@ -56,6 +56,15 @@ async function archiveProblems(spec: Spec, dir: string): Promise<UnlocatedProble
 
 /** Users and groups the spec names that the image will not have; reads a `source:` /etc/passwd or /etc/group. */
 async function accountProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  return (await allAccountProblems(spec, dir)).filter((problem) => !mayComeFromPackages(spec, problem));
+}
+
+/** Accounts validate does not know that a listed package may still declare (see owner-rules.ts). */
+export async function accountWarnings(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  return (await allAccountProblems(spec, dir)).filter((problem) => mayComeFromPackages(spec, problem)).map(packageAccountWarning);
+}
+
+async function allAccountProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
   const sources = new Map<number, string>();
   for (const [index, file] of (spec.files ?? []).entries()) {
     if (!file.source || !['etc/passwd', 'etc/group'].includes(normalisePath(file.path))) continue;

@@ -3,6 +3,7 @@
  * takes a schema-valid spec and returns problems with their spec paths.
  */
 import { startOrder } from '../../../contract/index.ts';
+import { accountRules } from './account-rules.ts';
 import { duplicateArchProblems, specArchProblems } from './arch-rules.ts';
 import { containerServices, containerSources } from './container-rules.ts';
 import { dhcpServiceName, specInterfaces } from './network-defaults.ts';
@@ -140,6 +141,7 @@ const dhcpNamesFree: Rule = (spec) => {
 /** Every cross-field rule, run in this order. */
 export const rules: readonly Rule[] = [
   uniqueNames,
+  accountRules,
   knownDependencies,
   noDependencyCycles,
   oneKindPerFile,

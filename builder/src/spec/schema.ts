@@ -14,6 +14,7 @@ import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
 import { stateSchema } from './state-schema.ts';
 import { duration, durationWithin, sizeWithin } from './units.ts';
+import { groupsSection, usersSection } from './users-schema.ts';
 import { minDataSize, minSlotSize } from './update-defaults.ts';
 
 const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 10.0.0.1' });
@@ -117,6 +118,8 @@ export const specSchema = z
       .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, 'expected a host name of letters, digits and "-"')
       .optional()
       .describe('Host name. Default: the image name.'),
+    users: usersSection,
+    groups: groupsSection,
     files: z.array(fileSchema).optional().describe('Files, directories and symlinks added after the packages.'),
     network: z
       .strictObject({ interfaces: z.array(interfaceSchema).optional().describe('The interfaces to bring up, each by DHCP or with a static address. Default: eth0 by DHCP.') })

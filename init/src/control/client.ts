@@ -4,7 +4,7 @@
  */
 import { LineSplitter } from '../logs/lines.ts';
 import type { LogLine } from '../logs/logger.ts';
-import type { Sys } from '../sys/sys.ts';
+import { SysError, type Sys } from '../sys/sys.ts';
 import { parseCtlArgs } from './ctl-args.ts';
 import { formatLogLine, formatStatus } from './format.ts';
 import { parseMessage, requestMessage, type StatusResult } from './protocol.ts';
@@ -86,5 +86,11 @@ export function runCtl(sys: Sys, args: readonly string[]): void {
       }
     }
   });
-  sys.write(fd, requestMessage(1, request));
+  try {
+    sys.write(fd, requestMessage(1, request));
+  } catch (error) {
+    // The init may refuse a connection (permission, too many) and close it before the request is written:
+    // its one-line reason is still waiting to be read, and says more than "Broken pipe".
+    if (!(error instanceof SysError && error.errno === sys.errno.EPIPE)) throw error;
+  }
 }
