@@ -94,7 +94,9 @@ test.serial(`${arch}: images/ssh.yml: a key login from the host, and the host ke
   const first = await boot(disk, port);
   try {
     t.regex(first.console.transcript(), /init: state \/etc\/ssh: generated in \/data\/state\/etc\/ssh and mounted/);
-    t.is((await ssh(dir, port, 'id -u; test -w /etc/ssh && echo writable; ls /etc/ssh')).split('\n').slice(0, 2).join(' '), '0 writable', 'root logged in with the key; /etc/ssh is the writable state folder');
+    const [uid, writable, ...files] = (await ssh(dir, port, 'id -u; test -w /etc/ssh && echo writable; ls /etc/ssh')).trim().split('\n');
+    t.is(`${uid} ${writable}`, '0 writable', 'root logged in with the key; /etc/ssh is the writable state folder');
+    t.true(['sshd_config', 'moduli', 'ssh_host_ed25519_key', 'ssh_host_rsa_key'].every((file) => files.includes(file)), `the image's files and the generated keys are in /etc/ssh: ${files.join(' ')}`);
     firstKey = await hostKey(port);
     t.is(await powerOff(first, dir, port), 0);
   } finally {
