@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { buildInitConfig } from '../../builder/src/plan/init-config.ts';
 import { UserDatabase } from '../../builder/src/plan/users.ts';
 import { addBaseLayout } from '../../builder/src/plan/base-layout.ts';
+import { addAccountFiles, planAccounts } from '../../builder/src/plan/image-accounts.ts';
 import { silentProgress } from '../../builder/src/progress.ts';
 import { buildInit, fetchQuickjsSource } from '../../builder/src/init-binary/index.ts';
 import { parseSpec } from '../../builder/src/spec/parse.ts';
@@ -64,6 +65,8 @@ export async function startInit(specBody: string, options: { beforeStart?: (logD
   if (!spec) throw new Error(problems.map(renderProblem).join('\n'));
   const tree = new Tree();
   addBaseLayout(tree, 'host-test');
+  // The accounts an image gets (base-passwd's, then the spec's users:), as the build writes them.
+  addAccountFiles(tree, planAccounts({ tree, spec, packages: [], packagesPath: ['packages'] }).accounts);
   const { config, problems: configProblems } = buildInitConfig(spec, new UserDatabase(tree), []);
   if (configProblems.length) throw new Error(configProblems.map((p) => p.message).join('\n'));
 
