@@ -35,7 +35,7 @@ export function setupCommands(packages: readonly PackageSpec[] | undefined): { n
 }
 
 /** Architectures whose programs this host runs without emulation. */
-function runsNatively(target: Target): boolean {
+export function runsNatively(target: Target): boolean {
   const host = process.arch === 'x64' ? ['x86_64', 'i386'] : process.arch === 'arm64' ? ['aarch64', 'armv7'] : [];
   return host.includes(target.name);
 }

@@ -39,6 +39,13 @@ test('required tools: --format raw, --compression xz and booting add theirs, eac
   t.is(new Set(tools).size, tools.length, 'no duplicates');
 });
 
+test('required tools: packages with setup commands add chroot and unshare, and user emulation for a target the host cannot run', (t) => {
+  const withSetup = spec({ packages: ['curl', { name: 'nginx', setup: ['true'] }] } as Partial<Spec>);
+  const tools = commands(withSetup, ['x86_64', 'armv7']);
+  for (const command of ['chroot', 'unshare', 'qemu-arm-static']) t.true(tools.includes(command), command);
+  t.false(commands(spec({ packages: ['curl'] } as Partial<Spec>), ['x86_64']).includes('chroot'), 'no setup, no chroot');
+});
+
 test('missing tools are looked up on PATH as executable files', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'imago-path-'));
   await mkdir(join(dir, 'bin'));

@@ -14,6 +14,7 @@ import type { Compression } from '../archive/compress.ts';
 import type { FormatName } from '../formats/registry.ts';
 import { buildsKernel } from '../spec/arch-rules.ts';
 import type { Spec } from '../spec/schema.ts';
+import { runsNatively, setupCommands } from './package-setup.ts';
 
 /** One program the build runs: its name on PATH, the Debian package that has it, and what it is for. */
 export interface RequiredTool {
@@ -88,6 +89,11 @@ export function requiredTools(spec: Spec, targets: readonly Target[], options: T
       );
     }
     if (options.boot) tools.push({ command: target.qemu.binary, package: target.qemu.package, why: `booting ${target.name}` });
+  }
+  if (setupCommands(spec.packages).length > 0) {
+    const why = "the packages' setup commands, run in the image's tree";
+    tools.push({ command: 'chroot', package: 'coreutils', why }, { command: 'unshare', package: 'util-linux', why });
+    for (const target of targets) if (!runsNatively(target)) tools.push({ command: target.qemu.userBinary, package: 'qemu-user-static', why: `${why} for ${target.name}` });
   }
   if (options.formats.includes('raw')) tools.push(...rawDiskTools);
   const compression = compressionTools[options.compression];
