@@ -3,7 +3,7 @@
  * mirror was caught mid-sync (worth retrying, or skipping that suite), or
  * something else failed. Pure, so every apt message shape is a test case.
  *
- *   classifyAptUpdate('E: Failed to fetch http://m/debian/dists/bookworm-updates/main/binary-armhf/Packages.xz  File has unexpected size (1 != 2). Mirror sync in progress? [IP: ...]');
+ *   classifyAptUpdate('E: Failed to fetch file:/srv/mirror/debian/dists/bookworm-updates/main/binary-armhf/Packages.xz  File has unexpected size (1 != 2). Mirror sync in progress? [IP: ...]');
  *   // { kind: 'mirror-sync', suites: ['bookworm-updates'], reason: 'File has unexpected size (1 != 2). Mirror sync in progress?' }
  */
 

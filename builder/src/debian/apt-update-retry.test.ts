@@ -34,7 +34,7 @@ test('a mirror that stays mid-sync gives up after the last delay', async (t) => 
 });
 
 test('any other failure is not retried', async (t) => {
-  const apt = scripted([{ kind: 'failed', reason: "Could not resolve 'mirror.internal'" }]);
+  const apt = scripted([{ kind: 'failed', reason: "Could not resolve 'mirror'" }]);
   const result = await retryAptUpdate(apt.attempt, [5000], apt.sleep);
   t.is(result.attempts, 1);
   t.deepEqual(apt.slept, []);
@@ -67,7 +67,7 @@ test('the release itself mid-sync cannot be skipped: only try again later', (t) 
 
 test('another failure keeps apt\'s reason and the old advice', (t) => {
   t.is(
-    updateFailureMessage(state, { kind: 'failed', reason: "Could not resolve 'mirror.internal'" }, 1),
-    "failed to update the package lists of apt state bookworm-i386 (/cache/apt/bookworm-i386): Could not resolve 'mirror.internal'. check the host can run apt-get update against the same mirror",
+    updateFailureMessage(state, { kind: 'failed', reason: "Could not resolve 'mirror'" }, 1),
+    "failed to update the package lists of apt state bookworm-i386 (/cache/apt/bookworm-i386): Could not resolve 'mirror'. check the host can run apt-get update against the same mirror",
   );
 });
