@@ -25,6 +25,9 @@ export * from './bundle-format.ts';
 export * from './ed25519.ts';
 export * from './version.ts';
 
+// What a device's fleet agent and the fleet server say to each other.
+export * from './fleet-protocol.ts';
+
 // Encodings QuickJS lacks.
 export * from './hex.ts';
 export * from './utf8.ts';
