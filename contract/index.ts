@@ -27,6 +27,7 @@ export * from './version.ts';
 
 // What a device's fleet agent and the fleet server say to each other.
 export * from './fleet-protocol.ts';
+export * from './fleet-agent-config.ts';
 
 // Encodings QuickJS lacks.
 export * from './hex.ts';
