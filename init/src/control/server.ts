@@ -9,6 +9,7 @@
 import { encodeUtf8, type ControlAccessConfig } from '../../../contract/index.ts';
 import type { LogLine } from '../logs/logger.ts';
 import { SysError, type Sys, type TimerHandle } from '../sys/sys.ts';
+import { WriteQueue } from '../sys/write-queue.ts';
 import { identifyPeer } from './identify-peer.ts';
 import { grantsOthers, mayConnect, mayRun, permissionDenied, type Peer } from './policy.ts';
 import { RequestLines } from './request-lines.ts';
@@ -142,9 +143,7 @@ class Connection {
   private readonly followers: Follower[] = [];
   /** Request lines read but not handled yet, while replies wait for the client (null: one too long). */
   private readonly inbox: (string | null)[] = [];
-  private readonly output: Uint8Array[] = [];
-  private queuedBytes = 0;
-  private waitingWritable = false;
+  private readonly output: WriteQueue;
   private reading = true;
   private closed = false;
   /** Requests being answered (start, stop and restart take a while). */
@@ -162,6 +161,7 @@ class Connection {
     private readonly access: ControlAccessConfig | undefined,
   ) {
     this.splitter = new RequestLines(limits.maxRequestBytes);
+    this.output = new WriteQueue(sys, fd, { wrote: (empty) => this.wrote(empty), failed: (error) => this.failed(error) });
     sys.onReadable(fd, () => this.readable());
     this.armIdleTimer();
   }
@@ -170,7 +170,7 @@ class Connection {
     if (this.idleTimer) this.sys.clearTimeout(this.idleTimer);
     this.idleTimer = this.sys.setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.followers.length === 0 && this.inFlight === 0 && this.output.length === 0 && this.inbox.length === 0) this.close();
+      if (this.followers.length === 0 && this.inFlight === 0 && !this.output.pending && this.inbox.length === 0) this.close();
       else this.armIdleTimer();
     }, this.limits.idleTimeoutMs);
   }
@@ -194,8 +194,8 @@ class Connection {
 
   /** Handles waiting requests while the client keeps up with the replies; stops reading it when it does not. */
   private handleInbox(): void {
-    while (!this.closed && this.inbox.length > 0 && this.queuedBytes < maxQueuedBytes) this.handle(this.inbox.shift()!);
-    const keepUp = this.inbox.length === 0 && this.queuedBytes < maxQueuedBytes;
+    while (!this.closed && this.inbox.length > 0 && this.output.bytes < maxQueuedBytes) this.handle(this.inbox.shift()!);
+    const keepUp = this.inbox.length === 0 && this.output.bytes < maxQueuedBytes;
     if (this.closed || keepUp === this.reading) return;
     this.reading = keepUp;
     this.sys.onReadable(this.fd, keepUp ? () => this.readable() : null);
@@ -256,7 +256,7 @@ class Connection {
   /** A followed line: queued, or dropped and counted while the client is behind. */
   private deliver(follower: Follower, line: LogLine): void {
     if (this.closed) return;
-    if (this.queuedBytes >= maxQueuedBytes) {
+    if (this.output.bytes >= maxQueuedBytes) {
       follower.dropped++;
       return;
     }
@@ -275,42 +275,20 @@ class Connection {
   /** Queues a message and writes what the socket takes now; the rest goes as it drains. */
   private send(message: object): void {
     if (this.closed) return;
-    const bytes = encodeUtf8(encode(message));
-    this.output.push(bytes);
-    this.queuedBytes += bytes.length;
-    this.flush();
+    this.output.push(encodeUtf8(encode(message)));
   }
 
-  private flush(): void {
-    try {
-      while (this.output.length > 0) {
-        const head = this.output[0]!;
-        const written = this.sys.tryWrite(this.fd, head);
-        this.queuedBytes -= written;
-        if (written < head.length) {
-          this.output[0] = head.subarray(written);
-          break;
-        }
-        this.output.shift();
-      }
-    } catch (error) {
-      // Close (and unsubscribe) before warning: the warning is an init log line, which may be followed here.
-      this.close();
-      // A client that went away (EPIPE) is normal.
-      if (!(error instanceof SysError && error.errno === this.sys.errno.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    const waiting = this.output.length > 0;
-    if (waiting === this.waitingWritable) return;
-    this.waitingWritable = waiting;
-    this.sys.onWritable(this.fd, waiting ? () => this.drained() : null);
+  private failed(error: unknown): void {
+    // Close (and unsubscribe) before warning: the warning is an init log line, which may be followed here.
+    this.close();
+    // A client that went away (EPIPE) is normal.
+    if (!(error instanceof SysError && error.errno === this.sys.errno.EPIPE)) this.warn(`control client disconnected: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  private drained(): void {
-    this.flush();
+  private wrote(empty: boolean): void {
     if (this.closed) return;
-    // Caught up: followers hear what they missed, and waiting requests go on.
-    if (this.output.length === 0) for (const follower of this.followers) this.reportDropped(follower);
+    // Caught up: followers hear what they missed. Below the limit again, waiting requests go on.
+    if (empty) for (const follower of this.followers) this.reportDropped(follower);
     this.handleInbox();
   }
 
@@ -321,10 +299,8 @@ class Connection {
     if (this.idleTimer) this.sys.clearTimeout(this.idleTimer);
     for (const follower of this.followers.splice(0)) follower.unsubscribe();
     this.inbox.length = 0;
-    this.output.length = 0;
-    this.queuedBytes = 0;
+    this.output.clear();
     if (this.reading) this.sys.onReadable(this.fd, null);
-    if (this.waitingWritable) this.sys.onWritable(this.fd, null);
     this.sys.close(this.fd);
   }
 }

@@ -5,88 +5,70 @@
  * Only when the queue is full are lines dropped, and counted.
  */
 import type { Sys } from '../sys/sys.ts';
+import { WriteQueue } from '../sys/write-queue.ts';
 import { encodeUtf8 } from '../../../contract/index.ts';
 
 /** How much console output may wait: a few seconds of a 115200-baud serial line. */
 const maxQueuedBytes = 64 * 1024;
 
 export class ConsoleWriter {
-  private queue: Uint8Array[] = [];
-  private queued = 0;
-  private waiting = false;
+  private readonly queue: WriteQueue;
   /** Lines dropped because the queue was full (or the console failed). */
   dropped = 0;
+  /** Lines waiting in the queue, counted as dropped if the console fails. */
+  private queuedLines = 0;
 
   constructor(
     private readonly sys: Sys,
     private fd: number,
     /** Whether fd is non-blocking; a blocking fd (stdout of a host process) is written directly. */
     private nonBlocking = false,
-  ) {}
+  ) {
+    this.queue = new WriteQueue(sys, fd, {
+      wrote: (empty) => {
+        if (empty) this.queuedLines = 0;
+      },
+      failed: () => {
+        this.dropped += this.queuedLines;
+        this.queuedLines = 0;
+      },
+    });
+  }
 
   /** Switches to another descriptor, e.g. a non-blocking /dev/console once /dev is mounted. */
   use(fd: number, nonBlocking: boolean): void {
     this.fd = fd;
     this.nonBlocking = nonBlocking;
+    this.queue.use(fd);
   }
 
   /** Whether lines are still waiting for the console. */
   get pending(): boolean {
-    return this.queue.length > 0;
+    return this.queue.pending;
   }
 
   /** Writes a line (a newline is added); returns false when it was dropped. */
   writeLine(text: string): boolean {
     const bytes = encodeUtf8(`${text}\n`);
-    try {
-      if (!this.nonBlocking) {
+    if (!this.nonBlocking) {
+      try {
         this.sys.write(this.fd, bytes);
         return true;
+      } catch {
+        this.dropped++;
+        return false;
       }
-      if (this.queue.length === 0) {
-        const written = this.sys.tryWrite(this.fd, bytes);
-        if (written === bytes.length) return true;
-        return this.enqueue(bytes.subarray(written));
-      }
-      return this.enqueue(bytes);
-    } catch {
+    }
+    if (this.queue.bytes + bytes.length > maxQueuedBytes) {
       this.dropped++;
       return false;
     }
-  }
-
-  private enqueue(bytes: Uint8Array): boolean {
-    if (this.queued + bytes.length > maxQueuedBytes) {
-      this.dropped++;
-      return false;
+    // Counted before the push, so a failing write counts this line as dropped too.
+    this.queuedLines++;
+    if (this.queue.push(bytes)) {
+      this.queuedLines--;
+      return true;
     }
-    this.queue.push(bytes.slice());
-    this.queued += bytes.length;
-    if (!this.waiting) {
-      this.waiting = true;
-      this.sys.onWritable(this.fd, () => this.drain());
-    }
-    return true;
-  }
-
-  private drain(): void {
-    try {
-      while (this.queue.length > 0) {
-        const head = this.queue[0]!;
-        const written = this.sys.tryWrite(this.fd, head);
-        this.queued -= written;
-        if (written < head.length) {
-          this.queue[0] = head.subarray(written);
-          return;
-        }
-        this.queue.shift();
-      }
-    } catch {
-      this.dropped += this.queue.length;
-      this.queue = [];
-      this.queued = 0;
-    }
-    this.waiting = false;
-    this.sys.onWritable(this.fd, null);
+    return this.queue.pending;
   }
 }
