@@ -19,6 +19,8 @@ export * from './disk-layout.ts';
 export * from './slots.ts';
 export * from './grubenv.ts';
 export * from './boot-cfg.ts';
+// U-Boot's environment: where U-Boot boards keep the same slot state.
+export * from './uboot-env.ts';
 
 // The signed update bundle, with its signature and version rules.
 export * from './bundle-format.ts';
@@ -29,6 +31,7 @@ export * from './version.ts';
 export * from './fleet-protocol.ts';
 export * from './fleet-agent-config.ts';
 
-// Encodings QuickJS lacks.
+// Checksums and encodings QuickJS lacks.
+export * from './crc32.ts';
 export * from './hex.ts';
 export * from './utf8.ts';

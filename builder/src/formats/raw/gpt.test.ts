@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from './crc32.ts';
+import { crc32 } from '../../../../contract/index.ts';
 import { espType, linuxDataType, renderGpt } from './gpt.ts';
 import { guidBytes, guidOnDisk, guidText } from './guid.ts';
 

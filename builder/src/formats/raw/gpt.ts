@@ -8,7 +8,7 @@
  * // head goes at byte 0, tail at (sectors - 33) * 512
  * ```
  */
-import { crc32 } from './crc32.ts';
+import { crc32 } from '../../../../contract/index.ts';
 import { guidOnDisk } from './guid.ts';
 
 export const sectorSize = 512;

@@ -1,4 +1,8 @@
-/** CRC-32 (IEEE 802.3), as GPT headers and entry arrays need; Node 20's zlib has none before 20.15. */
+/**
+ * CRC-32 (IEEE 802.3, the zlib one): GPT headers and entry arrays, and U-Boot's
+ * environment. Here rather than zlib because QuickJS has none and Node 20's
+ * zlib has none before 20.15.
+ */
 
 const table = new Uint32Array(256).map((_, n) => {
   let c = n;
