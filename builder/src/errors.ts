@@ -50,6 +50,11 @@ export class UnsupportedError extends ImagoError {
   readonly code = 'E_UNSUPPORTED';
 }
 
+/** A flash that was refused or failed: the target named, with what was found and what to do (`E_FLASH`). */
+export class FlashError extends ImagoError {
+  readonly code = 'E_FLASH';
+}
+
 /**
  * Runs a step and wraps any failure as `failed to <what>: <cause>`. Spec,
  * build and usage errors pass through: they already say what failed.

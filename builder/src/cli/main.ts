@@ -10,6 +10,7 @@ import { ImagoError, SpecError } from '../errors.ts';
 import { targetNames } from '../../../targets/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { runCommand } from './commands/run.ts';
+import { flashCommand } from './commands/flash.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
 import { bundleCommand, keygenCommand, verifyCommand } from './commands/keys.ts';
@@ -118,6 +119,16 @@ program
   .option('--skip-suite <suite>', `when building a spec: ${skipSuiteHelp}`, parseSkipSuite)
   .option('--disk', 'boot the flashable disk.img under UEFI (a spec is built with --format raw), as a device would')
   .action(runCommand);
+
+program
+  .command('flash')
+  .description('Write a disk image (imago build --format raw) to a card, disk or file, then read it back and compare sha256.')
+  .argument('<image>', 'the disk image, e.g. out/armv7/disk.img')
+  .argument('<device>', 'a whole block device (/dev/sdX, /dev/mmcblkN) or an existing file standing in for a card')
+  .option('-y, --yes', 'write without asking (scripts); without it imago asks on the terminal')
+  .option('--no-verify', 'skip reading the written range back')
+  .addHelpText('after', '\nRefuses a device that is mounted, used as swap or by LVM/RAID, the disk this host runs from,\na partition, and a device smaller than the image.')
+  .action(flashCommand);
 
 // Commander's own parse errors (unknown option, bad choice) are usage errors
 // too: it prints the message and the hint; we only set the exit code. Errors
