@@ -127,7 +127,7 @@ program
   .argument('<device>', 'a whole block device (/dev/sdX, /dev/mmcblkN) or an existing file standing in for a card')
   .option('-y, --yes', 'write without asking (scripts); without it imago asks on the terminal')
   .option('--no-verify', 'skip reading the written range back')
-  .addHelpText('after', '\nRefuses a device that is mounted, used as swap or by LVM/RAID, the disk this host runs from,\na partition, and a device smaller than the image.')
+  .addHelpText('after', '\nRefuses a device that is mounted, used as swap or by LVM/RAID, the disk this host runs from,\na partition, and a device smaller than the image.\n')
   .action(flashCommand);
 
 // Commander's own parse errors (unknown option, bad choice) are usage errors

@@ -74,7 +74,7 @@ export async function flashImage(imagePath: string, targetPath: string, options:
   const written = await writeImage(imagePath, targetPath, target.kind === 'block', progress).catch((error: Error) => {
     throw new FlashError(error.message, { cause: error });
   });
-  progress.done(`${formatSize(written.bytes)} in ${written.seconds.toFixed(1)} s, ${(written.bytes / 1e6 / Math.max(written.seconds, 0.001)).toFixed(1)} MB/s`);
+  progress.done(`${formatSize(written.bytes)} at ${(written.bytes / 1e6 / Math.max(written.seconds, 0.001)).toFixed(1)} MB/s, synced`);
   if (!options.verify) return { bytes: written.bytes, seconds: written.seconds, imageSha256: written.sha256 };
 
   progress.step(`read back ${targetPath}`);

@@ -57,7 +57,7 @@ const cases: { title: string; target: FlashTarget; refusals: RegExp[] }[] = [
     refusals: [/^\/dev\/sde: \/dev\/sde1 is in use by \/dev\/dm-3 \(LVM, encryption or RAID\): stop it first$/],
   },
   { title: 'a card smaller than the image', target: disk('sdd', '8:48', [], { size: 1 * gb }), refusals: [/^\/dev\/sdd holds 1\.0 GB \(1000000000 bytes\), the image needs 2\.0 GB \(2000000000 bytes\): expected a larger device$/] },
-  { title: 'a file smaller than the image', target: file('/tmp/small.img', 4096), refusals: [/holds 4096 bytes .*: expected a larger device \(a file standing in for a card keeps its size: truncate -s 2000000000 \/tmp\/small\.img\)/] },
+  { title: 'a file smaller than the image', target: file('/tmp/small.img', 4096), refusals: [/holds 4096 bytes, the image needs 2\.0 GB \(2000000000 bytes\): expected a larger device \(a file standing in for a card keeps its size: truncate -s 2000000000 \/tmp\/small\.img\)/] },
   { title: 'the image itself', target: { ...file('/tmp/disk.img'), sameAsImage: true } as FlashTarget, refusals: [/^\/tmp\/disk\.img is the image itself/] },
   { title: 'a path that does not exist', target: { kind: 'missing', path: '/dev/sbd' }, refusals: [/^\/dev\/sbd does not exist: expected a block device .* or an existing file standing in for a card/] },
   { title: 'a directory', target: { kind: 'other', path: '/tmp', what: 'a directory' }, refusals: [/^\/tmp is a directory: expected a block device \(\/dev\/sdX, \/dev\/mmcblkN\) or a regular file$/] },

@@ -39,9 +39,14 @@ export function flashRefusals(target: FlashTarget, host: HostFacts, imageSize: n
   }
   if (target.size < imageSize) {
     const grow = target.kind === 'file' ? ` (a file standing in for a card keeps its size: truncate -s ${imageSize} ${path})` : '';
-    reasons.push(`${path} holds ${formatSize(target.size)} (${target.size} bytes), the image needs ${formatSize(imageSize)} (${imageSize} bytes): expected a larger device${grow}`);
+    reasons.push(`${path} holds ${exactSize(target.size)}, the image needs ${exactSize(imageSize)}: expected a larger device${grow}`);
   }
   return [...new Set(reasons)];
+}
+
+/** A size with its exact byte count, as two cards of "32 GB" differ by a few megabytes. */
+function exactSize(bytes: number): string {
+  return bytes < 1e6 ? formatSize(bytes) : `${formatSize(bytes)} (${bytes} bytes)`;
 }
 
 /** What to do before writing: go ahead, ask on the terminal, or refuse because nobody can be asked. */
