@@ -41,7 +41,9 @@ async function withScratch(run: (scratch: { dir: string; attach(size: number): s
         const point = join(dir, `mnt-${mounts.length}`);
         mkdirSync(point);
         execFileSync('mkfs.ext4', ['-q', '-F', device]);
-        execFileSync('mount', [device, point]);
+        // Read-only: a read-write ext4 keeps writing by itself (lazy inode table
+        // init, journal commits), and the tests compare the device's bytes.
+        execFileSync('mount', ['-o', 'ro', device, point]);
         mounts.push(point);
         return point;
       },
