@@ -27,9 +27,20 @@ export interface MbedtlsLibrary {
   key: string;
 }
 
-/** The flags that select our configuration; the agent's own C must be compiled with them too. */
+/**
+ * The flags that select our configuration; the agent's own C must be compiled
+ * with them too. 64-bit time_t on the 32-bit targets as well: certificates
+ * run past 2038 (a 32-bit timegm turned 2099 into -1 on mips), and mbed TLS
+ * checks validity with time(); glibc 2.34+ has the 64-bit calls.
+ */
 export function mbedtlsConfigFlags(mbedtlsDir: string): string[] {
-  return [`-DMBEDTLS_CONFIG_FILE="${mbedtlsConfigHeader}"`, '-I', mbedtlsConfigDir, '-I', join(mbedtlsDir, 'include')];
+  return [
+    `-DMBEDTLS_CONFIG_FILE="${mbedtlsConfigHeader}"`,
+    '-D_FILE_OFFSET_BITS=64',
+    '-D_TIME_BITS=64',
+    '-I', mbedtlsConfigDir,
+    '-I', join(mbedtlsDir, 'include'),
+  ];
 }
 
 /**
