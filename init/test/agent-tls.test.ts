@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TLSSocket } from 'node:tls';
 import { silentProgress } from '../../builder/src/progress.ts';
-import { buildAgent } from '../../builder/src/agent-binary/index.ts';
+import { buildAgent, buildMbedtls, fetchMbedtlsSource } from '../../builder/src/agent-binary/index.ts';
+import { cacheRoot } from '../../builder/src/io/cache.ts';
 import { fetchQuickjsSource } from '../../builder/src/init-binary/index.ts';
 import { targets } from '../../targets/index.ts';
 import type { Target } from '../../targets/types.ts';
@@ -80,9 +81,9 @@ function serverCert(name: string, ca: string, options: { san?: string; start?: s
 const servers: Server[] = [];
 const ports: Record<string, number> = {};
 
-async function serve(name: string, identity: { key: string; cert: string }): Promise<void> {
+async function serve(name: string, identity: { key: string; cert: string }, maxVersion: 'TLSv1.2' | 'TLSv1.3' = 'TLSv1.3'): Promise<void> {
   const server = createServer(
-    { ...identity, ca: readFileSync(join(work, 'fleet-ca.pem'), 'utf8'), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    { ...identity, ca: readFileSync(join(work, 'fleet-ca.pem'), 'utf8'), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', maxVersion },
     (request, response) => {
       const socket = request.socket as TLSSocket;
       const peer = socket.getPeerCertificate();
@@ -107,6 +108,7 @@ test.before(async (t) => {
   makeCa('fleet-ca');
   makeCa('other-ca');
   await serve('good', serverCert('good', 'fleet-ca'));
+  await serve('tls12', serverCert('good12', 'fleet-ca'), 'TLSv1.2');
   await serve('otherCa', serverCert('other', 'other-ca'));
   await serve('expired', serverCert('expired', 'fleet-ca', { start: '20200101000000Z', end: '20210101000000Z' }));
   const quickjs = await fetchQuickjsSource();
@@ -132,6 +134,26 @@ const nativeTest = enabled ? test : test.skip;
 
 nativeTest('x86_64 can be built here (its compiler is required)', (t) => {
   t.true(covered.some((target) => target.name === 'x86_64'), '/usr/bin/x86_64-linux-gnu-gcc is missing');
+});
+
+nativeTest('mbed TLS builds byte-identically in another cache, with no build paths inside', async (t) => {
+  t.timeout(5 * 60_000);
+  const x86_64 = targets.x86_64!;
+  const source = await fetchMbedtlsSource();
+  const first = await buildMbedtls({ target: x86_64, mbedtlsDir: source.dir, optimize: 'O2', progress: silentProgress });
+  const realCache = process.env.IMAGO_CACHE;
+  process.env.IMAGO_CACHE = join(work, 'cold-cache');
+  try {
+    const second = await buildMbedtls({ target: x86_64, mbedtlsDir: source.dir, optimize: 'O2', progress: silentProgress });
+    t.true(second.path.startsWith(cacheRoot()), 'the second build went to the other cache');
+    t.true(readFileSync(first.path).equals(readFileSync(second.path)));
+    const text = readFileSync(second.path).toString('latin1');
+    t.false(text.includes(source.dir), 'the source folder leaked into the archive');
+    t.false(text.includes(work), 'the cache folder leaked into the archive');
+  } finally {
+    if (realCache === undefined) delete process.env.IMAGO_CACHE;
+    else process.env.IMAGO_CACHE = realCache;
+  }
 });
 
 for (const target of allTargets) {
@@ -181,6 +203,12 @@ for (const target of allTargets) {
     t.regex(result.response as string, /hello device-1 over TLSv1\.3 for \/hello$/);
     t.is(result.verifyResult, '');
     t.regex(result.outOfRange as string, /RangeError: .*offset 4000 and length 200 do not fit a buffer of 4096 bytes/);
+  });
+
+  archTest(`${target.name}: mutual TLS 1.2 (ECDHE-ECDSA, AES-GCM) with a server that has no TLS 1.3`, async (t) => {
+    const result = await runAgent(target, ['get', clientDir(target, true), '127.0.0.1', String(ports.tls12), 'localhost']);
+    t.is(result.stage, 'done', JSON.stringify(result));
+    t.regex(result.response as string, /hello device-1 over TLSv1\.2 for \/hello$/);
   });
 
   archTest(`${target.name}: the server refuses a client without a certificate`, async (t) => {
