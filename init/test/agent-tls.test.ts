@@ -168,6 +168,13 @@ for (const target of allTargets) {
     t.regex(description, /stripped/);
   });
 
+  archTest(`${target.name}: an uncaught error ends the agent with status 1 and the message on stderr`, async (t) => {
+    const error = await t.throwsAsync(runAgent(target, ['throw']));
+    const failure = error as Error & { code?: number; stderr?: string };
+    t.is(failure.code, 1);
+    t.regex(failure.stderr ?? '', /^agent: error: unhandled promise rejection: Error: tls-smoke: thrown on purpose/);
+  });
+
   archTest(`${target.name}: a key and CSR made on the device verify in Node and openssl`, async (t) => {
     const result = await runAgent(target, ['keygen', 'CN=device-1,O=imago']);
     const key = createPublicKey(result.key as string);
