@@ -3,6 +3,7 @@
  * database). Built in a temporary sibling folder and renamed at the end, so a
  * failure leaves no half fleet, and an existing fleet is never overwritten.
  */
+import { FleetError } from './errors.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -23,10 +24,10 @@ export async function initFleet(dir: string, options: InitOptions): Promise<Flee
   const target = resolve(dir);
   parseHostPort(options.listen, '--listen');
   for (const address of options.addresses) {
-    if (!/^[A-Za-z0-9.:-]+$/.test(address)) throw new Error(`--address: expected a host name or IP without a port, got ${JSON.stringify(address)}`);
+    if (!/^[A-Za-z0-9.:-]+$/.test(address)) throw new FleetError(`--address: expected a host name or IP without a port, got ${JSON.stringify(address)}`);
   }
-  if (existsSync(fleetFiles(target).config)) throw new Error(`${target}: already holds a fleet (fleet.json); refusing to overwrite it`);
-  if (existsSync(target) && (await readdir(target)).length > 0) throw new Error(`${target}: not empty; give a new or empty folder`);
+  if (existsSync(fleetFiles(target).config)) throw new FleetError(`${target}: already holds a fleet (fleet.json); refusing to overwrite it`);
+  if (existsSync(target) && (await readdir(target)).length > 0) throw new FleetError(`${target}: not empty; give a new or empty folder`);
   await mkdir(dirname(target), { recursive: true });
   const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.init-`));
   try {

@@ -2,6 +2,7 @@
  * Reads a fleet folder (settings, CA, server certificate) for `serve` and
  * `operator add`; every error names the file that is missing or wrong.
  */
+import { FleetError } from './errors.ts';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -22,7 +23,7 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); is this a fleet folder made by imago fleet init?`, { cause: error });
+    throw new FleetError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); is this a fleet folder made by imago fleet init?`, { cause: error });
   }
 }
 
@@ -34,7 +35,7 @@ export async function loadFleet(dir: string): Promise<Fleet> {
   try {
     parsed = JSON.parse(configText);
   } catch {
-    throw new Error(`${files.config}: not valid JSON`);
+    throw new FleetError(`${files.config}: not valid JSON`);
   }
   const config = parseFleetConfig(parsed, files.config);
   const caPem = await readText(files.caCertificate);

@@ -7,6 +7,7 @@
  *   const { token, hash } = newToken('warehouse-3');
  *   parseToken(token) // { batch: 'warehouse-3', secret: '…' }
  */
+import { FleetError } from './errors.ts';
 import { createHash, randomBytes } from 'node:crypto';
 
 const batchName = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -14,7 +15,7 @@ const secretText = /^[A-Za-z0-9_-]{43}$/;
 
 /** Throws unless `name` can be a batch name (it is the token's prefix, so no dots). */
 export function checkBatchName(name: string): void {
-  if (!batchName.test(name)) throw new Error(`batch name: expected letters, digits, _ or - (at most 64, no dots), got ${JSON.stringify(name)}`);
+  if (!batchName.test(name)) throw new FleetError(`batch name: expected letters, digits, _ or - (at most 64, no dots), got ${JSON.stringify(name)}`);
 }
 
 /** A new token for a batch and the hash to store. */
@@ -43,6 +44,6 @@ const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 }
 /** `7d`, `12h`, `30m` to milliseconds; throws naming `where` and the value otherwise. */
 export function parseDuration(text: string, where = '--expires'): number {
   const match = /^([1-9]\d{0,5})([mhd])$/.exec(text);
-  if (!match) throw new Error(`${where}: expected a duration such as 7d, 12h or 30m, got ${JSON.stringify(text)}`);
+  if (!match) throw new FleetError(`${where}: expected a duration such as 7d, 12h or 30m, got ${JSON.stringify(text)}`);
   return Number(match[1]) * units[match[2]!]!;
 }

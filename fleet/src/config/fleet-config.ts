@@ -7,6 +7,7 @@
  *
  * The folder also holds ca.pem, ca.key, server.pem, server.key (fleetFiles).
  */
+import { FleetError } from '../errors.ts';
 import { join } from 'node:path';
 import { parseHostPort } from './host-port.ts';
 
@@ -34,14 +35,14 @@ export function fleetFiles(dir: string) {
 /** Checks fleet.json's parsed value; errors name the file and field. */
 export function parseFleetConfig(value: unknown, file: string): FleetConfig {
   const o = value as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null) throw new Error(`${file}: expected an object`);
-  if (typeof o.listen !== 'string') throw new Error(`${file}: listen: expected HOST:PORT`);
+  if (typeof o !== 'object' || o === null) throw new FleetError(`${file}: expected an object`);
+  if (typeof o.listen !== 'string') throw new FleetError(`${file}: listen: expected HOST:PORT`);
   parseHostPort(o.listen, `${file}: listen`);
-  if (!Array.isArray(o.addresses) || !o.addresses.every((a) => typeof a === 'string')) throw new Error(`${file}: addresses: expected a list of host names or IPs`);
+  if (!Array.isArray(o.addresses) || !o.addresses.every((a) => typeof a === 'string')) throw new FleetError(`${file}: addresses: expected a list of host names or IPs`);
   const s = o.storage as Record<string, unknown> | undefined;
   let storage: FleetStorage;
   if (s?.kind === 'sqlite' && typeof s.file === 'string') storage = { kind: 'sqlite', file: s.file };
   else if (s?.kind === 'postgres' && typeof s.connection === 'string') storage = { kind: 'postgres', connection: s.connection };
-  else throw new Error(`${file}: storage: expected {"kind":"sqlite","file":...} or {"kind":"postgres","connection":...}`);
+  else throw new FleetError(`${file}: storage: expected {"kind":"sqlite","file":...} or {"kind":"postgres","connection":...}`);
   return { listen: o.listen, addresses: o.addresses as string[], storage };
 }

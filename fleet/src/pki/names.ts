@@ -2,6 +2,8 @@
  * The subjects the fleet CA issues, and reading them back: the subject says a
  * certificate's role, so a device certificate can never pass for an operator's.
  */
+import { FleetError } from '../errors.ts';
+
 export const fleetOrganization = 'imago fleet';
 export type PeerRole = 'device' | 'operator' | 'server';
 
@@ -10,7 +12,7 @@ const subjectName = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
 /** Throws unless `name` can be a certificate's common name; `what` names it in the error. */
 export function checkSubjectName(name: string, what: string): void {
-  if (!subjectName.test(name)) throw new Error(`${what}: expected letters, digits, . _ @ - (at most 128, starting with a letter or digit), got ${JSON.stringify(name)}`);
+  if (!subjectName.test(name)) throw new FleetError(`${what}: expected letters, digits, . _ @ - (at most 128, starting with a letter or digit), got ${JSON.stringify(name)}`);
 }
 
 /** The subject DN for a role, in the string form @peculiar/x509 parses. */

@@ -4,6 +4,7 @@
  * Importing x509 from here guarantees the provider is set before any call.
  */
 // @peculiar/x509's dependency injection (tsyringe) needs the Reflect metadata API before it loads.
+import { FleetError } from '../errors.ts';
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -29,10 +30,10 @@ export async function privateKeyToPem(key: CryptoKey): Promise<string> {
 export async function privateKeyFromPem(pem: string, file: string): Promise<CryptoKey> {
   try {
     const der = x509.PemConverter.decode(pem)[0];
-    if (!der) throw new Error('no PEM block');
+    if (!der) throw new FleetError('no PEM block');
     return (await webcrypto.subtle.importKey('pkcs8', der, ecdsaKey, false, ['sign'])) as CryptoKey;
   } catch (error) {
-    throw new Error(`${file}: expected an ECDSA P-256 private key (PKCS#8 PEM): ${(error as Error).message}`, { cause: error });
+    throw new FleetError(`${file}: expected an ECDSA P-256 private key (PKCS#8 PEM): ${(error as Error).message}`, { cause: error });
   }
 }
 
