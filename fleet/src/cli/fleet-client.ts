@@ -3,7 +3,8 @@
  * trusting only the fleet CA. A refusal from the server becomes a FleetError
  * with the server's own reason; an unreachable server names its host:port.
  */
-import { request } from 'node:https';
+import { request, type RequestOptions } from 'node:https';
+import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { fleetProtocolHeader, fleetProtocolVersion } from '../../../contract/index.ts';
 import { parseHostPort } from '../config/host-port.ts';
@@ -19,22 +20,23 @@ export interface FleetClient {
 
 export function fleetClient(profile: OperatorProfile): FleetClient {
   const { host, port } = parseHostPort(profile.server, 'profile server');
+  let secureContext: SecureContext;
+  try {
+    secureContext = createSecureContext({ ca: profile.ca, cert: profile.certificate, key: profile.key, minVersion: 'TLSv1.2' });
+  } catch (error) {
+    throw new FleetError(`operator profile of ${profile.operator}: its ca, certificate or key is not usable PEM: ${(error as Error).message}`, { cause: error });
+  }
   const send = (method: string, path: string, body?: Uint8Array, type = 'application/json') =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(
-        {
-          host,
-          port,
-          method,
-          path,
-          ca: profile.ca,
-          cert: profile.certificate,
-          key: profile.key,
-          minVersion: 'TLSv1.2',
-          headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...(body ? { 'content-type': type, 'content-length': body.length } : {}) },
-        },
-        resolve,
-      );
+      const options: RequestOptions & ConnectionOptions = {
+        host,
+        port,
+        method,
+        path,
+        secureContext,
+        headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...(body ? { 'content-type': type, 'content-length': body.length } : {}) },
+      };
+      const req = request(options, resolve);
       req.on('error', (error: NodeJS.ErrnoException) => reject(new FleetError(`cannot reach the fleet server at ${profile.server}: ${error.code ?? error.message}`, { cause: error })));
       req.end(body);
     });
