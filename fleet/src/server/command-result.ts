@@ -10,8 +10,7 @@ export async function awaitResult(store: FleetStore, commandId: string, ms: numb
   const deadline = now() + ms;
   for (;;) {
     const stop = new AbortController();
-    signal?.addEventListener('abort', () => stop.abort());
-    const woken = waitForEvent(store, (event) => event.topic === 'result' && event.commandId === commandId, Math.max(0, deadline - now()), stop.signal);
+    const woken = waitForEvent(store, (event) => event.topic === 'result' && event.commandId === commandId, Math.max(0, deadline - now()), signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
     const command = await store.getCommand(commandId);
     const done = command?.result !== undefined && (!outcome || command.result.outcome !== undefined || !command.result.ok);
     if (!command || done || now() >= deadline || signal?.aborted) {

@@ -65,8 +65,7 @@ export async function poll({ ctx, req, res, peer }: RouteCall): Promise<void> {
   for (;;) {
     // Listening starts before the take, so a command queued in between still wakes this poll.
     const stop = new AbortController();
-    closed.addEventListener('abort', () => stop.abort());
-    const woken = waitForEvent(ctx.store, (event) => event.topic === 'command' && event.deviceId === deviceId, Math.max(0, deadline - ctx.now()), stop.signal);
+    const woken = waitForEvent(ctx.store, (event) => event.topic === 'command' && event.deviceId === deviceId, Math.max(0, deadline - ctx.now()), AbortSignal.any([closed, stop.signal]));
     if (closed.aborted) return;
     commands = await ctx.store.takeCommands(deviceId, ctx.now());
     if (commands.length > 0 || ctx.now() >= deadline) {

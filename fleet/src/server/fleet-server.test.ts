@@ -144,3 +144,20 @@ test('a service log streams to the operator as NDJSON while the device sends it'
   const stolen = await f.send('POST', '/v1/device/logs', { as: other.as, body: JSON.stringify({ stream: command.stream, lines: ['x'], dropped: 0, end: false }) });
   t.is(stolen.status, 404, 'a device wrote to a stream it does not own');
 });
+
+test('a followed log stops on the device (logs-stop) once the operator goes away', async (t) => {
+  const f = await withFleet(t);
+  const device = await activateDevice(f, await createBatch(f, { count: 1, expires: '1h' }));
+  const { request } = await import('node:https');
+  const follower = request({ host: '127.0.0.1', port: f.server.port, path: `/v1/devices/${device.id}/services/web/logs?lines=0&follow=1`, ca: f.fleet.ca.certificatePem, servername: 'localhost', agent: false, ...f.asOperator, headers: { 'imago-fleet-protocol': '1' } });
+  const firstLine = new Promise<string>((resolve) => follower.on('response', (res) => res.once('data', (c: Buffer) => resolve(c.toString('utf8')))));
+  follower.end();
+  const poll = await f.send('POST', '/v1/device/poll', { as: device.as, body: pollBody(10) });
+  const command = poll.json.commands[0];
+  t.like(command, { kind: 'logs', follow: true, lines: 0 });
+  await f.send('POST', '/v1/device/logs', { as: device.as, body: JSON.stringify({ stream: command.stream, lines: ['live'], dropped: 0, end: false }) });
+  t.is(await firstLine, '{"line":"live"}\n');
+  follower.destroy();
+  const next = await f.send('POST', '/v1/device/poll', { as: device.as, body: pollBody(10) });
+  t.deepEqual(next.json.commands.map((c: { kind: string; stream: string }) => [c.kind, c.stream]), [['logs-stop', command.stream]]);
+});

@@ -94,8 +94,7 @@ export async function operatorLogs(call: RouteCall): Promise<void> {
   let after = 0;
   while (!closed.aborted) {
     const stop = new AbortController();
-    closed.addEventListener('abort', () => stop.abort());
-    const woken = waitForEvent(ctx.store, (e) => (e.topic === 'log' && e.stream === stream.id) || (e.topic === 'result' && e.commandId === queued.command.id), 30_000, stop.signal);
+    const woken = waitForEvent(ctx.store, (e) => (e.topic === 'log' && e.stream === stream.id) || (e.topic === 'result' && e.commandId === queued.command.id), 30_000, AbortSignal.any([closed, stop.signal]));
     const batch = await ctx.store.readLogLines(stream.id, after, 1000);
     for (const { seq, line } of batch) {
       res.write(`${JSON.stringify({ line })}\n`);
