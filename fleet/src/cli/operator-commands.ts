@@ -86,6 +86,7 @@ export async function logsCommand(device: string, service: string, flags: Common
 }
 
 export async function updateCommand(target: string | undefined, bundleFile: string, flags: CommonFlags & { batch?: string; timeout?: string }, out: Out = stdout): Promise<void> {
+  if ((target === undefined) === (flags.batch === undefined)) throw new FleetError('update: give DEVICE BUNDLE, or --batch NAME BUNDLE');
   const api = await client(flags);
   const bytes = await readFile(bundleFile).catch((error: Error) => {
     throw new FleetError(`${bundleFile}: cannot read the bundle: ${error.message}`, { cause: error });
@@ -95,8 +96,7 @@ export async function updateCommand(target: string | undefined, bundleFile: stri
     const { value } = await api.call<{ devices: Device[] }>('GET', '/v1/devices');
     devices = value.devices.filter((d) => d.batch === flags.batch && d.revokedAt === undefined).map((d) => d.id);
     if (devices.length === 0) throw new FleetError(`--batch ${flags.batch}: no live devices in that batch`);
-  } else if (target) devices = [segment(target, 'DEVICE')];
-  else throw new FleetError('update: give a DEVICE or --batch NAME');
+  } else devices = [segment(target!, 'DEVICE')];
   const { value: bundle } = await api.call<{ sha256: string; version: string; compatible: string }>('POST', '/v1/bundles', new Uint8Array(bytes));
   const timeoutMs = Number(flags.timeout ?? 900) * 1000;
   const results: StoredCommand[] = [];
