@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { signedBundle } from '../../test/signed-bundle.ts';
 import { readFile, stat, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { request } from 'node:https';
@@ -119,10 +120,21 @@ test('an operator creates a batch, sees the device it activated, restarts a serv
   t.is(restarted.code, 0, restarted.stderr);
   t.is(restarted.stdout, `restart web on ${device.id}: done\n`);
 
+  const bundleFile = join(root, 'v2.bundle');
+  await writeFile(bundleFile, await signedBundle('2.0.0'));
+  const update = imago(['fleet', 'update', device.id, bundleFile], env);
+  let updateCommand: { id: string; kind: string } | undefined;
+  for (let i = 0; i < 20 && !updateCommand; i++) updateCommand = (await deviceCall(port, ca, '/v1/device/poll', pollBody(5), device.as)).json.commands[0];
+  t.like(updateCommand, { kind: 'update', version: '2.0.0' });
+  await deviceCall(port, ca, '/v1/device/poll', pollBody(0, [{ id: updateCommand!.id, ok: true, outcome: 'committed' }]), device.as);
+  const updated = await update;
+  t.is(updated.code, 0, updated.stderr);
+  t.regex(updated.stdout, new RegExp(`^${device.id}: committed$`, 'm'));
+
   t.is((await imago(['fleet', 'revoke', device.id], env)).code, 0);
   t.is((await deviceCall(port, ca, '/v1/device/poll', pollBody(0), device.as)).status, 403);
   const audit = JSON.parse((await imago(['fleet', 'audit', '--json'], env)).stdout) as { operator: string; action: string }[];
-  t.deepEqual(audit.map((e) => `${e.operator} ${e.action}`).sort(), ['alice create-batch', 'alice restart', 'alice revoke-device']);
+  t.deepEqual(audit.map((e) => `${e.operator} ${e.action}`).sort(), ['alice create-batch', 'alice restart', 'alice revoke-device', 'alice update', 'alice upload-bundle']);
 
   const refused = await imago(['fleet', 'status', 'dev-nope'], env);
   t.is(refused.code, 1);
