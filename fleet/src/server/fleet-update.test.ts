@@ -5,9 +5,6 @@
  * and the operator sees the outcome the device reports.
  */
 import test from 'ava';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'node:https';
 import { signedBundle } from '../../test/signed-bundle.ts';
 import { activateDevice, createBatch, pollBody, startTestFleet, type Identity, type TestFleet } from '../../test/fleet-fixture.ts';
