@@ -27,7 +27,12 @@ export async function initFleet(dir: string, options: InitOptions): Promise<Flee
     if (!/^[A-Za-z0-9.:-]+$/.test(address)) throw new FleetError(`--address: expected a host name or IP without a port, got ${JSON.stringify(address)}`);
   }
   if (existsSync(fleetFiles(target).config)) throw new FleetError(`${target}: already holds a fleet (fleet.json); refusing to overwrite it`);
-  if (existsSync(target) && (await readdir(target)).length > 0) throw new FleetError(`${target}: not empty; give a new or empty folder`);
+  if (existsSync(target)) {
+    const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
+      throw new FleetError(`${target}: cannot use it as the fleet folder (${error.code ?? error.message})`, { cause: error });
+    });
+    if (entries.length > 0) throw new FleetError(`${target}: not empty; give a new or empty folder`);
+  }
   await mkdir(dirname(target), { recursive: true });
   const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.init-`));
   try {
