@@ -14,6 +14,7 @@ import { flashCommand } from './commands/flash.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
 import { bundleCommand, keygenCommand, verifyCommand } from './commands/keys.ts';
+import { addFleetCommand } from './commands/fleet.ts';
 import { formatHelp, formatNames } from '../formats/registry.ts';
 import { skippableSuites } from '../debian/suite-selection.ts';
 
@@ -129,6 +130,8 @@ program
   .option('--no-verify', 'skip reading the written range back')
   .addHelpText('after', '\nRefuses a device that is mounted, used as swap or by LVM/RAID, the disk this host runs from,\na partition, and a device smaller than the image.\n')
   .action(flashCommand);
+
+addFleetCommand(program);
 
 // Commander's own parse errors (unknown option, bad choice) are usage errors
 // too: it prints the message and the hint; we only set the exit code. Errors

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import type { Command } from '../../../contract/index.ts';
 import { refuseBeforeCount } from './claim.ts';
-import { newCommandId, newDeviceId, newStreamId } from './ids.ts';
+import { newCommandId, newStreamId } from './ids.ts';
 import { maxLogLinesPerStream, schemaVersion } from './limits.ts';
 import { toAuditEntry, toBatch, toBundle, toDevice, toLogStream, toOperator, toStoredCommand } from './rows.ts';
 import type { FleetEvent, FleetStore } from './store.ts';
@@ -135,7 +135,7 @@ export async function openSqliteStore(file: string): Promise<FleetStore> {
     },
 
     async addDevice(device, now) {
-      const id = newDeviceId();
+      const id = device.id;
       run('INSERT INTO devices (id, batch, cert_serial, certificate, arch, image, version, hostname, serial, activated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         id, device.batch, device.certSerial, device.certificate, device.arch, device.image, device.version, device.hostname ?? null, device.serial ?? null, now);
       emit({ topic: 'device', deviceId: id });

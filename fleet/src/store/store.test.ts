@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
+import { newDeviceId } from './ids.ts';
 import pg from 'pg';
 import { startPostgres } from '../../test/postgres-cluster.ts';
 import { openPostgresStore } from './postgres-store.ts';
@@ -73,7 +74,7 @@ const status: DeviceStatus = { image: 'edge', version: '1.2.0', arch: 'x86_64', 
 async function withDevice(store: FleetStore, serial?: string) {
   const batch = `b-${randomBytes(3).toString('hex')}`;
   await store.createBatch({ name: batch, tokenHash: hash('t'), maxDevices: 100, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-  return store.addDevice({ batch, certSerial: randomBytes(8).toString('hex'), certificate: '-----BEGIN CERTIFICATE-----', arch: 'x86_64', image: 'edge', version: '1.0.0', serial }, now);
+  return store.addDevice({ id: newDeviceId(), batch, certSerial: randomBytes(8).toString('hex'), certificate: '-----BEGIN CERTIFICATE-----', arch: 'x86_64', image: 'edge', version: '1.0.0', serial }, now);
 }
 
 function nextEvent(store: FleetStore, matches: (event: FleetEvent) => boolean): Promise<FleetEvent> {

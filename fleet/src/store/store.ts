@@ -45,6 +45,8 @@ export interface Device {
 }
 
 export interface NewDevice {
+  /** Made by the server, not the store: it is the certificate's CN, signed before the device is added. */
+  id: string;
   batch: string;
   certSerial: string;
   certificate: string;
@@ -162,7 +164,12 @@ export interface FleetStore {
   getBundle(sha256: string): Promise<Bundle | undefined>;
   readBundle(sha256: string): Promise<Uint8Array | undefined>;
 
-  /** Tells every process (this one included). */
+  /**
+   * Tells every process (this one included). The methods that change what a
+   * waiter waits for publish their own event (enqueueCommand: command,
+   * finishCommand: result, appendLogLines: log, addDevice, recordHeartbeat and
+   * revokeDevice: device), so callers never publish after them.
+   */
   publish(event: FleetEvent): Promise<void>;
   /** Returns the function that stops listening. */
   subscribe(listener: (event: FleetEvent) => void): () => void;
