@@ -29,6 +29,9 @@ export * from './version.ts';
 export * from './fleet-protocol.ts';
 export * from './fleet-agent-config.ts';
 
+// The last known time and the clock-set mark, kept by the time service and the init.
+export * from './clock.ts';
+
 // Encodings QuickJS lacks.
 export * from './hex.ts';
 export * from './utf8.ts';
