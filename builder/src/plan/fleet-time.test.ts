@@ -7,16 +7,17 @@
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clockSetFile, configPath, dhcpTimeServersFile, fleetAgentConfigPath, fleetAgentPath, type FleetAgentConfig, type InitConfig } from '../../../contract/index.ts';
+import { clockSetFile, configPath, dhcpTimeServersFile, savedClockFile, fleetAgentConfigPath, fleetAgentPath, type FleetAgentConfig, type InitConfig } from '../../../contract/index.ts';
 import { parseSpec } from '../spec/parse.ts';
 import { renderProblem } from '../spec/problem.ts';
 import type { FileEntry } from '../tree/tree.ts';
 import { fleetCaPath, fleetTokenPath } from './fleet-agent.ts';
 import { planTree } from './plan-tree.ts';
-import { timeDaemonPath, timeServiceScript, timeSyncScriptPath, timeServicePath } from './time-service.ts';
+import { timeDaemonPath, timeServiceScript, timeSyncScript, timeSyncScriptPath, timeServicePath } from './time-service.ts';
 import { udhcpcScript } from './udhcpc-script.ts';
 
 const busybox: FileEntry = { path: 'bin/busybox', kind: 'file', mode: 0o755, uid: 0, gid: 0, data: new TextEncoder().encode('\0[\0[[\0ash\0sh\0\0') };
@@ -131,4 +132,40 @@ test('the time service without any server says why and exits to be started again
   const result = spawnSync('sh', [await hostTimeScript(dir)], { encoding: 'utf8' });
   t.is(result.status, 1);
   t.regex(result.stdout, /^time: clock not set: no NTP server \(none in the spec, and DHCP offered none with option 42\)/);
+});
+
+/** ntpd's -S script with its paths moved into `dir` (the mount table too), run by a real shell for `event`. */
+async function runSyncScript(dir: string, event: string, mounted: boolean) {
+  await writeFile(join(dir, 'mounts'), mounted ? `/dev/vda3 ${dir}/data ext4 rw 0 0\n` : 'run /run tmpfs rw 0 0\n');
+  const text = timeSyncScript
+    .replace('bb=/bin/busybox', 'bb=')
+    .replace(`mark=${clockSetFile}`, `mark=${dir}/run/clock-set`)
+    .replace(`saved=${savedClockFile}`, `saved=${dir}/data/imago/clock`)
+    .replace('data=/data', `data=${dir}/data`)
+    .replace('mounts=/proc/mounts', `mounts=${dir}/mounts`);
+  if (/^[^#].*\/(run|data|proc)\//m.test(text.split('\n').slice(6).join('\n'))) throw new Error('the sync script names a device path outside its header: the test would write to the host');
+  await writeFile(join(dir, 'sync'), text);
+  return spawnSync('sh', [join(dir, 'sync'), event], { encoding: 'utf8', env: { ...process.env, offset: '1780000000.5' } });
+}
+
+test("ntpd's sync script marks the clock set once and saves the time on a mounted data partition", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-sync-'));
+  const first = await runSyncScript(dir, 'step', true);
+  t.is(first.status, 0);
+  t.regex(first.stdout, /^time: clock set \(step, offset 1780000000.5s\): \d{4}-\d\d-\d\d /);
+  t.true(existsSync(join(dir, 'run/clock-set')));
+  const saved = Number(readFileSync(join(dir, 'data/imago/clock'), 'utf8'));
+  t.true(Math.abs(saved - Date.now() / 1000) < 5, `saved ${saved}`);
+  const again = await runSyncScript(dir, 'periodic', true);
+  t.is(again.stdout, '', 'the mark is announced once');
+});
+
+test("ntpd's sync script saves nothing without a mounted data partition, and ignores other events", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-sync-'));
+  await runSyncScript(dir, 'stratum', false);
+  t.true(existsSync(join(dir, 'run/clock-set')), 'the clock is set all the same');
+  t.false(existsSync(join(dir, 'data/imago/clock')), 'a time saved in RAM would not survive the boot');
+  const other = await mkdtemp(join(tmpdir(), 'imago-sync-'));
+  await runSyncScript(other, 'unsync', true);
+  t.false(existsSync(join(other, 'run/clock-set')), 'losing the servers does not mark the clock set');
 });

@@ -6,7 +6,7 @@
  * service's ready probe, so any service can wait for the clock with
  * `depends_on: { time: ready }`. Pure: it only adds files and a service.
  */
-import { clockSetFile, dhcpTimeServersFile, savedClockFile, type InitConfig, type ServiceConfig } from '../../../contract/index.ts';
+import { clockSetFile, dataMount, dhcpTimeServersFile, savedClockFile, type InitConfig, type ServiceConfig } from '../../../contract/index.ts';
 import { timeServiceName, usesTime } from '../spec/fleet-defaults.ts';
 import { serviceDefaults } from '../spec/service-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -50,16 +50,20 @@ exec ${timeDaemonPath} -n -S ${timeSyncScriptPath} $peers
  */
 export const timeSyncScript = `#!/bin/sh
 bb=/bin/busybox
+mark=${clockSetFile}
+saved=${savedClockFile}
+data=${dataMount}
+mounts=/proc/mounts
 case "$1" in
   step|stratum|periodic)
-    if [ ! -e ${clockSetFile} ]; then
-      $bb mkdir -p ${dirOf(clockSetFile)}
-      : > ${clockSetFile}
+    if [ ! -e "$mark" ]; then
+      $bb mkdir -p "\${mark%/*}"
+      : > "$mark"
       echo "time: clock set ($1, offset \${offset:-unknown}s): $($bb date -u '+%Y-%m-%d %H:%M:%S UTC')"
     fi
-    if $bb grep -q ' ${dirOf(dirOf(savedClockFile))} ' /proc/mounts; then
-      $bb mkdir -p ${dirOf(savedClockFile)}
-      $bb date +%s > ${savedClockFile}.new && $bb mv ${savedClockFile}.new ${savedClockFile}
+    if $bb grep -q " $data " "$mounts"; then
+      $bb mkdir -p "\${saved%/*}"
+      $bb date +%s > "$saved.new" && $bb mv "$saved.new" "$saved"
     fi
     ;;
   unsync)
@@ -68,10 +72,6 @@ case "$1" in
 esac
 exit 0
 `;
-
-function dirOf(path: string): string {
-  return path.slice(0, path.lastIndexOf('/')) || '/';
-}
 
 /** The supervised time service: ready when the clock-set mark exists; never given up on, however long the servers stay away. */
 export function timeService(spec: Spec): ServiceConfig {
