@@ -23,16 +23,26 @@ export const bytecodeSymbol = 'init_bytecode';
  * `stripDebug` drops line numbers from stack traces for a smaller binary.
  * Throws a CommandError with qjsc's syntax error when compiling fails.
  */
-export async function compileBytecode(options: { qjsc: string | string[]; source: string; stripDebug?: boolean }): Promise<string> {
+export async function compileBytecode(options: {
+  qjsc: string | string[];
+  source: string;
+  stripDebug?: boolean;
+  /** The program's name: the C symbol is `<name>_bytecode` and the module `<name>.js` (default `init`; the agent passes `agent`). */
+  name?: string;
+  /** C modules besides imago:native, as `module,cname` (the agent's `imago:tls,imago_tls`). */
+  cModules?: string[];
+}): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'imago-qjsc-'));
+  const name = options.name ?? 'init';
   try {
-    await writeFile(join(work, 'init.js'), options.source);
-    const args = ['-c', '-m', '-M', 'imago:native,imago_native', '-N', bytecodeSymbol, '-o', 'init_bytecode.c'];
+    await writeFile(join(work, `${name}.js`), options.source);
+    const modules = ['imago:native,imago_native', ...(options.cModules ?? [])].flatMap((module) => ['-M', module]);
+    const args = ['-c', '-m', ...modules, '-N', `${name}_bytecode`, '-o', `${name}_bytecode.c`];
     if (options.stripDebug) args.push('-s');
     // A list is a command prefix, e.g. a target qjsc under QEMU user emulation (target-qjsc.ts).
     const [command, ...prefix] = typeof options.qjsc === 'string' ? [options.qjsc] : options.qjsc;
-    await run(command!, [...prefix, ...args, 'init.js'], { cwd: work });
-    return await readFile(join(work, 'init_bytecode.c'), 'utf8');
+    await run(command!, [...prefix, ...args, `${name}.js`], { cwd: work });
+    return await readFile(join(work, `${name}_bytecode.c`), 'utf8');
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -23,6 +23,8 @@ export interface InitScriptOptions {
   entry?: string;
   /** Minify identifiers and whitespace (smaller bytecode, terser stack traces). */
   minify?: boolean;
+  /** Further modules the binary provides itself (the agent's `imago:tls`); the init has none. */
+  nativeModules?: string[];
 }
 
 /**
@@ -45,7 +47,7 @@ export async function compileInitScript(options: InitScriptOptions = {}): Promis
     platform: 'neutral',
     // QuickJS 2025-04 implements ES2023; top-level await needs ES2022 or later.
     target: 'es2023',
-    external: runtimeModules,
+    external: [...runtimeModules, ...(options.nativeModules ?? [])],
     minify: options.minify ?? false,
     legalComments: 'none',
     logLevel: 'silent',
