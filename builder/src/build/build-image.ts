@@ -17,6 +17,7 @@ import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
 import { buildInit } from '../init-binary/build-init.ts';
+import { buildAgent } from '../agent-binary/index.ts';
 import { fetchQuickjsSource } from '../init-binary/quickjs-source.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -29,7 +30,7 @@ import type { BuildOptions } from './options.ts';
 import { discardImageDirs, stageImageDir, type StagedImageDir } from './write-outputs.ts';
 import { formats } from '../formats/registry.ts';
 import { updateInputs } from './update-inputs.ts';
-import { fleetInputs, timeDaemonInput, type AgentBuilder } from './fleet-inputs.ts';
+import { fleetInputs, timeDaemonInput } from './fleet-inputs.ts';
 import { imageCompatible } from '../spec/update-defaults.ts';
 
 export { imagePackages } from './image-userland.ts';
@@ -52,10 +53,6 @@ export type CompileGate = <T>(job: () => Promise<T>) => Promise<T>;
 /** Runs every job at once: for a single-architecture build. */
 export const ungated: CompileGate = (job) => job();
 
-/** The fleet agent's build (builder/src/agent-binary/), wired in once the TLS side provides it. */
-const agentBuilder: AgentBuilder = async (target) => {
-  throw new BuildError(`failed to build the fleet agent for ${target.name}: this builder has no agent build yet (builder/src/agent-binary/)`);
-};
 
 /** The kernel command line: the console first, then the spec's additions. */
 export function kernelCmdline(spec: Spec, target: Target): string {
@@ -94,7 +91,8 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   );
 
   const timeDaemon = await timeDaemonInput(spec, target, progress, compile);
-  const fleet = await fleetInputs(loaded, target, progress, agentBuilder, compile);
+  // The agent runs the init's QuickJS: the same source tree, so both share one cached library.
+  const fleet = await fleetInputs(loaded, target, progress, async (agentTarget, agentProgress) => (await buildAgent({ target: agentTarget, quickjsDir: quickjs.dir, progress: agentProgress })).binary, compile);
 
   const containers = await imageContainers(loaded, target, options.sourceDateEpoch, progress);
 
