@@ -2,14 +2,17 @@
  * Whole x86_64 builds of specs with `time:` and `fleet:` (real downloads and
  * compilers, cached after the first run): the image tree holds the ntpd
  * build, its scripts, the agent and its files, init.json runs the services,
- * and the manifest records the ntpd and agent binaries.
+ * and the manifest records the ntpd and agent binaries. The fleet build
+ * compiles the agent from init/src/agent/main.ts (branch wt-agent).
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { clockSetFile, type InitConfig } from '../../../contract/index.ts';
+import { clockSetFile, fleetAgentConfigPath, fleetAgentPath, type FleetAgentConfig, type InitConfig } from '../../../contract/index.ts';
 import { readCpio } from '../archive/cpio-read.ts';
 import { run } from '../io/exec.ts';
 import { build } from './build.ts';
@@ -41,4 +44,30 @@ test('time: the image has a static ntpd, its two scripts and the service time, r
   t.like(time?.ready, { kind: 'file', file: clockSetFile });
   t.is(manifest.timeDaemon.sourcePackage, 'busybox');
   t.regex(manifest.timeDaemon.sha256, /^[0-9a-f]{64}$/);
+});
+
+/** A real self-signed P-256 certificate, as `imago fleet init` makes the fleet CA. */
+function makeCa(dir: string): string {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '2', '-subj', '/CN=test fleet CA'], { stdio: 'ignore' });
+  return readFileSync(join(dir, 'ca.pem'), 'utf8');
+}
+
+test('fleet: the image has the agent, the CA, the root-only token, fleet.json and the services time and fleet-agent', async (t) => {
+  const scratch = await mkdtemp(join(tmpdir(), 'imago-ca-'));
+  const ca = makeCa(scratch);
+  const { dir, file, config, manifest } = await buildSpec('fleet:\n  server: "10.0.2.2:8443"\n  ca: ca.pem\n  token: t.token\n  identity: ephemeral\n', { 'ca.pem': ca, 't.token': 'batch-token-1\n' });
+  const agent = file(fleetAgentPath.slice(1));
+  t.truthy(agent, 'the agent is in the image');
+  t.is(agent!.mode & 0o777, 0o755);
+  await writeFile(join(dir, 'agent'), agent!.data);
+  const { stdout } = await run('file', ['-b', join(dir, 'agent')]);
+  t.regex(stdout.toString(), /ELF 64-bit LSB executable, x86-64.*statically linked/);
+  t.is(new TextDecoder().decode(file('etc/imago/fleet-ca.pem')!.data), ca);
+  t.is(file('etc/imago/fleet.token')!.mode & 0o777, 0o600);
+  const fleet = JSON.parse(new TextDecoder().decode(file(fleetAgentConfigPath.slice(1))!.data)) as FleetAgentConfig;
+  t.like(fleet, { server: { host: '10.0.2.2', port: 8443, name: '10.0.2.2' }, identity: 'ephemeral', arch: 'x86_64', image: 'clocked' });
+  const names = config.services.map((service) => service.name);
+  t.true(names.includes('time') && names.includes('fleet-agent'), names.join(' '));
+  t.deepEqual(config.services.find((service) => service.name === 'fleet-agent')!.dependsOn, [{ name: 'time', condition: 'ready' }]);
+  t.regex(manifest.fleetAgent.sha256, /^[0-9a-f]{64}$/);
 });
