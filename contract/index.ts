@@ -31,6 +31,9 @@ export * from './version.ts';
 export * from './fleet-protocol.ts';
 export * from './fleet-agent-config.ts';
 
+// The last known time and the clock-set mark, kept by the time service and the init.
+export * from './clock.ts';
+
 // Checksums and encodings QuickJS lacks.
 export * from './crc32.ts';
 export * from './hex.ts';

@@ -184,6 +184,23 @@ static JSValue n_realtimeMs(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_NewFloat64(ctx, (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000));
 }
 
+/* Sets CLOCK_REALTIME to whole milliseconds since the epoch: the init moves a
+   battery-less device's clock forward to the last time it knew at boot. */
+static JSValue n_setRealtimeMs(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    double ms;
+    struct timespec ts;
+    if (JS_ToFloat64(ctx, &ms, argv[0]))
+        return JS_EXCEPTION;
+    if (!(ms >= 0)) {
+        errno = EINVAL;
+        return result(ctx, -1);
+    }
+    ts.tv_sec = (time_t)(ms / 1000.0);
+    ts.tv_nsec = (long)(ms - (double)ts.tv_sec * 1000.0) * 1000000L;
+    return result(ctx, clock_settime(CLOCK_REALTIME, &ts));
+}
+
 /* ------------------------------------------------------------------------ */
 /* System administration                                                    */
 
@@ -980,6 +997,7 @@ static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_DEF("getpid", 0, n_getpid),
     JS_CFUNC_DEF("monotonicMs", 0, n_monotonicMs),
     JS_CFUNC_DEF("realtimeMs", 0, n_realtimeMs),
+    JS_CFUNC_DEF("setRealtimeMs", 1, n_setRealtimeMs),
 
     JS_CFUNC_DEF("mount", 5, n_mount),
     JS_CFUNC_DEF("umount2", 2, n_umount2),

@@ -14,6 +14,7 @@
 import { configPath, type InitConfig } from '../../contract/index.ts';
 import { readConfig } from './read-config.ts';
 import { bootSystem } from './boot/boot.ts';
+import { restoreClock } from './boot/clock.ts';
 import { runSync } from './boot/run-sync.ts';
 import { stateRoot } from './boot/state-plan.ts';
 import { setUpState } from './boot/state-setup.ts';
@@ -154,6 +155,8 @@ async function supervise(): Promise<void> {
   // A/B updates: mount the ESP and /data before anything runs, settle a rollback, and watch a trial.
   const updates = isPid1 && config.update ? new UpdateAgent(sys, log, config.update) : undefined;
   updates?.boot();
+  // Before anything that checks a certificate or stamps a file: the clock must not be behind the last time the device knew.
+  if (isPid1) restoreClock(sys, log);
   // After /data is mounted (state kept there survives reboots), before anything that reads it (sshd's host keys) runs.
   if (isPid1 && config.state) setUpState(sys, config.state, stateRoot(sys.readText('/proc/self/mounts') ?? '', config.update?.dataMount), (argv) => runSync(sys, argv), log);
 

@@ -17,6 +17,7 @@ import { sha256 } from '../io/cache.ts';
 import { readFileSources } from '../io/file-sources.ts';
 import { planTree } from '../plan/plan-tree.ts';
 import { buildInit } from '../init-binary/build-init.ts';
+import { buildAgent } from '../agent-binary/index.ts';
 import { fetchQuickjsSource } from '../init-binary/quickjs-source.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -29,6 +30,7 @@ import type { BuildOptions } from './options.ts';
 import { discardImageDirs, stageImageDir, type StagedImageDir } from './write-outputs.ts';
 import { formats } from '../formats/registry.ts';
 import { updateInputs } from './update-inputs.ts';
+import { fleetInputs, timeDaemonInput } from './fleet-inputs.ts';
 import { imageCompatible } from '../spec/update-defaults.ts';
 
 export { imagePackages } from './image-userland.ts';
@@ -50,6 +52,7 @@ export type CompileGate = <T>(job: () => Promise<T>) => Promise<T>;
 
 /** Runs every job at once: for a single-architecture build. */
 export const ungated: CompileGate = (job) => job();
+
 
 /** The kernel command line: the console first, then the spec's additions. */
 export function kernelCmdline(spec: Spec, target: Target): string {
@@ -87,12 +90,16 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     compile(() => buildInit({ target, quickjsDir: quickjs.dir, quickjsVersion: quickjs.version, progress })),
   );
 
+  const timeDaemon = await timeDaemonInput(spec, target, progress, compile);
+  // The agent runs the init's QuickJS: the same source tree, so both share one cached library.
+  const fleet = await fleetInputs(loaded, target, progress, async (agentTarget, agentProgress) => (await buildAgent({ target: agentTarget, quickjsDir: quickjs.dir, progress: agentProgress })).binary, compile);
+
   const containers = await imageContainers(loaded, target, options.sourceDateEpoch, progress);
 
   const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
-  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update, master: userland.master, packageNames: userland.packageNames });
+  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
   const { tree } = planned;
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
   const problems = [...planned.problems, ...commandPathProblems(spec, tree), ...statePathProblems(spec, tree)];
@@ -113,6 +120,8 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     spec: { file: basename(loaded.file), sha256: sha256(loaded.text) },
     kernel: kernel.manifest,
     ...(userland.busybox ? { busybox: userland.busybox } : {}),
+    ...(timeDaemon ? { timeDaemon: timeDaemon.manifest } : {}),
+    ...(fleet ? { fleetAgent: { sha256: sha256(fleet.agent) } } : {}),
     modules: kernel.modules.map((module) => module.name),
     quickjs: { sourcePackage: 'quickjs', version: quickjs.version },
     init: digest(init.binary),

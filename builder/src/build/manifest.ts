@@ -28,6 +28,10 @@ export interface Manifest {
   kernel: { package: string; version: string; release: string; sha256: string; built?: true; fragments?: string[] };
   /** BusyBox compiled from Debian's source package, on architectures without busybox-static. */
   busybox?: { sourcePackage: string; version: string; sha256: string };
+  /** The ntpd-only BusyBox compiled for the time service (spec time: or fleet:). */
+  timeDaemon?: { sourcePackage: string; version: string; sha256: string };
+  /** The fleet agent binary (spec fleet:). */
+  fleetAgent?: { sha256: string };
   modules: string[];
   quickjs: { sourcePackage: string; version: string };
   init: FileDigest;

@@ -22,6 +22,12 @@ test('required tools: mips64el needs its cross compiler, named with its Debian p
   t.false(tools.some((tool) => tool.command === 'make'), 'a Debian kernel and busybox-static need no make');
 });
 
+test('required tools: a spec that sets the clock compiles ntpd, so x86_64 needs make and strip', (t) => {
+  const tools = requiredTools(spec({ time: {} }), [getTarget('x86_64')], plain);
+  t.deepEqual(tools.find((tool) => tool.command === 'make'), { command: 'make', package: 'make', why: 'building the ntpd (BusyBox) for x86_64' });
+  t.true(tools.some((tool) => tool.command === 'x86_64-linux-gnu-strip'));
+});
+
 test('required tools: mips64 builds kernel and BusyBox and runs its qjsc under user emulation', (t) => {
   const tools = commands(spec(), ['mips64']);
   for (const command of ['mips64-linux-gnuabi64-gcc', 'mips64-linux-gnuabi64-strip', 'make', 'bison', 'flex', 'bc', 'tar', 'qemu-mips64-static']) t.true(tools.includes(command), command);

@@ -13,6 +13,7 @@ import type { Target } from '../../../targets/types.ts';
 import type { Compression } from '../archive/compress.ts';
 import type { FormatName } from '../formats/registry.ts';
 import { buildsKernel } from '../spec/arch-rules.ts';
+import { usesTime } from '../spec/fleet-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import { runsNatively, setupCommands } from './package-setup.ts';
 
@@ -71,8 +72,10 @@ export function requiredTools(spec: Spec, targets: readonly Target[], options: T
     if (target.elf.endian === 'MSB') tools.push({ command: target.qemu.userBinary, package: 'qemu-user-static', why: `the init's bytecode for ${target.name}` });
     const kernel = buildsKernel(spec, target);
     const busybox = !target.debianArch;
-    if (kernel || busybox) {
-      const what = [kernel && 'kernel', busybox && 'BusyBox'].filter(Boolean).join(' and ');
+    // Debian builds BusyBox without ntpd: the time service's own is compiled for every target.
+    const ntpd = usesTime(spec);
+    if (kernel || busybox || ntpd) {
+      const what = [kernel && 'kernel', busybox && 'BusyBox', ntpd && 'ntpd (BusyBox)'].filter(Boolean).join(' and ');
       tools.push(
         { command: 'make', package: 'make', why: `building the ${what} for ${target.name}` },
         { command: `${cross}-strip`, package: target.compilerPackage, why: `building the ${what} for ${target.name}` },

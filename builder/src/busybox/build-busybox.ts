@@ -7,8 +7,12 @@
  *
  *   const busybox = await buildBusybox(mips, { progress });
  *   busybox.binary;    // static, stripped, big-endian MIPS
+ *
+ * With `applets: 'ntpd'` it builds, for any target, a tiny static BusyBox
+ * with only ntpd, which Debian leaves out of every BusyBox it builds; the
+ * time service runs it under the name `ntpd`.
  */
-import { copyFile, readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
@@ -25,6 +29,17 @@ export const busyboxRelease = 'bookworm';
 /** Bump when the recipe below changes in a way that changes the output. */
 const recipeVersion = '1';
 
+/** Which applets: Debian busybox-static's set, or ntpd alone. */
+export type BusyboxApplets = 'debian-static' | 'ntpd';
+
+/** The options set on top of `make allnoconfig` for the ntpd-only build: static, and ntpd's client side with -S scripts. */
+const ntpdOnlyConfig = ['CONFIG_STATIC=y', 'CONFIG_NTPD=y', 'CONFIG_LFS=y'].join('\n') + '\n';
+
+/** `CONFIG_X` of a line `CONFIG_X=...` or `# CONFIG_X is not set`; '' for any other line. */
+function optionName(line: string): string {
+  return /^(?:# )?(CONFIG_[A-Z0-9_]+)[= ]/.exec(line)?.[1] ?? '';
+}
+
 /** A BusyBox built from source. */
 export interface BuiltBusybox {
   /** The source package's version, e.g. `1.35.0-4+deb12u1`. */
@@ -38,14 +53,16 @@ export interface BuiltBusybox {
  * cores) when the cache has none for these inputs. Throws with make's last
  * lines when the build fails.
  */
-export async function buildBusybox(target: Target, options: { progress: Progress }): Promise<BuiltBusybox> {
+export async function buildBusybox(target: Target, options: { progress: Progress; applets?: BusyboxApplets }): Promise<BuiltBusybox> {
   const { progress } = options;
+  const applets = options.applets ?? 'debian-static';
   const source = await fetchDebianSource('busybox', { release: busyboxRelease, progress });
   const cc = `${target.triplet}-gcc`;
-  const config = await readFile(join(source.dir, 'debian/config/pkg/static'), 'utf8');
-  const key = cacheKey('busybox', recipeVersion, source.version, await compilerVersion(cc), config, ...target.cflags);
-  const { dir, hit } = await cachedDir(join(cacheRoot(), 'busybox', `${target.name}-${key}`), async (work) => {
-    progress.step(`build busybox ${source.version} for ${target.name} (static)`);
+  const config = applets === 'ntpd' ? ntpdOnlyConfig : await readFile(join(source.dir, 'debian/config/pkg/static'), 'utf8');
+  const key = cacheKey('busybox', recipeVersion, applets, source.version, await compilerVersion(cc), config, ...target.cflags);
+  const variant = applets === 'ntpd' ? '-ntpd' : '';
+  const { dir, hit } = await cachedDir(join(cacheRoot(), 'busybox', `${target.name}${variant}-${key}`), async (work) => {
+    progress.step(`build busybox ${source.version} for ${target.name} (static${applets === 'ntpd' ? ', ntpd only' : ''})`);
     const build = join(work, 'build');
     const make = (goals: string[], input?: string) =>
       run('make', ['-C', build, '-f', join(source.dir, 'Makefile'), `KBUILD_SRC=${source.dir}`, `CROSS_COMPILE=${target.triplet}-`, ...goals], {
@@ -53,7 +70,13 @@ export async function buildBusybox(target: Target, options: { progress: Progress
         env: { ...process.env, KCONFIG_NOTIMESTAMP: '1', LC_ALL: 'C' },
       });
     await run('mkdir', ['-p', build]);
-    await copyFile(join(source.dir, 'debian/config/pkg/static'), join(build, '.config'));
+    if (applets === 'ntpd') {
+      // Everything off, then the few options named: the rest of the answers are the defaults of an empty config.
+      await make(['allnoconfig']);
+      await writeFile(join(build, '.config'), `${(await readFile(join(build, '.config'), 'utf8')).split('\n').filter((line) => !ntpdOnlyConfig.includes(optionName(line))).join('\n')}\n${ntpdOnlyConfig}`);
+    } else {
+      await copyFile(join(source.dir, 'debian/config/pkg/static'), join(build, '.config'));
+    }
     // Answer every new question with its default, as debian/rules does with `yes ""`.
     await make(['oldconfig'], '\n'.repeat(2000));
     let objects = 0;

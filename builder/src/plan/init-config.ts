@@ -36,11 +36,11 @@ function healthConfig(health: NonNullable<ServiceSpec['health']>): HealthConfig 
   return { ...probeConfig(health, d), retries: health.retries ?? d.retries, startPeriodMs: health.start_period ?? d.startPeriodMs };
 }
 
-/** A supervised udhcpc for one interface: -f keeps it in the foreground; the script applies each lease. */
+/** A supervised udhcpc for one interface: -f keeps it in the foreground; the script applies each lease; -O asks for NTP servers too. */
 function dhcpService(iface: string, hostname: string): ServiceConfig {
   return {
     name: dhcpServiceName(iface),
-    command: ['/bin/busybox', 'udhcpc', '-f', '-i', iface, '-s', udhcpcScriptPath, '-x', `hostname:${hostname}`],
+    command: ['/bin/busybox', 'udhcpc', '-f', '-i', iface, '-s', udhcpcScriptPath, '-O', 'ntpsrv', '-x', `hostname:${hostname}`],
     env: [`PATH=${defaultPath}`],
     workdir: '/',
     uid: 0,

@@ -24,6 +24,8 @@ import type { MasterFiles } from './base-accounts.ts';
 import { addBaseLayout } from './base-layout.ts';
 import { addAccountFiles, planAccounts } from './image-accounts.ts';
 import { buildInitConfig } from './init-config.ts';
+import { addFleetAgent, type FleetInputs } from './fleet-agent.ts';
+import { addTimeService } from './time-service.ts';
 import { addUpdateConfig, type UpdateInputs } from './update-config.ts';
 import { addSpecFiles } from './spec-files.ts';
 import { udhcpcScript, udhcpcScriptPath } from './udhcpc-script.ts';
@@ -49,6 +51,10 @@ export interface PlanInputs {
   containers?: readonly StoredImage[];
   /** For a spec with `update:`: the target and the trusted keys read from their files. */
   update?: UpdateInputs;
+  /** For a spec with `time:` or `fleet:`: a static BusyBox with the ntpd applet for the target. */
+  timeDaemon?: Uint8Array;
+  /** For a spec with `fleet:`: the agent binary for the target, the CA and the token. */
+  fleet?: FleetInputs;
   /** base-passwd's master files from its .deb; the built-in copy without (mips, mips64, tests). */
   master?: MasterFiles;
   /** Names of every unpacked package, dependencies included, for the package-users table. Default: the spec's. */
@@ -87,6 +93,8 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
   if (tmpfiles.runtimeEntries.length > 0) config.runtimeEntries = tmpfiles.runtimeEntries;
   addUpdateConfig(tree, spec, config, inputs.update);
+  addTimeService(tree, spec, config, inputs.timeDaemon);
+  addFleetAgent(tree, spec, config, inputs.fleet);
   // Root only: it holds every service's environment, tokens and passwords included.
   tree.add({ path: configPath, kind: 'file', mode: 0o600, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
   for (const file of containerEnvFiles(spec)) tree.add({ path: file.path, kind: 'file', mode: 0o600, data: bytes(file.text) });

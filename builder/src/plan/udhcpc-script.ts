@@ -1,8 +1,12 @@
 /**
  * The script BusyBox udhcpc runs on lease events. It configures the interface,
- * the default route and /run/resolv.conf, and prints one line per event, which
- * reaches the DHCP service's log.
+ * the default route and /run/resolv.conf, keeps the NTP servers the lease
+ * offers (option 42) for the time service, and prints one line per event,
+ * which reaches the DHCP service's log.
  */
+import { dhcpTimeServersFile } from '../../../contract/index.ts';
+import { timeServiceName } from '../spec/fleet-defaults.ts';
+
 export const udhcpcScriptPath = '/usr/share/imago/udhcpc.script';
 
 export const udhcpcScript = `#!/bin/sh
@@ -24,7 +28,16 @@ case "$1" in
     [ -n "$domain" ] && echo "search $domain" >> /run/resolv.conf.new
     for server in $dns; do echo "nameserver $server" >> /run/resolv.conf.new; done
     mv /run/resolv.conf.new /run/resolv.conf
-    echo "$1: $interface $ip/\${mask:-24} router \${router:-none} dns \${dns:-none}"
+    # ntpd reads its servers once: when the lease brings other ones, the time service starts again with them.
+    if [ -n "$ntpsrv" ]; then
+      servers="$(for server in $ntpsrv; do echo "$server"; done)"
+      if [ "$servers" != "$($bb cat ${dhcpTimeServersFile} 2>/dev/null)" ]; then
+        $bb mkdir -p ${dhcpTimeServersFile.slice(0, dhcpTimeServersFile.lastIndexOf('/'))}
+        echo "$servers" > ${dhcpTimeServersFile}
+        /usr/bin/imagoctl restart ${timeServiceName} >/dev/null 2>&1 || true
+      fi
+    fi
+    echo "$1: $interface $ip/\${mask:-24} router \${router:-none} dns \${dns:-none} ntp \${ntpsrv:-none}"
     ;;
   leasefail|nak)
     echo "$1: $interface: no lease \${message:-}"

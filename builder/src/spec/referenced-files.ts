@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parsePublicKey } from '../bundle/keys.ts';
 import { parseConfig } from '../kernel/config-fragment.ts';
+import { parseFleetCa, parseFleetToken } from './fleet-files.ts';
 import { normalisePath } from '../tree/tree.ts';
 import { imageAccounts, mayComeFromPackages, ownerProblems, packageAccountWarning } from './owner-rules.ts';
 import type { UnlocatedProblem } from './problem.ts';
@@ -24,6 +25,7 @@ export async function referencedFileProblems(spec: Spec, dir: string): Promise<U
     ...(await archiveProblems(spec, dir)),
     ...(await keyProblems(spec, dir)),
     ...(await fragmentProblems(spec, dir)),
+    ...(await fleetFileProblems(spec, dir)),
     ...(await accountProblems(spec, dir)),
   ];
 }
@@ -87,6 +89,16 @@ function keyProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
     hint: '; make one with imago keygen',
     parse: parsePublicKey,
   });
+}
+
+/** `fleet.ca` that is not a PEM certificate and `fleet.token` that is not one line. */
+async function fleetFileProblems(spec: Spec, dir: string): Promise<UnlocatedProblem[]> {
+  if (!spec.fleet) return [];
+  const { ca, token } = spec.fleet;
+  return [
+    ...(await parsedFileProblems([ca], ['fleet', 'ca'], dir, { what: 'fleet CA', hint: '; imago fleet init writes it as ca.pem', parse: parseFleetCa })),
+    ...(await parsedFileProblems([token], ['fleet', 'token'], dir, { what: 'token file', hint: '; make one with imago fleet batch create', parse: parseFleetToken })),
+  ].map((problem) => ({ ...problem, path: problem.path.slice(0, 2) }));
 }
 
 /** `kernel.build.config` fragments that cannot be read or hold a line that is not a config option. */

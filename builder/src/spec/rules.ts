@@ -7,6 +7,8 @@ import { accountRules } from './account-rules.ts';
 import { duplicateArchProblems, specArchProblems } from './arch-rules.ts';
 import { containerServices, containerSources } from './container-rules.ts';
 import { dhcpServiceName, specInterfaces } from './network-defaults.ts';
+import { impliedServices } from './fleet-defaults.ts';
+import { fleetRules } from './fleet-rules.ts';
 import { filePathRules } from './path-rules.ts';
 import { relationRules } from './relation-rules.ts';
 import type { Spec } from './schema.ts';
@@ -30,7 +32,8 @@ const uniqueNames: Rule = (spec) => {
 };
 
 const knownDependencies: Rule = (spec) => {
-  const names = (spec.services ?? []).map((service) => service.name);
+  // The services time: and fleet: add can be depended on (time with condition ready: the clock is set).
+  const names = [...(spec.services ?? []).map((service) => service.name), ...impliedServices(spec).keys()];
   // A set: a spec with many services must not make this quadratic.
   const known = new Set(names);
   return (spec.services ?? []).flatMap((service, i) =>
@@ -150,6 +153,7 @@ export const rules: readonly Rule[] = [
   relationRules,
   uniqueInterfaces,
   dhcpNamesFree,
+  fleetRules,
   oneTargetPerProbe,
   healthyNeedsCheck,
   oneshotRestart,

@@ -9,6 +9,7 @@ import { targetNames } from '../../../targets/index.ts';
 import { containerSchema, qemuSchema } from './container-schema.ts';
 import { controlSchema } from './control-schema.ts';
 import { fileSchema } from './file-schema.ts';
+import { fleetSchema, timeSchema } from './fleet-schema.ts';
 import { packageSchema } from './package-schema.ts';
 import { absolutePath, command, env, name, owner } from './primitives.ts';
 import { logsSchema, serviceSchema } from './service-schema.ts';
@@ -133,6 +134,8 @@ export const specSchema = z
     qemu: qemuSchema.optional(),
     update: updateSchema.optional(),
     control: controlSchema.optional(),
+    fleet: fleetSchema.optional(),
+    time: timeSchema.optional(),
   })
   .describe('An imago image spec.');
 
@@ -143,6 +146,7 @@ export type Spec = z.output<typeof specSchema>;
 export type { FileSpec } from './file-schema.ts';
 export type { ContainerSpec } from './container-schema.ts';
 export type { StateSpec } from './state-schema.ts';
+export type { FleetSpec, TimeSpec } from './fleet-schema.ts';
 export type { ServiceSpec, LogsSpec, RestartPolicy, DependencyCondition } from './service-schema.ts';
 export type OnbootSpec = z.output<typeof onbootSchema>;
 export type InterfaceSpec = z.output<typeof interfaceSchema>;

@@ -5,6 +5,7 @@
 import type { Logger } from '../logs/logger.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { Sys } from '../sys/sys.ts';
+import { saveClock } from './clock.ts';
 
 export type ShutdownKind = 'halt' | 'poweroff' | 'reboot';
 
@@ -61,6 +62,8 @@ export async function shutdown(sys: Sys, log: Logger, supervisor: Supervisor, ki
   await supervisor.stopAll();
   log.info('all services stopped');
   await endEveryProcess(sys, supervisor, 2000);
+  // While /data is still mounted: the next boot starts from here, never from an earlier time.
+  saveClock(sys, log);
   log.closeFiles();
   sys.sync();
   unmountAll(sys, log);

@@ -32,6 +32,8 @@ export interface FakeProcess {
 
 export class FakeSys implements Sys {
   clock = 0;
+  /** The wall clock at monotonic 0: a recent date, as a device with a battery would have; tests set it to 1970. */
+  wallClockBase = 1_700_000_000_000;
   private timers: Timer[] = [];
   private nextTimer = 1;
   private nextPid = 100;
@@ -61,7 +63,10 @@ export class FakeSys implements Sys {
     return this.clock;
   }
   wallClock(): number {
-    return 1_700_000_000_000 + this.clock;
+    return this.wallClockBase + this.clock;
+  }
+  setWallClock(ms: number): void {
+    this.wallClockBase = ms - this.clock;
   }
   setTimeout(callback: () => void, ms: number): TimerHandle {
     const timer = { id: this.nextTimer++, at: this.clock + ms, callback };

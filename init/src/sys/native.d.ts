@@ -55,6 +55,8 @@ declare module 'imago:native' {
   export function monotonicMs(): number;
   /** CLOCK_REALTIME in milliseconds since the epoch. */
   export function realtimeMs(): number;
+  /** clock_settime(CLOCK_REALTIME) to whole milliseconds since the epoch (needs CAP_SYS_TIME). */
+  export function setRealtimeMs(ms: number): number;
 
   export function mount(source: string, target: string, fstype: string, flags: number, data: string): number;
   export function umount2(target: string, flags: number): number;

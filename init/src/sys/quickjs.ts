@@ -114,6 +114,7 @@ export const quickjsSys: Sys = {
 
   now: () => native.monotonicMs(),
   wallClock: () => native.realtimeMs(),
+  setWallClock: (ms) => void check(native.setRealtimeMs(ms), 'set', 'the clock'),
   setTimeout: (callback, ms) => ({ id: os.setTimeout(callback, ms) }),
   clearTimeout: (handle: TimerHandle) => os.clearTimeout(handle.id as ReturnType<typeof os.setTimeout>),
   sleep: (ms) => os.sleep(ms),

@@ -83,6 +83,8 @@ export interface Clock {
   now(): number;
   /** Wall-clock milliseconds since the epoch. */
   wallClock(): number;
+  /** Sets the wall clock to `ms` since the epoch; throws a SysError when the kernel refuses. */
+  setWallClock(ms: number): void;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   /** Blocks the whole process for `ms` (boot and emergency paths, before or instead of the event loop). */
