@@ -77,9 +77,9 @@ export class ResponseParser {
     joined.set(chunk, this.buffer.length);
     this.buffer = joined;
     for (;;) {
-      const before = this.phase;
+      const before: Phase = this.phase;
       const consumed = this.step();
-      if (this.phase === 'done') return this.result();
+      if ((this.phase as Phase) === 'done') return this.result();
       if (!consumed && before === this.phase) return undefined;
     }
   }
