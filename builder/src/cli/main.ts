@@ -13,6 +13,7 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
 import { bundleCommand, keygenCommand, verifyCommand } from './commands/keys.ts';
+import { addFleetCommand } from './commands/fleet.ts';
 import { formatHelp, formatNames } from '../formats/registry.ts';
 import { skippableSuites } from '../debian/suite-selection.ts';
 
@@ -118,6 +119,8 @@ program
   .option('--skip-suite <suite>', `when building a spec: ${skipSuiteHelp}`, parseSkipSuite)
   .option('--disk', 'boot the flashable disk.img under UEFI (a spec is built with --format raw), as a device would')
   .action(runCommand);
+
+addFleetCommand(program);
 
 // Commander's own parse errors (unknown option, bad choice) are usage errors
 // too: it prints the message and the hint; we only set the exit code. Errors

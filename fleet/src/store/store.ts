@@ -45,6 +45,8 @@ export interface Device {
 }
 
 export interface NewDevice {
+  /** Made by the server, not the store: it is the certificate's CN, signed before the device is added. */
+  id: string;
   batch: string;
   certSerial: string;
   certificate: string;
