@@ -157,3 +157,15 @@ test('poll loop: network errors back off doubling, keep unsent results, and a 40
   t.deepEqual(runner.takeResults(), [{ id: 'x', ok: true }], 'results stay queued until a poll succeeds');
   t.true((server.bodies('/v1/device/poll') as { results: unknown[] }[]).every((p) => p.results.length === 1));
 });
+
+test('a result with a delivery hook runs it only after a poll carrying it succeeded', async (t) => {
+  const { runner } = setup();
+  let removed = 0;
+  runner.report({ id: 'u', ok: true, outcome: 'committed' }, () => removed++);
+  runner.restore(runner.takeResults());
+  await runner.delivered();
+  t.is(removed, 0, 'the poll failed: the hook waits');
+  t.is(runner.takeResults().length, 1);
+  await runner.delivered();
+  t.is(removed, 1);
+});

@@ -33,6 +33,9 @@ export interface CommandContext {
 
 export class CommandRunner {
   private results: CommandResult[] = [];
+  /** Run once the server has a result (an update's record is removed only then, so a crash cannot lose it). */
+  private hooks = new Map<CommandResult, () => void>();
+  private inFlight: CommandResult[] = [];
   private streams = new Map<string, { stream: LogStream; follow?: LogFollow }>();
   private rebootAfterReport = false;
   /** Called when a result is queued, so the poll loop can report it without waiting. */
@@ -42,10 +45,12 @@ export class CommandRunner {
 
   /** Results for the next poll; hand them back with `restore` if the poll failed. */
   takeResults(): CommandResult[] {
-    return this.results.splice(0);
+    this.inFlight = this.results.splice(0);
+    return this.inFlight.slice();
   }
 
   restore(results: CommandResult[]): void {
+    this.inFlight = [];
     this.results.unshift(...results);
   }
 
@@ -55,6 +60,10 @@ export class CommandRunner {
 
   /** The server has the results: a reboot that was waiting for that happens now. */
   async delivered(): Promise<void> {
+    for (const result of this.inFlight.splice(0)) {
+      this.hooks.get(result)?.();
+      this.hooks.delete(result);
+    }
     if (!this.rebootAfterReport) return;
     this.rebootAfterReport = false;
     this.ctx.deps.log('rebooting, as the server asked');
@@ -65,7 +74,8 @@ export class CommandRunner {
     }
   }
 
-  report(result: CommandResult): void {
+  report(result: CommandResult, onDelivered?: () => void): void {
+    if (onDelivered) this.hooks.set(result, onDelivered);
     this.results.push(result);
     this.onResult();
   }

@@ -100,8 +100,8 @@ async function run(sys: Sys, args: readonly string[]): Promise<void> {
       const result = updateOutcome(pending, lastInit.update, sys.wallClock() - lastInit.uptime * 1000);
       if (!result) return;
       log(`update ${pending.id}: ${result.outcome} (${result.message ?? ''})`);
-      runner.report(result);
-      sys.remove(pendingUpdateFile(config.stateDir));
+      // The record goes only once the server has the outcome: a crash before that reports it again.
+      runner.report(result, () => sys.remove(pendingUpdateFile(config.stateDir)));
       pending = undefined;
     },
   });
