@@ -10,10 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { DeviceStatus } from '../../../contract/index.ts';
-import { startPostgres, type TestPostgres } from '../../test/postgres-cluster.ts';
-import { parsePostgresConnection } from './postgres-connection.ts';
+import { freshDatabase, startPostgres, type TestPostgres } from '../../test/postgres-cluster.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import { logLinesKept } from './store-rules.ts';
 import type { FleetEvent, FleetStore, NewDevice } from './store.ts';
@@ -27,7 +25,6 @@ interface Backend {
 }
 
 let cluster: Promise<TestPostgres> | undefined;
-let databases = 0;
 test.after.always(async () => {
   if (cluster) await (await cluster).stop();
 });
@@ -37,13 +34,7 @@ const postgres: Backend = {
   shared: true,
   async open(t, count = 1) {
     cluster ??= startPostgres();
-    const { connection } = await cluster;
-    const name = `store_${++databases}`;
-    const admin = new pg.Client(parsePostgresConnection(connection));
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const own = connection.replace(/dbname=\S+/, `dbname=${name}`);
+    const own = await freshDatabase((await cluster).connection);
     const stores = await Promise.all(Array.from({ length: count }, () => openPostgresStore(own)));
     t.teardown(() => Promise.all(stores.map((s) => s.close())).then(() => {}));
     // Each process migrates when it starts; they may start at once.
