@@ -44,7 +44,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   const bin = findBinaries();
   const asRoot = process.getuid?.() === 0;
   const user = asRoot ? 'postgres' : userInfo().username;
-  const account = asRoot ? postgresAccount() : {};
+  const account: { uid?: number; gid?: number } = asRoot ? postgresAccount() : {};
 
   const root = mkdtempSync(join(tmpdir(), 'imago-pg-'));
   const data = join(root, 'data');
