@@ -180,7 +180,7 @@ export async function openPostgresStore(connection: string | pg.PoolConfig): Pro
     async addDevice(device, now) {
       const row = await one(
         'INSERT INTO devices (id, batch, cert_serial, certificate, arch, image, version, hostname, serial, activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *',
-        [newDeviceId(), device.batch, device.certSerial, device.certificate, device.arch, device.image, device.version, device.hostname ?? null, device.serial ?? null, now]);
+        [device.id ?? newDeviceId(), device.batch, device.certSerial, device.certificate, device.arch, device.image, device.version, device.hostname ?? null, device.serial ?? null, now]);
       const added = toDevice(row!);
       await notify({ topic: 'device', deviceId: added.id });
       return added;

@@ -135,7 +135,7 @@ export async function openSqliteStore(file: string): Promise<FleetStore> {
     },
 
     async addDevice(device, now) {
-      const id = newDeviceId();
+      const id = device.id ?? newDeviceId();
       run('INSERT INTO devices (id, batch, cert_serial, certificate, arch, image, version, hostname, serial, activated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         id, device.batch, device.certSerial, device.certificate, device.arch, device.image, device.version, device.hostname ?? null, device.serial ?? null, now);
       emit({ topic: 'device', deviceId: id });
