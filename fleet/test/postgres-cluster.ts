@@ -1,141 +1,138 @@
 /**
- * A throw-away PostgreSQL for tests: Debian's server binaries, a new cluster
- * in a temporary folder, listening on 127.0.0.1 and a free port (and a unix
- * socket inside the folder, so it collides with nothing on the machine),
- * fsync off since the data dies with the test. initdb refuses to run as root,
- * so as root the cluster belongs to the `postgres` account Debian's package
- * makes (the server is spawned with its uid and gid rather than through
- * runuser, so a signal to stop it reaches postgres itself). Stopped and
- * removed at the end, and when the process exits.
+ * A throw-away PostgreSQL for tests: Debian's own binaries, a cluster made by
+ * initdb in a temp folder, listening on 127.0.0.1 and a socket in that folder,
+ * fsync off (the data dies with the test). initdb refuses to run as root, so
+ * under root (CI) the server runs as the `postgres` account Debian's package
+ * creates; as a normal user it runs as that user.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 const debianRoot = '/usr/lib/postgresql';
-
-export interface TestPostgres {
-  /** libpq key=value words, as fleet.json's storage.connection takes them. */
-  connection: string;
-  stop(): Promise<void>;
-}
 
 function findBinaries(): string {
   const versions = existsSync(debianRoot) ? readdirSync(debianRoot).filter((v) => existsSync(join(debianRoot, v, 'bin', 'initdb'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error(`${debianRoot}/<version>/bin/initdb: not found; the fleet store's tests need PostgreSQL: run scripts/install-host-packages`);
+  if (newest === undefined) {
+    throw new Error(`PostgreSQL is not installed: expected ${debianRoot}/<version>/bin/initdb (Debian's postgresql package). Run scripts/install-host-packages.`);
+  }
   return join(debianRoot, newest, 'bin');
 }
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.on('error', reject);
+    server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
-  const bin = findBinaries();
-  const asRoot = process.getuid?.() === 0;
-  const user = asRoot ? 'postgres' : userInfo().username;
-  const account: { uid?: number; gid?: number } = asRoot ? postgresAccount() : {};
+/** The account to run as: under root, Debian's postgres user; otherwise whoever runs the tests. */
+function account(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new Error('the tests run as root and initdb refuses root, but there is no postgres account (Debian\'s postgresql package makes it). Run scripts/install-host-packages.');
+  }
+}
 
-  const root = mkdtempSync(join(tmpdir(), 'imago-pg-'));
-  const data = join(root, 'data');
-  if (asRoot) {
-    // mkdtemp makes the folder 0700 and root's: the postgres account must own it to make its data and socket there.
-    chownSync(root, account.uid!, account.gid!);
-    chmodSync(root, 0o700);
+async function waitUntilReady(connection: string, server: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`postgres exited with ${server.exitCode} before accepting connections:\n${log()}`);
+    const client = new pg.Client({ connectionString: connection });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new Error(`postgres did not accept connections within 30 s (${(error as Error).message}):\n${log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+export async function startPostgres(): Promise<{ connection: string; stop(): Promise<void> }> {
+  const bin = findBinaries();
+  const runAs = account();
+  const folder = mkdtempSync(join(tmpdir(), 'imago-postgres-'));
+  if (runAs) chownSync(folder, runAs.uid, runAs.gid);
+  const data = join(folder, 'data');
+  const options = { ...runAs, cwd: folder, env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } };
+  try {
+    execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...options, stdio: 'pipe' });
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    const output = error as { stderr?: Buffer };
+    throw new Error(`initdb into ${data} failed: ${output.stderr?.toString() ?? String(error)}`);
   }
 
-  const run = (program: string, args: string[]) => {
-    const result = spawnSync(join(bin, program), args, { encoding: 'utf8', cwd: root, ...account });
-    if (result.status !== 0) throw new Error(`${program} ${args.join(' ')}: exit ${result.status}: ${result.stderr || result.stdout}`);
-  };
+  const port = await freePort();
+  const server = spawn(join(bin, 'postgres'), [
+    '-D', data, '-k', folder, '-h', '127.0.0.1', '-p', String(port),
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100',
+  ], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  server.stdout!.on('data', (chunk) => (output += chunk));
+  server.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
 
-  let server: ChildProcess | undefined;
-  const cleanUp = () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    rmSync(root, { recursive: true, force: true });
+  // A test run that dies without stop() must not leave a server or its folder behind.
+  const onExit = () => {
+    server.kill('SIGKILL');
+    rmSync(folder, { recursive: true, force: true });
   };
-  process.once('exit', cleanUp);
+  process.once('exit', onExit);
 
+  const connection = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   try {
-    run('initdb', ['-D', data, '-U', user, '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    const port = await freePort();
-    server = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', root, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], ...account });
-    let log = '';
-    server.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000)));
-    await waitUntilReady(server, () => log);
-    run('createdb', ['-h', root, '-p', String(port), '-U', user, 'fleet']);
-    const running = server;
-    return {
-      connection: `host=127.0.0.1 port=${port} dbname=fleet user=${user}`,
-      async stop() {
-        if (running.exitCode === null) {
-          const exited = new Promise((resolve) => running.once('exit', resolve));
-          running.kill('SIGINT'); // fast shutdown: the data is thrown away anyway
-          await exited;
-        }
-        process.removeListener('exit', cleanUp);
-        cleanUp();
-      },
-    };
+    await waitUntilReady(connection, server, () => output);
   } catch (error) {
-    process.removeListener('exit', cleanUp);
-    cleanUp();
+    onExit();
+    process.off('exit', onExit);
     throw error;
   }
-}
 
-/** The uid and gid of Debian's postgres account, which initdb and postgres run as when we are root. */
-function postgresAccount(): { uid: number; gid: number } {
-  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (uid.status !== 0 || gid.status !== 0) throw new Error(`running as root, the throw-away PostgreSQL needs the postgres account that Debian's postgresql package makes: run scripts/install-host-packages`);
-  return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
-}
-
-/** Ready when the log says so; an exit first is an error carrying the log. */
-function waitUntilReady(server: ChildProcess, log: () => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (log().includes('ready to accept connections')) {
-        clearInterval(timer);
-        resolve();
+  return {
+    connection,
+    async stop() {
+      process.off('exit', onExit);
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        // SIGINT: PostgreSQL's fast shutdown (ends sessions, no waiting for clients).
+        server.kill('SIGINT');
+        await exited;
       }
-    }, 50);
-    server.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`postgres exited (${code}) before it was ready: ${log()}`));
-    });
-  });
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 let databasesMade = 0;
 
-/** A new empty database in the cluster `connection` reaches; returns the connection to it. Each test gets its own so tests running at once share nothing. */
+/** A new empty database on the cluster `connection` reaches; returns the connection to it. Each fleet of a test gets its own, so tests running at once share nothing. */
 export async function freshDatabase(connection: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const { parsePostgresConnection } = await import('../src/store/postgres-connection.ts');
   const name = `fleet_${process.pid}_${++databasesMade}`;
-  const admin = new pg.Client(parsePostgresConnection(connection));
+  const admin = new pg.Client({ connectionString: connection });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  return connection.replace(/dbname=\S+/, `dbname=${name}`);
+  return connection.replace(/\/[^/]*$/, `/${name}`);
 }
 
-let shared: { wanted: boolean; cluster?: Promise<TestPostgres> } = { wanted: false };
+let shared: { wanted: boolean; cluster?: Promise<{ connection: string; stop(): Promise<void> }> } = { wanted: false };
 
 /** Says that this test process runs its fleets on PostgreSQL: called while tests are declared, before any cluster is needed. */
 export function usePostgresForFleets(): void {

@@ -1,63 +1,105 @@
 /**
- * The fleet store on PostgreSQL, for several `imago fleet serve` processes
- * sharing one database. Every rule that must hold across processes is one
- * statement or one locked transaction in the database, never a check in
- * memory: a batch row is locked while a claim is judged, commands are taken
- * by one UPDATE ... RETURNING, and events travel by LISTEN/NOTIFY so a poll
- * held by one process wakes when another wrote.
+ * The shared backend: several `imago fleet serve` processes on one
+ * PostgreSQL database. Every rule that must hold across processes is one
+ * statement or one transaction holding a row lock: a claim locks its batch
+ * row (SELECT ... FOR UPDATE), a take marks rows with UPDATE ... RETURNING
+ * (a second process's UPDATE waits on the row lock, then no longer matches),
+ * and a log append locks its stream row. Events go through LISTEN/NOTIFY on
+ * one channel, heard by a dedicated connection that reconnects if it drops.
  */
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { Command, CommandResult, DeviceStatus } from '../../../contract/index.ts';
-import type { AuditEntry, Batch, Bundle, Device, FleetEvent, FleetStore, LogStream, Operator, StoredCommand } from './store.ts';
-import { parsePostgresConnection } from './postgres-connection.ts';
-import { postgresMigrations } from './postgres-schema.ts';
-import { openEventListener } from './postgres-events.ts';
-import { claimRefusal, logLinesKept, newStoreId } from './store-rules.ts';
+import type { Command } from '../../../contract/index.ts';
+import { refuseBeforeCount } from './claim.ts';
+import { newCommandId, newDeviceId, newStreamId } from './ids.ts';
+import { maxLogLinesPerStream, schemaVersion } from './limits.ts';
+import { toAuditEntry, toBatch, toBundle, toDevice, toLogStream, toOperator, toStoredCommand } from './rows.ts';
+import type { ClaimRefusal, FleetEvent, FleetStore } from './store.ts';
 
-/** Any number that names the fleet's schema lock; processes of other programs on the same database are unlikely to pick it. */
-const migrationLockKey = 0x696d61676f;
+type Row = Record<string, unknown>;
 
-type Row = Record<string, any>;
+const channel = 'imago_fleet';
+/** Any fixed number: every imago process takes this advisory lock to migrate, so only one at a time does. */
+const migrateLock = 0x1ea90f1e;
 
-const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const schema = `
+CREATE TABLE batches (
+  name text PRIMARY KEY, token_hash text NOT NULL, max_devices integer, used integer NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL, expires_at bigint NOT NULL, created_by text NOT NULL, revoked_at bigint);
+CREATE TABLE batch_serials (
+  batch text NOT NULL REFERENCES batches(name), position integer NOT NULL, serial text NOT NULL, claimed_at bigint,
+  PRIMARY KEY (batch, serial));
+CREATE TABLE devices (
+  id text PRIMARY KEY, batch text NOT NULL REFERENCES batches(name), cert_serial text NOT NULL UNIQUE, certificate text NOT NULL,
+  arch text NOT NULL, image text NOT NULL, version text NOT NULL, hostname text, serial text,
+  activated_at bigint NOT NULL, last_seen bigint, status jsonb, revoked_at bigint);
+CREATE TABLE commands (
+  seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, device_id text NOT NULL REFERENCES devices(id), body jsonb NOT NULL,
+  created_at bigint NOT NULL, created_by text NOT NULL, delivered_at bigint, finished_at bigint, result jsonb);
+CREATE INDEX commands_undelivered ON commands (device_id) WHERE delivered_at IS NULL;
+CREATE TABLE log_streams (
+  id text PRIMARY KEY, device_id text NOT NULL REFERENCES devices(id), service text NOT NULL,
+  created_at bigint NOT NULL, ended_at bigint, dropped bigint NOT NULL DEFAULT 0, last_seq bigint NOT NULL DEFAULT 0);
+CREATE TABLE log_lines (
+  stream text NOT NULL REFERENCES log_streams(id), seq bigint NOT NULL, line text NOT NULL, PRIMARY KEY (stream, seq));
+CREATE TABLE operators (
+  name text PRIMARY KEY, cert_serial text UNIQUE, password_hash text, created_at bigint NOT NULL, revoked_at bigint);
+CREATE TABLE audit (
+  id bigserial PRIMARY KEY, at bigint NOT NULL, operator text NOT NULL, action text NOT NULL, device text, detail jsonb);
+CREATE TABLE bundles (
+  sha256 text PRIMARY KEY, size bigint NOT NULL, version text NOT NULL, compatible text NOT NULL,
+  uploaded_at bigint NOT NULL, bytes bytea NOT NULL);
+`;
 
-/** Drops the keys whose value is undefined, so a stored object equals the one the caller gave. */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** Keeps one LISTEN connection open, reconnecting after a drop, until stopped. */
+async function listen(config: pg.ClientConfig, deliver: (event: FleetEvent) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client(config);
+    next.on('notification', (message) => {
+      if (message.channel !== channel || message.payload === undefined) return;
+      try {
+        deliver(JSON.parse(message.payload) as FleetEvent);
+      } catch {
+        // Another program writing to our channel is not ours to answer.
+      }
+    });
+    const reconnect = () => {
+      if (stopped || client !== next) return;
+      client = undefined;
+      next.end().catch(() => undefined);
+      retry = setTimeout(() => void connect().catch(reconnect), 500);
+    };
+    next.on('error', reconnect);
+    next.on('end', reconnect);
+    client = next;
+    await next.connect();
+    await next.query(`LISTEN ${channel}`);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
 }
 
-const toBatch = (r: Row): Batch =>
-  defined({ name: r.name, tokenHash: r.token_hash, maxDevices: num(r.max_devices), serials: r.serials ?? undefined, used: Number(r.used), createdAt: Number(r.created_at), expiresAt: Number(r.expires_at), createdBy: r.created_by, revokedAt: num(r.revoked_at) });
+export async function openPostgresStore(connection: string | pg.PoolConfig): Promise<FleetStore> {
+  const config: pg.PoolConfig = typeof connection === 'string' ? { connectionString: connection } : connection;
+  const pool = new pg.Pool(config);
+  // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const stopListening = await listen(config, (event) => void events.emit('event', event));
 
-const toDevice = (r: Row): Device =>
-  defined({ id: r.id, batch: r.batch, certSerial: r.cert_serial, certificate: r.certificate, arch: r.arch, image: r.image, version: r.version, hostname: str(r.hostname), serial: str(r.serial), activatedAt: Number(r.activated_at), lastSeen: num(r.last_seen), status: (r.status ?? undefined) as DeviceStatus | undefined, revokedAt: num(r.revoked_at) });
+  const query = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await pool.query(sql, params)).rows as Row[];
+  const one = async (sql: string, params: unknown[] = []): Promise<Row | undefined> => (await query(sql, params))[0];
+  const notify = async (event: FleetEvent): Promise<void> => void (await pool.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(event)]));
 
-const toCommand = (r: Row): StoredCommand =>
-  defined({ command: r.body as Command, deviceId: r.device_id, createdAt: Number(r.created_at), createdBy: r.created_by, deliveredAt: num(r.delivered_at), finishedAt: num(r.finished_at), result: (r.result ?? undefined) as CommandResult | undefined });
-
-const toStream = (r: Row): LogStream => defined({ id: r.id, deviceId: r.device_id, service: r.service, createdAt: Number(r.created_at), endedAt: num(r.ended_at), dropped: Number(r.dropped) });
-
-const toOperator = (r: Row): Operator => defined({ name: r.name, certSerial: str(r.cert_serial), passwordHash: str(r.password_hash), createdAt: Number(r.created_at), revokedAt: num(r.revoked_at) });
-
-const toAudit = (r: Row): AuditEntry => defined({ id: Number(r.id), at: Number(r.at), operator: r.operator, action: r.action, device: str(r.device), detail: r.detail ?? undefined });
-
-const toBundle = (r: Row): Bundle => ({ sha256: r.sha256, size: Number(r.size), version: r.version, compatible: r.compatible, uploadedAt: Number(r.uploaded_at) });
-
-/** jsonb parameters go as text: pg would send a JS array as a PostgreSQL array, not JSON. */
-const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
-
-export async function openPostgresStore(connection: string): Promise<FleetStore> {
-  const config = parsePostgresConnection(connection);
-  const pool = new pg.Pool({ ...config, max: 10 });
-  // An idle pooled connection that the server drops must not crash the process; the next query takes a fresh one.
-  pool.on('error', () => {});
-  const events = await openEventListener(config);
-
-  const one = async (sql: string, params: unknown[] = []): Promise<Row | undefined> => (await pool.query(sql, params)).rows[0];
-  const all = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await pool.query(sql, params)).rows;
-
-  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -65,169 +107,202 @@ export async function openPostgresStore(connection: string): Promise<FleetStore>
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
   }
 
+  const serialsOf = async (row: Row): Promise<string[] | undefined> =>
+    row.max_devices === null ? (await query('SELECT serial FROM batch_serials WHERE batch = $1 ORDER BY position', [row.name])).map((r) => String(r.serial)) : undefined;
+
   const store: FleetStore = {
     async migrate() {
-      await inTransaction(async (client) => {
-        // Held to the transaction's end: a second process waits here, then finds the steps done.
-        await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
-        await client.query('CREATE TABLE IF NOT EXISTS fleet_schema (version integer NOT NULL)');
-        const row = (await client.query('SELECT version FROM fleet_schema')).rows[0];
-        let version = row ? Number(row.version) : 0;
-        if (!row) await client.query('INSERT INTO fleet_schema (version) VALUES (0)');
-        for (; version < postgresMigrations.length; version++) await client.query(postgresMigrations[version]!);
-        await client.query('UPDATE fleet_schema SET version = $1', [version]);
+      await transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [migrateLock]);
+        await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');
+        const current = Number((await client.query('SELECT MAX(version) AS v FROM schema_version')).rows[0]?.v ?? 0);
+        if (current > schemaVersion) throw new Error(`fleet store (PostgreSQL): schema version ${current} is newer than this imago (expected at most ${schemaVersion})`);
+        if (current < 1) {
+          await client.query(schema);
+          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [schemaVersion]);
+        }
       });
     },
     async close() {
-      await events.close();
+      events.removeAllListeners();
+      await stopListening();
       await pool.end();
     },
 
-    async createBatch(b) {
-      await pool.query('INSERT INTO fleet_batches (name, token_hash, max_devices, serials, created_at, expires_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)', [b.name, b.tokenHash, b.maxDevices ?? null, json(b.serials), b.createdAt, b.expiresAt, b.createdBy]);
+    async createBatch(batch) {
+      await transaction(async (client) => {
+        await client.query('INSERT INTO batches (name, token_hash, max_devices, created_at, expires_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)',
+          [batch.name, batch.tokenHash, batch.serials === undefined ? (batch.maxDevices ?? 0) : null, batch.createdAt, batch.expiresAt, batch.createdBy]);
+        for (const [position, serial] of (batch.serials ?? []).entries()) {
+          await client.query('INSERT INTO batch_serials (batch, position, serial) VALUES ($1, $2, $3)', [batch.name, position, serial]);
+        }
+      });
     },
     async listBatches() {
-      return (await all('SELECT * FROM fleet_batches ORDER BY created_at, name')).map(toBatch);
+      const rows = await query('SELECT * FROM batches ORDER BY created_at, name');
+      return Promise.all(rows.map(async (row) => toBatch(row, await serialsOf(row))));
     },
     async getBatch(name) {
-      const r = await one('SELECT * FROM fleet_batches WHERE name = $1', [name]);
-      return r && toBatch(r);
+      const row = await one('SELECT * FROM batches WHERE name = $1', [name]);
+      return row && toBatch(row, await serialsOf(row));
     },
     async revokeBatch(name, at) {
-      return ((await pool.query('UPDATE fleet_batches SET revoked_at = $2 WHERE name = $1', [name, at])).rowCount ?? 0) > 0;
+      return ((await pool.query('UPDATE batches SET revoked_at = COALESCE(revoked_at, $1) WHERE name = $2', [at, name])).rowCount ?? 0) > 0;
     },
     async claimActivation(batchName, tokenHash, serial, now) {
-      return inTransaction(async (client) => {
-        // FOR UPDATE: concurrent claims on one batch are judged one after another, each seeing the last one's count.
-        const r = (await client.query('SELECT * FROM fleet_batches WHERE name = $1 FOR UPDATE', [batchName])).rows[0];
-        const batch = r && toBatch(r);
-        const serialUsed = serial !== undefined && batch !== undefined && (await client.query('SELECT 1 FROM fleet_serial_claims WHERE batch = $1 AND serial = $2', [batchName, serial])).rowCount! > 0;
-        const reason = claimRefusal(batch, tokenHash, serial, serialUsed, now);
-        if (reason) return { ok: false as const, reason };
-        await client.query('UPDATE fleet_batches SET used = used + 1 WHERE name = $1', [batchName]);
-        if (batch!.serials !== undefined) await client.query('INSERT INTO fleet_serial_claims (batch, serial) VALUES ($1, $2)', [batchName, serial]);
+      const refuse = (reason: ClaimRefusal) => ({ ok: false as const, reason });
+      return transaction(async (client) => {
+        const row = (await client.query('SELECT * FROM batches WHERE name = $1 FOR UPDATE', [batchName])).rows[0] as Row | undefined;
+        if (row === undefined) return refuse('unknown-batch');
+        const refusal = refuseBeforeCount(toBatch(row, undefined), tokenHash, now);
+        if (refusal !== undefined) return refuse(refusal);
+        if (row.max_devices === null) {
+          if (serial === undefined) return refuse('serial-not-registered');
+          const registered = (await client.query('SELECT claimed_at FROM batch_serials WHERE batch = $1 AND serial = $2', [batchName, serial])).rows[0] as Row | undefined;
+          if (registered === undefined) return refuse('serial-not-registered');
+          if (registered.claimed_at !== null) return refuse('serial-used');
+          await client.query('UPDATE batch_serials SET claimed_at = $1 WHERE batch = $2 AND serial = $3', [now, batchName, serial]);
+        } else if (Number(row.used) >= Number(row.max_devices)) {
+          return refuse('used-up');
+        }
+        await client.query('UPDATE batches SET used = used + 1 WHERE name = $1', [batchName]);
         return { ok: true as const };
       });
     },
 
-    async addDevice(d, now) {
-      const r = await one(
-        'INSERT INTO fleet_devices (id, batch, cert_serial, certificate, arch, image, version, hostname, serial, activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *',
-        [d.id, d.batch, d.certSerial, d.certificate, d.arch, d.image, d.version, d.hostname ?? null, d.serial ?? null, now],
-      );
-      return toDevice(r!);
+    async addDevice(device, now) {
+      const row = await one(
+        'INSERT INTO devices (id, batch, cert_serial, certificate, arch, image, version, hostname, serial, activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *',
+        [device.id ?? newDeviceId(), device.batch, device.certSerial, device.certificate, device.arch, device.image, device.version, device.hostname ?? null, device.serial ?? null, now]);
+      const added = toDevice(row!);
+      await notify({ topic: 'device', deviceId: added.id });
+      return added;
     },
     async getDevice(id) {
-      const r = await one('SELECT * FROM fleet_devices WHERE id = $1', [id]);
-      return r && toDevice(r);
+      const row = await one('SELECT * FROM devices WHERE id = $1', [id]);
+      return row && toDevice(row);
     },
     async getDeviceByCertSerial(certSerial) {
-      const r = await one('SELECT * FROM fleet_devices WHERE cert_serial = $1', [certSerial]);
-      return r && toDevice(r);
+      const row = await one('SELECT * FROM devices WHERE cert_serial = $1', [certSerial]);
+      return row && toDevice(row);
     },
     async listDevices() {
-      return (await all('SELECT * FROM fleet_devices ORDER BY activated_at, id')).map(toDevice);
+      return (await query('SELECT * FROM devices ORDER BY activated_at, id')).map(toDevice);
     },
     async recordHeartbeat(id, status, now) {
-      await pool.query('UPDATE fleet_devices SET status = $2, last_seen = $3 WHERE id = $1', [id, json(status), now]);
+      await pool.query('UPDATE devices SET last_seen = $1, status = $2, image = $3, version = $4, arch = $5 WHERE id = $6',
+        [now, JSON.stringify(status), status.image, status.version, status.arch, id]);
+      await notify({ topic: 'device', deviceId: id });
     },
     async revokeDevice(id, at) {
-      return ((await pool.query('UPDATE fleet_devices SET revoked_at = $2 WHERE id = $1', [id, at])).rowCount ?? 0) > 0;
+      const changed = ((await pool.query('UPDATE devices SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [at, id])).rowCount ?? 0) > 0;
+      if (changed) await notify({ topic: 'device', deviceId: id });
+      return changed;
     },
 
     async enqueueCommand(deviceId, command, createdBy, now) {
-      const stored = { ...command, id: newStoreId('cmd') } as Command;
-      const r = await one('INSERT INTO fleet_commands (id, device_id, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [stored.id, deviceId, json(stored), now, createdBy]);
-      await store.publish({ topic: 'command', deviceId });
-      return toCommand(r!);
+      const full = { ...command, id: newCommandId() } as Command;
+      await pool.query('INSERT INTO commands (id, device_id, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5)', [full.id, deviceId, JSON.stringify(full), now, createdBy]);
+      await notify({ topic: 'command', deviceId });
+      return { command: full, deviceId, createdAt: now, createdBy };
     },
     async takeCommands(deviceId, now) {
-      // One UPDATE: a second process taking at once blocks on the same rows, then sees them delivered and skips them.
-      const rows = await all('UPDATE fleet_commands SET delivered_at = $2 WHERE device_id = $1 AND delivered_at IS NULL RETURNING seq, body', [deviceId, now]);
-      return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.body as Command);
+      const rows = await query('UPDATE commands SET delivered_at = $2 WHERE device_id = $1 AND delivered_at IS NULL RETURNING seq, body', [deviceId, now]);
+      return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => row.body as Command);
     },
     async finishCommand(deviceId, result, now) {
-      return ((await pool.query('UPDATE fleet_commands SET result = $3, finished_at = $4 WHERE id = $1 AND device_id = $2', [result.id, deviceId, json(result), now])).rowCount ?? 0) > 0;
+      const changed = ((await pool.query('UPDATE commands SET finished_at = $1, result = $2 WHERE id = $3 AND device_id = $4', [now, JSON.stringify(result), result.id, deviceId])).rowCount ?? 0) > 0;
+      if (changed) await notify({ topic: 'result', deviceId, commandId: result.id });
+      return changed;
     },
     async getCommand(id) {
-      const r = await one('SELECT * FROM fleet_commands WHERE id = $1', [id]);
-      return r && toCommand(r);
+      const row = await one('SELECT * FROM commands WHERE id = $1', [id]);
+      return row && toStoredCommand(row);
     },
 
     async openLogStream(deviceId, service, now) {
-      const r = await one('INSERT INTO fleet_log_streams (id, device_id, service, created_at) VALUES ($1, $2, $3, $4) RETURNING *', [newStoreId('log'), deviceId, service, now]);
-      return toStream(r!);
+      const id = newStreamId();
+      await pool.query('INSERT INTO log_streams (id, device_id, service, created_at) VALUES ($1, $2, $3, $4)', [id, deviceId, service, now]);
+      return { id, deviceId, service, createdAt: now, dropped: 0 };
     },
     async getLogStream(id) {
-      const r = await one('SELECT * FROM fleet_log_streams WHERE id = $1', [id]);
-      return r && toStream(r);
+      const row = await one('SELECT * FROM log_streams WHERE id = $1', [id]);
+      return row && toLogStream(row);
     },
     async appendLogLines(stream, lines, dropped, end, now) {
-      return inTransaction(async (client) => {
-        // Moving last_seq locks the stream's row, so two appends to one stream number their lines one after the other.
-        const r = (
-          await client.query('UPDATE fleet_log_streams SET last_seq = last_seq + $2, dropped = dropped + $3, ended_at = CASE WHEN $4 THEN $5 ELSE ended_at END WHERE id = $1 RETURNING last_seq', [stream, lines.length, dropped, end, now])
-        ).rows[0];
-        if (!r) throw new Error(`log stream ${stream}: no such stream in the fleet store`);
-        const last = Number(r.last_seq);
+      const seq = await transaction(async (client) => {
+        const row = (await client.query('SELECT last_seq FROM log_streams WHERE id = $1 FOR UPDATE', [stream])).rows[0] as Row | undefined;
+        if (row === undefined) throw new Error(`fleet store: log stream ${stream} does not exist (expected an id from openLogStream)`);
+        const first = Number(row.last_seq) + 1;
+        const last = first + lines.length - 1;
         if (lines.length > 0) {
-          await client.query('INSERT INTO fleet_log_lines (stream, seq, line) SELECT $1, $2::bigint + n, line FROM unnest($3::text[]) WITH ORDINALITY AS t(line, n)', [stream, last - lines.length, lines]);
-          await client.query('DELETE FROM fleet_log_lines WHERE stream = $1 AND seq <= $2', [stream, last - logLinesKept]);
+          await client.query('INSERT INTO log_lines (stream, seq, line) SELECT $1, $2 + ordinality - 1, line FROM unnest($3::text[]) WITH ORDINALITY AS l(line, ordinality)',
+            [stream, first, lines]);
         }
+        await client.query('UPDATE log_streams SET last_seq = $1, dropped = dropped + $2, ended_at = COALESCE(ended_at, $3) WHERE id = $4', [last, dropped, end ? now : null, stream]);
+        await client.query('DELETE FROM log_lines WHERE stream = $1 AND seq <= $2', [stream, last - maxLogLinesPerStream]);
         return last;
       });
+      await notify({ topic: 'log', stream });
+      return seq;
     },
     async readLogLines(stream, afterSeq, limit) {
-      return (await all('SELECT seq, line FROM fleet_log_lines WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3', [stream, afterSeq, limit])).map((r) => ({ seq: Number(r.seq), line: r.line }));
+      return (await query('SELECT seq, line FROM log_lines WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3', [stream, afterSeq, limit]))
+        .map((row) => ({ seq: Number(row.seq), line: String(row.line) }));
     },
 
-    async addOperator(o) {
-      await pool.query('INSERT INTO fleet_operators (name, cert_serial, password_hash, created_at) VALUES ($1, $2, $3, $4)', [o.name, o.certSerial ?? null, o.passwordHash ?? null, o.createdAt]);
+    async addOperator(operator) {
+      await pool.query('INSERT INTO operators (name, cert_serial, password_hash, created_at) VALUES ($1, $2, $3, $4)',
+        [operator.name, operator.certSerial ?? null, operator.passwordHash ?? null, operator.createdAt]);
     },
     async getOperator(name) {
-      const r = await one('SELECT * FROM fleet_operators WHERE name = $1', [name]);
-      return r && toOperator(r);
+      const row = await one('SELECT * FROM operators WHERE name = $1', [name]);
+      return row && toOperator(row);
     },
     async getOperatorByCertSerial(certSerial) {
-      const r = await one('SELECT * FROM fleet_operators WHERE cert_serial = $1', [certSerial]);
-      return r && toOperator(r);
+      const row = await one('SELECT * FROM operators WHERE cert_serial = $1', [certSerial]);
+      return row && toOperator(row);
     },
     async listOperators() {
-      return (await all('SELECT * FROM fleet_operators ORDER BY created_at, name')).map(toOperator);
+      return (await query('SELECT * FROM operators ORDER BY name')).map(toOperator);
     },
 
-    async addAudit(e) {
-      await pool.query('INSERT INTO fleet_audit (at, operator, action, device, detail) VALUES ($1, $2, $3, $4, $5)', [e.at, e.operator, e.action, e.device ?? null, json(e.detail)]);
+    async addAudit(entry) {
+      await pool.query('INSERT INTO audit (at, operator, action, device, detail) VALUES ($1, $2, $3, $4, $5)',
+        [entry.at, entry.operator, entry.action, entry.device ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail)]);
     },
     async listAudit(limit) {
-      return (await all('SELECT * FROM fleet_audit ORDER BY id DESC LIMIT $1', [limit])).map(toAudit);
+      return (await query('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])).map(toAuditEntry);
     },
 
-    async putBundle(b, bytes, now) {
-      // The same sha256 is the same bytes: uploading again keeps the first copy.
-      await pool.query('INSERT INTO fleet_bundles (sha256, size, version, compatible, uploaded_at, bytes) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING', [b.sha256, b.size, b.version, b.compatible, now, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+    async putBundle(bundle, bytes, now) {
+      await pool.query(
+        'INSERT INTO bundles (sha256, size, version, compatible, uploaded_at, bytes) VALUES ($1, $2, $3, $4, $5, $6) ' +
+          'ON CONFLICT (sha256) DO UPDATE SET size = EXCLUDED.size, version = EXCLUDED.version, compatible = EXCLUDED.compatible, uploaded_at = EXCLUDED.uploaded_at, bytes = EXCLUDED.bytes',
+        [bundle.sha256, bundle.size, bundle.version, bundle.compatible, now, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
     },
     async getBundle(sha256) {
-      const r = await one('SELECT sha256, size, version, compatible, uploaded_at FROM fleet_bundles WHERE sha256 = $1', [sha256]);
-      return r && toBundle(r);
+      const row = await one('SELECT sha256, size, version, compatible, uploaded_at FROM bundles WHERE sha256 = $1', [sha256]);
+      return row && toBundle(row);
     },
     async readBundle(sha256) {
-      const r = await one('SELECT bytes FROM fleet_bundles WHERE sha256 = $1', [sha256]);
-      return r && new Uint8Array(r.bytes as Buffer);
+      const row = await one('SELECT bytes FROM bundles WHERE sha256 = $1', [sha256]);
+      return row && new Uint8Array(row.bytes as Buffer);
     },
 
-    async publish(event: FleetEvent) {
-      await events.publish(pool, event);
+    async publish(event) {
+      await notify(event);
     },
     subscribe(listener) {
-      return events.subscribe(listener);
+      events.on('event', listener);
+      return () => void events.off('event', listener);
     },
   };
   return store;

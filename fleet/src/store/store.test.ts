@@ -1,86 +1,89 @@
 /**
- * One conformance suite for both store backends: every test runs against
- * SQLite (a file in a temporary folder) and PostgreSQL (a throw-away cluster
- * for this file, a fresh database per test). Where the rule is about several
- * server processes, the PostgreSQL run opens two stores on one database, as
- * two `imago fleet serve` processes would.
+ * One conformance suite for both backends: the server codes against
+ * FleetStore, so SQLite and PostgreSQL must answer every call the same way.
+ * PostgreSQL runs in a throw-away cluster started once for this file, with a
+ * fresh database per test; "two stores" on PostgreSQL are two pools, as two
+ * server processes would hold.
  */
-import test, { type ExecutionContext } from 'ava';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import test from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceStatus } from '../../../contract/index.ts';
-import { freshDatabase, startPostgres, type TestPostgres } from '../../test/postgres-cluster.ts';
+import { randomBytes, createHash } from 'node:crypto';
+import pg from 'pg';
+import { startPostgres } from '../../test/postgres-cluster.ts';
 import { openPostgresStore } from './postgres-store.ts';
-import { logLinesKept } from './store-rules.ts';
-import type { FleetEvent, FleetStore, NewDevice } from './store.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+import type { FleetEvent, FleetStore } from './store.ts';
+import type { DeviceStatus } from '../../../contract/index.ts';
 
 interface Backend {
   name: string;
-  /** Stores on one fresh database: `count` of them, as that many server processes (SQLite: one process, so one store). */
-  open(t: ExecutionContext, count?: number): Promise<FleetStore[]>;
-  /** Whether it can be shared by several processes. */
-  shared: boolean;
+  /** Opens `count` stores on one fresh database (several only where the backend shares one between processes). */
+  open(count: number): Promise<FleetStore[]>;
 }
 
-let cluster: Promise<TestPostgres> | undefined;
-test.after.always(async () => {
-  if (cluster) await (await cluster).stop();
-});
+const folder = mkdtempSync(join(tmpdir(), 'imago-store-test-'));
+const opened: FleetStore[] = [];
+let cluster: Awaited<ReturnType<typeof startPostgres>> | undefined;
+let databases = 0;
 
-const postgres: Backend = {
-  name: 'postgres',
-  shared: true,
-  async open(t, count = 1) {
-    cluster ??= startPostgres();
-    const own = await freshDatabase((await cluster).connection);
-    const stores = await Promise.all(Array.from({ length: count }, () => openPostgresStore(own)));
-    t.teardown(() => Promise.all(stores.map((s) => s.close())).then(() => {}));
-    // Each process migrates when it starts; they may start at once.
-    await Promise.all(stores.map((s) => s.migrate()));
+const sqlite: Backend = {
+  name: 'sqlite',
+  async open(count) {
+    const file = join(folder, `fleet-${databases++}.db`);
+    const stores = [];
+    for (let i = 0; i < count; i++) stores.push(await openSqliteStore(file));
+    opened.push(...stores);
+    for (const store of stores) await store.migrate();
     return stores;
   },
 };
 
-const sqlite: Backend = {
-  name: 'sqlite',
-  shared: false,
-  async open(t) {
-    const { openSqliteStore } = await import('./sqlite-store.ts');
-    const dir = await mkdtemp(join(tmpdir(), 'imago-store-'));
-    const store = await openSqliteStore(join(dir, 'fleet.db'));
-    t.teardown(async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    });
-    await store.migrate();
-    return [store];
+const postgres: Backend = {
+  name: 'postgres',
+  async open(count) {
+    cluster ??= await startPostgres();
+    const database = `fleet_${databases++}`;
+    const admin = new pg.Client({ connectionString: cluster.connection });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const connection = cluster.connection.replace(/\/[^/]*$/, `/${database}`);
+    const stores = [];
+    for (let i = 0; i < count; i++) stores.push(await openPostgresStore(connection));
+    opened.push(...stores);
+    await Promise.all(stores.map((store) => store.migrate()));
+    return stores;
   },
 };
 
-const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+test.after.always(async () => {
+  for (const store of opened) await store.close().catch(() => undefined);
+  await cluster?.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
 const hour = 3_600_000;
 const now = 1_800_000_000_000;
 
-function newDevice(id: string, extra: Partial<NewDevice> = {}): NewDevice {
-  return { id, batch: 'line-1', certSerial: `cs-${id}`, certificate: `PEM of ${id}`, arch: 'x86_64', image: 'edge', version: '1.0.0', ...extra };
+const status: DeviceStatus = { image: 'edge', version: '1.2.0', arch: 'x86_64', uptime: 5, services: [] } as unknown as DeviceStatus;
+
+async function withDevice(store: FleetStore, serial?: string) {
+  const batch = `b-${randomBytes(3).toString('hex')}`;
+  await store.createBatch({ name: batch, tokenHash: hash('t'), maxDevices: 100, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
+  return store.addDevice({ batch, certSerial: randomBytes(8).toString('hex'), certificate: '-----BEGIN CERTIFICATE-----', arch: 'x86_64', image: 'edge', version: '1.0.0', serial }, now);
 }
 
-const status: DeviceStatus = { image: 'edge', version: '1.0.0', arch: 'x86_64', hostname: 'box', uptime: 12, time: now, addresses: ['10.0.0.2'], services: [] };
-
-/** The next event that `store` hears, or a failure after a second. */
-function nextEvent(store: FleetStore, matches: (e: FleetEvent) => boolean): Promise<FleetEvent> {
+function nextEvent(store: FleetStore, matches: (event: FleetEvent) => boolean): Promise<FleetEvent> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error('no event within 1 s'));
-    }, 1000);
-    const stop = store.subscribe((e) => {
-      if (!matches(e)) return;
+    const timer = setTimeout(() => { stop(); reject(new Error('no event within 5 s')); }, 5000);
+    const stop = store.subscribe((event) => {
+      if (!matches(event)) return;
       clearTimeout(timer);
       stop();
-      resolve(e);
+      resolve(event);
     });
   });
 }
@@ -88,193 +91,166 @@ function nextEvent(store: FleetStore, matches: (e: FleetEvent) => boolean): Prom
 for (const backend of [sqlite, postgres]) {
   const name = (title: string) => `${backend.name}: ${title}`;
 
-  test(name('migrate runs again without harm and keeps the data'), async (t) => {
-    const [s] = await backend.open(t);
-    await s!.createBatch({ name: 'b', tokenHash: hash('x'), maxDevices: 1, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    await s!.migrate();
-    await s!.migrate();
-    t.is((await s!.listBatches()).length, 1);
+  test.serial(name('migrate twice leaves a working schema'), async (t) => {
+    const [store] = await backend.open(1);
+    await store!.migrate();
+    await store!.migrate();
+    t.deepEqual(await store!.listBatches(), []);
   });
 
-  test(name('batches are created, listed, read and revoked'), async (t) => {
-    const [s] = await backend.open(t);
-    await s!.createBatch({ name: 'line-1', tokenHash: hash('a'), maxDevices: 5, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    await s!.createBatch({ name: 'line-2', tokenHash: hash('b'), serials: ['SN-1', 'SN-2'], createdAt: now + 1, expiresAt: now + hour, createdBy: 'bob' });
-    t.deepEqual(await s!.getBatch('line-1'), { name: 'line-1', tokenHash: hash('a'), maxDevices: 5, used: 0, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    t.deepEqual((await s!.getBatch('line-2'))?.serials, ['SN-1', 'SN-2']);
-    t.deepEqual((await s!.listBatches()).map((b) => b.name).sort(), ['line-1', 'line-2']);
-    t.is(await s!.getBatch('nope'), undefined);
-    t.true(await s!.revokeBatch('line-1', now + 5));
-    t.is((await s!.getBatch('line-1'))?.revokedAt, now + 5);
-    t.false(await s!.revokeBatch('nope', now));
+  test.serial(name('batches are created, listed and revoked'), async (t) => {
+    const [store] = await backend.open(1);
+    await store!.createBatch({ name: 'counted', tokenHash: hash('a'), maxDevices: 3, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
+    await store!.createBatch({ name: 'listed', tokenHash: hash('b'), serials: ['SN2', 'SN1'], createdAt: now + 1, expiresAt: now + hour, createdBy: 'bob' });
+    t.deepEqual(await store!.listBatches(), [
+      { name: 'counted', tokenHash: hash('a'), maxDevices: 3, used: 0, createdAt: now, expiresAt: now + hour, createdBy: 'alice' },
+      { name: 'listed', tokenHash: hash('b'), serials: ['SN2', 'SN1'], used: 0, createdAt: now + 1, expiresAt: now + hour, createdBy: 'bob' },
+    ]);
+    t.true(await store!.revokeBatch('counted', now + 5));
+    t.false(await store!.revokeBatch('missing', now + 5));
+    t.is((await store!.getBatch('counted'))?.revokedAt, now + 5);
+    t.is(await store!.getBatch('missing'), undefined);
   });
 
-  test(name('claimActivation refuses each way a claim can be wrong, and counts only successes'), async (t) => {
-    const [s] = await backend.open(t);
-    await s!.createBatch({ name: 'count', tokenHash: hash('c'), maxDevices: 2, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    await s!.createBatch({ name: 'old', tokenHash: hash('o'), maxDevices: 2, createdAt: now - 2 * hour, expiresAt: now - hour, createdBy: 'alice' });
-    await s!.createBatch({ name: 'gone', tokenHash: hash('g'), maxDevices: 2, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    await s!.revokeBatch('gone', now);
-    await s!.createBatch({ name: 'serials', tokenHash: hash('s'), serials: ['SN-1', 'SN-2'], createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    t.deepEqual(await s!.claimActivation('nope', hash('c'), undefined, now), { ok: false, reason: 'unknown-batch' });
-    t.deepEqual(await s!.claimActivation('count', hash('wrong'), undefined, now), { ok: false, reason: 'wrong-token' });
-    t.deepEqual(await s!.claimActivation('count', 'short', undefined, now), { ok: false, reason: 'wrong-token' });
-    t.deepEqual(await s!.claimActivation('old', hash('o'), undefined, now), { ok: false, reason: 'expired' });
-    t.deepEqual(await s!.claimActivation('gone', hash('g'), undefined, now), { ok: false, reason: 'revoked' });
-    t.deepEqual(await s!.claimActivation('count', hash('c'), undefined, now), { ok: true });
-    t.deepEqual(await s!.claimActivation('count', hash('c'), undefined, now), { ok: true });
-    t.deepEqual(await s!.claimActivation('count', hash('c'), undefined, now), { ok: false, reason: 'used-up' });
-    t.deepEqual(await s!.claimActivation('serials', hash('s'), 'SN-9', now), { ok: false, reason: 'serial-not-registered' });
-    t.deepEqual(await s!.claimActivation('serials', hash('s'), undefined, now), { ok: false, reason: 'serial-not-registered' });
-    t.deepEqual(await s!.claimActivation('serials', hash('s'), 'SN-1', now), { ok: true });
-    t.deepEqual(await s!.claimActivation('serials', hash('s'), 'SN-1', now), { ok: false, reason: 'serial-used' });
-    t.deepEqual(await s!.claimActivation('serials', hash('s'), 'SN-2', now), { ok: true });
-    t.deepEqual(
-      (await s!.listBatches()).map((b) => [b.name, b.used]).sort(),
-      [['count', 2], ['gone', 0], ['old', 0], ['serials', 2]],
-    );
+  test.serial(name('claimActivation refuses for each reason and counts successes'), async (t) => {
+    const [store] = await backend.open(1);
+    await store!.createBatch({ name: 'two', tokenHash: hash('tok'), maxDevices: 2, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
+    await store!.createBatch({ name: 'old', tokenHash: hash('tok'), maxDevices: 2, createdAt: now - 2 * hour, expiresAt: now - hour, createdBy: 'alice' });
+    await store!.createBatch({ name: 'gone', tokenHash: hash('tok'), maxDevices: 2, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
+    await store!.revokeBatch('gone', now);
+    await store!.createBatch({ name: 'serials', tokenHash: hash('tok'), serials: ['SN1'], createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
+    const claim = (batch: string, token: string, serial?: string) => store!.claimActivation(batch, hash(token), serial, now);
+    t.deepEqual(await claim('nope', 'tok'), { ok: false, reason: 'unknown-batch' });
+    t.deepEqual(await claim('two', 'bad'), { ok: false, reason: 'wrong-token' });
+    t.deepEqual(await claim('old', 'tok'), { ok: false, reason: 'expired' });
+    t.deepEqual(await claim('gone', 'tok'), { ok: false, reason: 'revoked' });
+    t.deepEqual(await claim('two', 'tok'), { ok: true });
+    t.deepEqual(await claim('two', 'tok'), { ok: true });
+    t.deepEqual(await claim('two', 'tok'), { ok: false, reason: 'used-up' });
+    t.deepEqual(await claim('serials', 'tok', 'SN9'), { ok: false, reason: 'serial-not-registered' });
+    t.deepEqual(await claim('serials', 'tok'), { ok: false, reason: 'serial-not-registered' });
+    t.deepEqual(await claim('serials', 'tok', 'SN1'), { ok: true });
+    t.deepEqual(await claim('serials', 'tok', 'SN1'), { ok: false, reason: 'serial-used' });
+    t.is((await store!.getBatch('two'))?.used, 2);
+    t.is((await store!.getBatch('serials'))?.used, 1);
   });
 
-  test(name(backend.shared ? '50 claims at once through two stores against a count of 10 give exactly 10' : '50 claims at once against a count of 10 give exactly 10'), async (t) => {
-    const stores = await backend.open(t, 2);
-    await stores[0]!.createBatch({ name: 'rush', tokenHash: hash('r'), maxDevices: 10, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % stores.length]!.claimActivation('rush', hash('r'), undefined, now)));
+  test.serial(name('50 concurrent claims against a count of 10 give exactly 10'), async (t) => {
+    const stores = await backend.open(backend === postgres ? 2 : 1);
+    await stores[0]!.createBatch({ name: 'ten', tokenHash: hash('tok'), maxDevices: 10, createdAt: now, expiresAt: now + hour, createdBy: 'alice' });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % stores.length]!.claimActivation('ten', hash('tok'), undefined, now)));
     t.is(results.filter((r) => r.ok).length, 10);
-    t.true(results.every((r) => r.ok || r.reason === 'used-up'));
-    t.is((await stores[0]!.getBatch('rush'))?.used, 10);
+    t.is(results.filter((r) => !r.ok && r.reason === 'used-up').length, 40);
+    t.is((await stores[0]!.getBatch('ten'))?.used, 10);
   });
 
-  test(name('devices are added, found by id and certificate serial, listed, heartbeat and revoked'), async (t) => {
-    const [s] = await backend.open(t);
-    const added = await s!.addDevice(newDevice('dev-1', { hostname: 'box', serial: 'SN-1' }), now);
-    t.deepEqual(added, { ...newDevice('dev-1', { hostname: 'box', serial: 'SN-1' }), activatedAt: now });
-    await s!.addDevice(newDevice('dev-2'), now + 1);
-    t.deepEqual(await s!.getDevice('dev-1'), added);
-    t.is((await s!.getDeviceByCertSerial('cs-dev-2'))?.id, 'dev-2');
-    t.is(await s!.getDeviceByCertSerial('cs-none'), undefined);
-    t.deepEqual((await s!.listDevices()).map((d) => d.id).sort(), ['dev-1', 'dev-2']);
-    await s!.recordHeartbeat('dev-1', status, now + 10);
-    const seen = await s!.getDevice('dev-1');
-    t.deepEqual(seen?.status, status);
+  test.serial(name('devices are added, found, listed, heartbeaten and revoked'), async (t) => {
+    const [store] = await backend.open(1);
+    const device = await withDevice(store!, 'SN1');
+    t.regex(device.id, /^d-[0-9a-f]{12}$/);
+    t.is(device.activatedAt, now);
+    t.deepEqual(await store!.getDevice(device.id), device);
+    t.deepEqual(await store!.getDeviceByCertSerial(device.certSerial), device);
+    t.is(await store!.getDevice('d-000000000000'), undefined);
+    t.deepEqual(await store!.listDevices(), [device]);
+    await store!.recordHeartbeat(device.id, status, now + 10);
+    const seen = await store!.getDevice(device.id);
     t.is(seen?.lastSeen, now + 10);
-    t.true(await s!.revokeDevice('dev-2', now + 20));
-    t.is((await s!.getDevice('dev-2'))?.revokedAt, now + 20);
-    t.false(await s!.revokeDevice('dev-9', now));
-    t.is(await s!.getDevice('dev-9'), undefined);
+    t.deepEqual(seen?.status, status);
+    t.is(seen?.version, '1.2.0');
+    t.true(await store!.revokeDevice(device.id, now + 20));
+    t.false(await store!.revokeDevice('d-000000000000', now + 20));
+    t.is((await store!.getDevice(device.id))?.revokedAt, now + 20);
   });
 
-  test(name('commands are queued, delivered once in order, and finished only by their own device'), async (t) => {
-    const [s] = await backend.open(t);
-    const woke = nextEvent(s!, (e) => e.topic === 'command');
-    const first = await s!.enqueueCommand('dev-1', { kind: 'restart', service: 'web' }, 'alice', now);
-    t.deepEqual(await woke, { topic: 'command', deviceId: 'dev-1' });
-    const second = await s!.enqueueCommand('dev-1', { kind: 'reboot' }, 'alice', now + 1);
-    await s!.enqueueCommand('dev-2', { kind: 'reboot' }, 'alice', now + 1);
-    t.not(first.command.id, second.command.id);
-    t.deepEqual(first, { command: { kind: 'restart', service: 'web', id: first.command.id }, deviceId: 'dev-1', createdAt: now, createdBy: 'alice' });
-    t.deepEqual(await s!.takeCommands('dev-1', now + 2), [first.command, second.command]);
-    t.deepEqual(await s!.takeCommands('dev-1', now + 3), []);
-    t.is((await s!.getCommand(first.command.id))?.deliveredAt, now + 2);
-    t.false(await s!.finishCommand('dev-2', { id: first.command.id, ok: true }, now + 4), "another device's command");
-    t.false(await s!.finishCommand('dev-1', { id: 'cmd-none', ok: true }, now + 4));
-    t.true(await s!.finishCommand('dev-1', { id: first.command.id, ok: true, message: 'restarted' }, now + 5));
-    const done = await s!.getCommand(first.command.id);
-    t.deepEqual(done?.result, { id: first.command.id, ok: true, message: 'restarted' });
-    t.is(done?.finishedAt, now + 5);
-    t.is(await s!.getCommand('cmd-none'), undefined);
-  });
-
-  if (backend.shared) {
-    test(name('two stores taking one device\'s commands at once never deliver a command twice'), async (t) => {
-      const [a, b] = await backend.open(t, 2);
-      const queued = [];
-      for (let i = 0; i < 40; i++) queued.push((await a!.enqueueCommand('dev-1', { kind: 'restart', service: `s${i}` }, 'alice', now + i)).command.id);
-      const takes = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a! : b!).takeCommands('dev-1', now + 100)));
-      const delivered = takes.flat().map((c) => c.id);
-      t.is(delivered.length, 40);
-      t.deepEqual([...delivered].sort(), [...queued].sort());
+  test.serial(name('commands are delivered once, finished only by their device, and read back'), async (t) => {
+    const [store] = await backend.open(1);
+    const device = await withDevice(store!);
+    const other = await withDevice(store!);
+    const first = await store!.enqueueCommand(device.id, { kind: 'restart', service: 'web' }, 'alice', now);
+    const second = await store!.enqueueCommand(device.id, { kind: 'reboot' }, 'alice', now + 1);
+    t.regex(first.command.id, /^c-[0-9a-f]{12}$/);
+    t.deepEqual(await store!.takeCommands(device.id, now + 2), [first.command, second.command]);
+    t.deepEqual(await store!.takeCommands(device.id, now + 3), []);
+    t.false(await store!.finishCommand(other.id, { id: first.command.id, ok: true }, now + 4));
+    t.true(await store!.finishCommand(device.id, { id: first.command.id, ok: false, message: 'no such service' }, now + 4));
+    t.deepEqual(await store!.getCommand(first.command.id), {
+      command: first.command, deviceId: device.id, createdAt: now, createdBy: 'alice', deliveredAt: now + 2, finishedAt: now + 4,
+      result: { id: first.command.id, ok: false, message: 'no such service' },
     });
-
-    test(name('an event published by one store is heard by a subscriber of another'), async (t) => {
-      const [a, b] = await backend.open(t, 2);
-      const heard = nextEvent(b!, (e) => e.topic === 'log');
-      await a!.publish({ topic: 'log', stream: 'log-1' });
-      t.deepEqual(await heard, { topic: 'log', stream: 'log-1' });
-      const wokeB = nextEvent(b!, (e) => e.topic === 'command');
-      await a!.enqueueCommand('dev-7', { kind: 'reboot' }, 'alice', now);
-      t.deepEqual(await wokeB, { topic: 'command', deviceId: 'dev-7' });
-    });
-  } else {
-    test(name('an event published is heard by every subscriber, and not after it stops'), async (t) => {
-      const [s] = await backend.open(t);
-      const seen: FleetEvent[] = [];
-      const stop = s!.subscribe((e) => seen.push(e));
-      const heard = nextEvent(s!, () => true);
-      await s!.publish({ topic: 'device', deviceId: 'dev-1' });
-      t.deepEqual(await heard, { topic: 'device', deviceId: 'dev-1' });
-      stop();
-      await s!.publish({ topic: 'device', deviceId: 'dev-2' });
-      t.deepEqual(seen, [{ topic: 'device', deviceId: 'dev-1' }]);
-    });
-  }
-
-  test(name('log streams take lines in order, read from a sequence number, count drops and end'), async (t) => {
-    const [s] = await backend.open(t);
-    const stream = await s!.openLogStream('dev-1', 'web', now);
-    t.deepEqual(stream, { id: stream.id, deviceId: 'dev-1', service: 'web', createdAt: now, dropped: 0 });
-    t.is(await s!.appendLogLines(stream.id, ['one', 'two'], 0, false, now + 1), 2);
-    t.is(await s!.appendLogLines(stream.id, ['three'], 4, false, now + 2), 3);
-    t.deepEqual(await s!.readLogLines(stream.id, 0, 10), [{ seq: 1, line: 'one' }, { seq: 2, line: 'two' }, { seq: 3, line: 'three' }]);
-    t.deepEqual(await s!.readLogLines(stream.id, 1, 1), [{ seq: 2, line: 'two' }]);
-    t.deepEqual(await s!.readLogLines(stream.id, 3, 10), []);
-    t.is(await s!.appendLogLines(stream.id, [], 0, true, now + 3), 3);
-    t.deepEqual(await s!.getLogStream(stream.id), { ...stream, dropped: 4, endedAt: now + 3 });
-    t.is(await s!.getLogStream('log-none'), undefined);
+    t.is(await store!.getCommand('c-000000000000'), undefined);
   });
 
-  test(name(`a log stream keeps its last ${logLinesKept} lines`), async (t) => {
-    const [s] = await backend.open(t);
-    const stream = await s!.openLogStream('dev-1', 'web', now);
-    const lines = Array.from({ length: logLinesKept + 500 }, (_, i) => `line ${i + 1}`);
-    t.is(await s!.appendLogLines(stream.id, lines, 0, false, now), logLinesKept + 500);
-    const kept = await s!.readLogLines(stream.id, 0, 5);
-    t.deepEqual(kept[0], { seq: 501, line: 'line 501' });
-    t.is((await s!.readLogLines(stream.id, 0, logLinesKept + 1000)).length, logLinesKept);
+  test.serial(name('two stores taking commands at once deliver each command once'), async (t) => {
+    const stores = await backend.open(2);
+    const device = await withDevice(stores[0]!);
+    const queued = [];
+    for (let i = 0; i < 20; i++) queued.push((await stores[0]!.enqueueCommand(device.id, { kind: 'restart', service: `s${i}` }, 'alice', now + i)).command.id);
+    const takes = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2]!.takeCommands(device.id, now + 100)));
+    const delivered = takes.flat().map((c) => c.id);
+    t.deepEqual([...delivered].sort(), [...queued].sort());
   });
 
-  test(name('operators are added and found by name and certificate serial'), async (t) => {
-    const [s] = await backend.open(t);
-    await s!.addOperator({ name: 'alice', certSerial: 'ab12', createdAt: now });
-    await s!.addOperator({ name: 'bob', passwordHash: 'scrypt$x', createdAt: now + 1 });
-    t.deepEqual(await s!.getOperator('alice'), { name: 'alice', certSerial: 'ab12', createdAt: now });
-    t.is((await s!.getOperatorByCertSerial('ab12'))?.name, 'alice');
-    t.is(await s!.getOperatorByCertSerial('ffff'), undefined);
-    t.is(await s!.getOperator('carol'), undefined);
-    t.deepEqual((await s!.listOperators()).map((o) => o.name).sort(), ['alice', 'bob']);
+  test.serial(name('log streams append, read, end and keep only the last 10,000 lines'), async (t) => {
+    const [store] = await backend.open(1);
+    const device = await withDevice(store!);
+    const stream = await store!.openLogStream(device.id, 'web', now);
+    t.regex(stream.id, /^s-[0-9a-f]{12}$/);
+    t.is(await store!.appendLogLines(stream.id, ['one', 'two'], 0, false, now), 2);
+    t.deepEqual(await store!.readLogLines(stream.id, 0, 10), [{ seq: 1, line: 'one' }, { seq: 2, line: 'two' }]);
+    t.deepEqual(await store!.readLogLines(stream.id, 1, 10), [{ seq: 2, line: 'two' }]);
+    const many = Array.from({ length: 10_500 }, (_, i) => `line ${i + 3}`);
+    t.is(await store!.appendLogLines(stream.id, many, 7, true, now + 5), 10_502);
+    const kept = await store!.readLogLines(stream.id, 0, 20_000);
+    t.is(kept.length, 10_000);
+    t.deepEqual(kept[0], { seq: 503, line: 'line 503' });
+    t.deepEqual(await store!.getLogStream(stream.id), { id: stream.id, deviceId: device.id, service: 'web', createdAt: now, endedAt: now + 5, dropped: 7 });
+    await t.throwsAsync(store!.appendLogLines('s-000000000000', ['x'], 0, false, now), { message: /s-000000000000/ });
   });
 
-  test(name('the audit log lists the newest entries first, up to the limit'), async (t) => {
-    const [s] = await backend.open(t);
-    await s!.addAudit({ at: now, operator: 'alice', action: 'batch-create', detail: { name: 'line-1', count: 5 } });
-    await s!.addAudit({ at: now + 1, operator: 'alice', action: 'restart', device: 'dev-1' });
-    await s!.addAudit({ at: now + 2, operator: 'bob', action: 'reboot', device: 'dev-2' });
-    const two = await s!.listAudit(2);
-    t.deepEqual(two.map((e) => e.action), ['reboot', 'restart']);
-    const all = await s!.listAudit(10);
-    t.deepEqual(all[2], { id: all[2]!.id, at: now, operator: 'alice', action: 'batch-create', detail: { name: 'line-1', count: 5 } });
-    t.true(all[0]!.id > all[1]!.id && all[1]!.id > all[2]!.id);
+  test.serial(name('operators are added and found by name and certificate'), async (t) => {
+    const [store] = await backend.open(1);
+    await store!.addOperator({ name: 'bob', certSerial: 'ab12', createdAt: now });
+    await store!.addOperator({ name: 'alice', passwordHash: 'scrypt$x', createdAt: now });
+    t.deepEqual(await store!.getOperator('bob'), { name: 'bob', certSerial: 'ab12', createdAt: now });
+    t.deepEqual(await store!.getOperatorByCertSerial('ab12'), { name: 'bob', certSerial: 'ab12', createdAt: now });
+    t.is(await store!.getOperator('carol'), undefined);
+    t.deepEqual((await store!.listOperators()).map((o) => o.name), ['alice', 'bob']);
   });
 
-  test(name('a 5 MB bundle comes back byte for byte'), async (t) => {
-    const [s] = await backend.open(t);
+  test.serial(name('audit entries come back newest first'), async (t) => {
+    const [store] = await backend.open(1);
+    await store!.addAudit({ at: now, operator: 'alice', action: 'batch-create', detail: { batch: 'b1', count: 3 } });
+    await store!.addAudit({ at: now + 1, operator: 'bob', action: 'reboot', device: 'd-1' });
+    const entries = await store!.listAudit(10);
+    t.deepEqual(entries.map(({ id: _, ...rest }) => rest), [
+      { at: now + 1, operator: 'bob', action: 'reboot', device: 'd-1' },
+      { at: now, operator: 'alice', action: 'batch-create', detail: { batch: 'b1', count: 3 } },
+    ]);
+    t.is((await store!.listAudit(1)).length, 1);
+  });
+
+  test.serial(name('a 5 MB bundle round-trips byte for byte'), async (t) => {
+    const [store] = await backend.open(1);
     const bytes = new Uint8Array(randomBytes(5 * 1024 * 1024));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await s!.putBundle({ sha256, size: bytes.length, version: '2.0.0', compatible: 'edge/x86_64' }, bytes, now);
-    t.deepEqual(await s!.getBundle(sha256), { sha256, size: bytes.length, version: '2.0.0', compatible: 'edge/x86_64', uploadedAt: now });
-    const back = await s!.readBundle(sha256);
-    t.is(back?.length, bytes.length);
-    t.true(Buffer.from(back!).equals(Buffer.from(bytes)));
-    t.is(await s!.getBundle('0'.repeat(64)), undefined);
-    t.is(await s!.readBundle('0'.repeat(64)), undefined);
+    await store!.putBundle({ sha256, size: bytes.length, version: '2.0.0', compatible: 'edge' }, bytes, now);
+    t.deepEqual(await store!.getBundle(sha256), { sha256, size: bytes.length, version: '2.0.0', compatible: 'edge', uploadedAt: now });
+    const back = await store!.readBundle(sha256);
+    t.is(createHash('sha256').update(back!).digest('hex'), sha256);
+    t.is(await store!.readBundle('0'.repeat(64)), undefined);
+  });
+
+  test.serial(name('a subscriber sees events published by another store on the same data'), async (t) => {
+    const stores = await backend.open(backend === postgres ? 2 : 1);
+    const publisher = stores[0]!;
+    const subscriber = stores[stores.length - 1]!;
+    const published = nextEvent(subscriber, (e) => e.topic === 'log' && e.stream === 's-feedfeedfeed');
+    await publisher.publish({ topic: 'log', stream: 's-feedfeedfeed' });
+    t.deepEqual(await published, { topic: 'log', stream: 's-feedfeedfeed' });
+    const device = await withDevice(publisher);
+    const woken = nextEvent(subscriber, (e) => e.topic === 'command');
+    await publisher.enqueueCommand(device.id, { kind: 'reboot' }, 'alice', now);
+    t.deepEqual(await woken, { topic: 'command', deviceId: device.id });
   });
 }

@@ -45,8 +45,8 @@ export interface Device {
 }
 
 export interface NewDevice {
-  /** Made by the server, not the store: it is the certificate's CN, signed before the device is added. */
-  id: string;
+  /** The server makes it when it must sign it into the device certificate (CN) before the device is added; otherwise the store makes one. */
+  id?: string;
   batch: string;
   certSerial: string;
   certificate: string;
