@@ -39,7 +39,8 @@ export interface TestFleet {
   operator: OperatorProfile;
   clock: { offset: number };
   /** One HTTPS request to the server with an identity (or none). */
-  send(method: string, path: string, options?: { as?: Identity; body?: string | Buffer; headers?: Record<string, string> }): Promise<Reply>;
+  /** `port`: another server on the same fleet (a second `imago fleet serve` on a shared PostgreSQL). */
+  send(method: string, path: string, options?: { as?: Identity; body?: string | Buffer; headers?: Record<string, string>; port?: number }): Promise<Reply>;
   asOperator: Identity;
   close(): Promise<void>;
 }
@@ -55,10 +56,10 @@ export async function startTestFleet(options: { postgres?: string; commandWaitMs
   const server = await startFleetServer({ fleet, store, listen: { host: '127.0.0.1', port: 0 }, now: () => Date.now() + clock.offset, log: () => {}, commandWaitMs: options.commandWaitMs });
   const operator = { ...(await readProfile(profileFile)), server: `127.0.0.1:${server.port}` };
   const asOperator = { cert: operator.certificate, key: operator.key };
-  const send: TestFleet['send'] = (method, path, { as = {}, body, headers = {} } = {}) =>
+  const send: TestFleet['send'] = (method, path, { as = {}, body, headers = {}, port = server.port } = {}) =>
     new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: server.port, method, path, ca: fleet.ca.certificatePem, servername: 'localhost', cert: as.cert, key: as.key, agent: false, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...headers } },
+        { host: '127.0.0.1', port, method, path, ca: fleet.ca.certificatePem, servername: 'localhost', cert: as.cert, key: as.key, agent: false, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...headers } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

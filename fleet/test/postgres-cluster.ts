@@ -116,3 +116,39 @@ export async function startPostgres(): Promise<{ connection: string; stop(): Pro
     },
   };
 }
+
+let databasesMade = 0;
+
+/** A new empty database on the cluster `connection` reaches; returns the connection to it. Each fleet of a test gets its own, so tests running at once share nothing. */
+export async function freshDatabase(connection: string): Promise<string> {
+  const name = `fleet_${process.pid}_${++databasesMade}`;
+  const admin = new pg.Client({ connectionString: connection });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return connection.replace(/\/[^/]*$/, `/${name}`);
+}
+
+let shared: { wanted: boolean; cluster?: Promise<{ connection: string; stop(): Promise<void> }> } = { wanted: false };
+
+/** Says that this test process runs its fleets on PostgreSQL: called while tests are declared, before any cluster is needed. */
+export function usePostgresForFleets(): void {
+  shared.wanted = true;
+}
+
+/** A fresh database on this process's one throw-away cluster when usePostgresForFleets was called; undefined (SQLite) otherwise. */
+export async function fleetDatabaseIfWanted(): Promise<string | undefined> {
+  if (!shared.wanted) return undefined;
+  shared.cluster ??= startPostgres();
+  return freshDatabase((await shared.cluster).connection);
+}
+
+/** Stops the cluster fleetDatabaseIfWanted started, if it did. */
+export async function stopSharedPostgres(): Promise<void> {
+  const cluster = shared.cluster;
+  shared = { wanted: shared.wanted };
+  if (cluster) await (await cluster).stop();
+}

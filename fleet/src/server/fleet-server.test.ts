@@ -1,11 +1,13 @@
 /**
  * The fleet server over real TLS on loopback with real certificates and the
- * real store (SQLite; PostgreSQL too when IMAGO_TEST_POSTGRES names one).
+ * real store (SQLite; fleet-server-postgres.test.ts runs them all again on
+ * PostgreSQL, each fleet on its own database).
  */
 import test from 'ava';
 import { createFleetCa } from '../pki/fleet-ca.ts';
 import { issueOperatorCertificate } from '../pki/operator-certificate.ts';
 import { ecdsaSigning, generateKeyPair, privateKeyToPem, x509 } from '../pki/x509.ts';
+import { fleetDatabaseIfWanted } from '../../test/postgres-cluster.ts';
 import { activateDevice, activationBody, createBatch, deviceKeyAndCsr, pollBody, sampleStatus, startTestFleet, type TestFleet } from '../../test/fleet-fixture.ts';
 
 /** What a refusal must leave untouched. */
@@ -15,7 +17,7 @@ async function snapshot(f: TestFleet) {
 }
 
 async function withFleet(t: { teardown: (fn: () => Promise<void>) => void }, options = {}): Promise<TestFleet> {
-  const f = await startTestFleet(options);
+  const f = await startTestFleet({ postgres: await fleetDatabaseIfWanted(), ...options });
   t.teardown(() => f.close());
   return f;
 }
