@@ -22,8 +22,13 @@ const claimRefusals: Record<ClaimRefusal, [number, string]> = {
   'serial-used': [409, "activation: this device's serial has already activated"],
 };
 
-/** Seconds a device waits before polling again after a poll that returned nothing. */
-const nextPollSeconds = 5;
+/**
+ * Seconds a device pauses before its next poll. Zero: the next poll is held
+ * by the server until a command comes, so polling again at once is what keeps
+ * a command's delivery immediate; a pause here would be a window in which
+ * commands wait. (A loaded server could ask for more.)
+ */
+const nextPollSeconds = 0;
 
 /** POST /v1/activate: token + CSR in, device id + certificate out. Nothing is written unless all checks pass. */
 export async function activate({ ctx, req, res }: RouteCall): Promise<void> {
@@ -75,7 +80,7 @@ export async function poll({ ctx, req, res, peer }: RouteCall): Promise<void> {
     if (!(await woken)) break;
   }
   if (closed.aborted && commands.length === 0) return;
-  sendJson(res, 200, { commands, next: commands.length > 0 ? 0 : nextPollSeconds });
+  sendJson(res, 200, { commands, next: nextPollSeconds });
 }
 
 /** POST /v1/device/logs: lines for a stream the server opened for this device. */

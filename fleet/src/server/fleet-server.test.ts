@@ -29,7 +29,7 @@ test('a device activates with a batch token and its own CSR, then polls with the
   t.regex(device.id, /^d-[0-9a-f]{12}$/);
   const poll = await f.send('POST', '/v1/device/poll', { as: device.as, body: pollBody(0) });
   t.is(poll.status, 200, poll.text);
-  t.deepEqual(poll.json, { commands: [], next: 5 });
+  t.deepEqual(poll.json, { commands: [], next: 0 });
   const stored = await f.store.getDevice(device.id);
   t.is(stored?.batch, 'line-1');
   t.is(stored?.serial, 'SN-1');
