@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { request } from 'node:https';
-import type { DeviceStatus } from '../../contract/fleet-protocol.ts';
+import type { DeviceStatus } from '../../contract/index.ts';
 import { createBatch, startTestFleet, type TestFleet } from '../../fleet/test/fleet-fixture.ts';
 import { startInit, type RunningInit } from './host-init.ts';
 import { startAgent, type RunningAgent } from './host-agent.ts';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FleetAgentConfig } from '../../contract/fleet-agent-config.ts';
+import type { FleetAgentConfig } from '../../contract/index.ts';
 import { silentProgress } from '../../builder/src/progress.ts';
 import { fetchQuickjsSource } from '../../builder/src/init-binary/index.ts';
 import { x86_64 } from '../../targets/x86_64.ts';

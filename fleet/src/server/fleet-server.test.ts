@@ -91,7 +91,10 @@ test('activation refusals write nothing: token past its count, expired, revoked 
   const good = await createBatch(f, { name: 'good', count: 5, expires: '1h' });
   const before = await snapshot(f);
   const { csrPem } = await deviceKeyAndCsr();
-  const tampered = csrPem.replace(/([A-Za-z0-9+/])(=*\n-----END)/, (_m, c: string, end: string) => `${c === 'A' ? 'B' : 'A'}${end}`);
+  // A bit of the signature's last byte flipped (not a base64 character: the last one may be padding bits).
+  const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  der[der.length - 1]! ^= 0x01;
+  const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`;
   const badCsr = await f.send('POST', '/v1/activate', { body: activationBody(good, tampered) });
   t.is(badCsr.status, 400, badCsr.text);
   const badToken = await f.send('POST', '/v1/activate', { body: activationBody('good.short', csrPem) });

@@ -5,7 +5,7 @@
  * refusing (token used up, expired, revoked): its reason is logged and the
  * agent asks again only hourly, so a refused device never crash-loops.
  */
-import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, parseActivateResponse, parseErrorResponse, parseJson, ProtocolError, type ActivateRequest } from '../../../contract/fleet-protocol.ts';
+import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, parseActivateResponse, parseErrorResponse, parseJson, ProtocolError, type ActivateRequest } from '../../../contract/index.ts';
 import { Backoff, refusedRetryMs } from './backoff.ts';
 import type { AgentCrypto } from './crypto.ts';
 import type { AgentDeps } from './deps.ts';

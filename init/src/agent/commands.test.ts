@@ -1,8 +1,8 @@
 import test from 'ava';
-import type { CommandResult, LogBatch } from '../../../contract/fleet-protocol.ts';
+import type { CommandResult, LogBatch } from '../../../contract/index.ts';
 import { CommandRunner, type Installer } from './commands.ts';
 import { pollLoop } from './poll-loop.ts';
-import type { DeviceStatus } from '../../../contract/fleet-protocol.ts';
+import type { DeviceStatus } from '../../../contract/index.ts';
 import { fakeDeps, ManualTimers, RecordingControl, response, ScriptedServer } from './test-fakes.ts';
 import { TransportError } from './transport.ts';
 

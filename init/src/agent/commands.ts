@@ -4,7 +4,7 @@
  * the bundle, checking it and handing it to `imagoctl update`. Results are
  * queued for the next poll. A reboot waits until its result was delivered.
  */
-import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, type Command, type CommandResult, type LogBatch } from '../../../contract/fleet-protocol.ts';
+import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, type Command, type CommandResult, type LogBatch } from '../../../contract/index.ts';
 import type { ControlClient, LogFollow } from './control-client.ts';
 import type { AgentDeps } from './deps.ts';
 import { LogStream, type StreamTimers } from './log-stream.ts';

@@ -1,5 +1,5 @@
 /** Reads and checks the agent's config file; errors name the file, the field and what was expected. */
-import type { FleetAgentConfig } from '../../../contract/fleet-agent-config.ts';
+import type { FleetAgentConfig } from '../../../contract/index.ts';
 
 export class AgentConfigError extends Error {
   override name = 'AgentConfigError';

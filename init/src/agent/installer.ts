@@ -4,7 +4,7 @@
  * writes the inactive slot and has the init reboot into it.
  */
 import { decodeUtf8 } from '../../../contract/index.ts';
-import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion } from '../../../contract/fleet-protocol.ts';
+import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import type { Installer } from './commands.ts';
 import type { ClientIdentity, Transport } from './transport.ts';

@@ -4,7 +4,7 @@
  * one batch in flight at a time. It ends on logs-stop, when the follow ends,
  * or when the server answers 404/410 (nobody is reading any more).
  */
-import { maxLogLineBytes, type LogBatch } from '../../../contract/fleet-protocol.ts';
+import { maxLogLineBytes, type LogBatch } from '../../../contract/index.ts';
 
 export const batchEveryMs = 250;
 export const batchLines = 200;

@@ -6,8 +6,8 @@
  *
  * Options (for host tests): --config FILE, --control SOCKET, --clock-file FILE.
  */
-import { fleetAgentConfigPath } from '../../../contract/fleet-agent-config.ts';
-import type { DeviceStatus } from '../../../contract/fleet-protocol.ts';
+import { fleetAgentConfigPath } from '../../../contract/index.ts';
+import type { DeviceStatus } from '../../../contract/index.ts';
 import { defaultSocketPath, type StatusResult } from '../control/protocol.ts';
 import { quickjsSys } from '../sys/quickjs.ts';
 import type { Sys } from '../sys/sys.ts';

@@ -4,7 +4,7 @@
  * commands it returns are started. Network trouble and 5xx back off; a 403
  * (device revoked) or other refusal is logged and retried hourly.
  */
-import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, parseJson, parsePollResponse, ProtocolError, type DeviceStatus, type PollRequest } from '../../../contract/fleet-protocol.ts';
+import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, parseJson, parsePollResponse, ProtocolError, type DeviceStatus, type PollRequest } from '../../../contract/index.ts';
 import { refusalReason } from './activation.ts';
 import { Backoff, refusedRetryMs } from './backoff.ts';
 import type { CommandRunner } from './commands.ts';

@@ -1,5 +1,5 @@
 /** The heartbeat's DeviceStatus: the init's status, the device's addresses and its clock. Pure. */
-import type { DeviceStatus } from '../../../contract/fleet-protocol.ts';
+import type { DeviceStatus } from '../../../contract/index.ts';
 import type { StatusResult } from '../control/protocol.ts';
 
 export interface StatusInput {

@@ -4,7 +4,7 @@
  * the reboot it compares them with the init's update status. Pure apart from
  * the record's file.
  */
-import type { CommandResult } from '../../../contract/fleet-protocol.ts';
+import type { CommandResult } from '../../../contract/index.ts';
 import type { UpdateStatus } from '../update/status.ts';
 import { writeFileAtomic, type AgentFiles } from './deps.ts';
 
