@@ -7,9 +7,9 @@
  */
 import { dataMount, fleetAgentConfigPath, fleetAgentPath, type FleetAgentConfig, type InitConfig, type ServiceConfig } from '../../../contract/index.ts';
 import { defaultPollWaitSeconds, fleetServiceName, timeServiceName } from '../spec/fleet-defaults.ts';
-import { serviceDefaults } from '../spec/service-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import { bytes, type Tree } from '../tree/tree.ts';
+import { systemService } from './system-service.ts';
 
 export const fleetCaPath = '/etc/imago/fleet-ca.pem';
 export const fleetTokenPath = '/etc/imago/fleet.token';
@@ -44,25 +44,11 @@ export function fleetAgentConfig(spec: Spec, arch: string): FleetAgentConfig {
 
 /** The agent as a service: always restarted, started only once the time service has set the clock. */
 export function fleetService(): ServiceConfig {
-  return {
-    name: fleetServiceName,
-    command: [fleetAgentPath, fleetAgentConfigPath],
-    env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'],
-    workdir: '/',
-    // Root: it drives the control socket (restart, stop, reboot, updates) and writes its key on /data.
-    uid: 0,
-    gid: 0,
-    groups: [],
+  // Root: it drives the control socket (restart, stop, reboot, updates) and writes its key on /data.
+  return systemService(fleetServiceName, [fleetAgentPath, '--config', fleetAgentConfigPath], {
     umask: 0o077,
-    type: 'simple',
     dependsOn: [{ name: timeServiceName, condition: 'ready' }],
-    restart: 'always',
-    backoff: serviceDefaults.backoff,
-    onFailed: 'stay',
-    startTimeoutMs: serviceDefaults.startTimeoutMs,
-    stopTimeoutMs: serviceDefaults.stopTimeoutMs,
-    stopSignal: 'TERM',
-  };
+  });
 }
 
 /** Adds the agent, its files and its service when the spec has `fleet:`. */

@@ -72,7 +72,7 @@ test('fleet: a persistent identity keeps its state on /data; name and poll_wait 
 test('fleet: the agent runs as the service fleet-agent, restarted always, once the time service is ready', (t) => {
   const { config } = plan(ephemeralFleet);
   const service = config.services.find((s) => s.name === 'fleet-agent')!;
-  t.deepEqual(service.command, [fleetAgentPath, fleetAgentConfigPath]);
+  t.deepEqual(service.command, [fleetAgentPath, '--config', fleetAgentConfigPath]);
   t.is(service.restart, 'always');
   t.deepEqual(service.dependsOn, [{ name: 'time', condition: 'ready' }]);
   t.truthy(config.services.find((s) => s.name === 'time'), 'fleet: brings the time service without time:');

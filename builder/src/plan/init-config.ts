@@ -12,9 +12,9 @@ import { resolveProcessOwner } from '../spec/owner-rules.ts';
 import { buildControlAccess } from './control-access.ts';
 import { normalisePath } from '../tree/tree.ts';
 import { udhcpcScriptPath } from './udhcpc-script.ts';
+import { systemPath, systemService } from './system-service.ts';
 import type { UserDatabase } from './users.ts';
 
-const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface InitConfigResult {
   config: InitConfig;
@@ -38,24 +38,7 @@ function healthConfig(health: NonNullable<ServiceSpec['health']>): HealthConfig 
 
 /** A supervised udhcpc for one interface: -f keeps it in the foreground; the script applies each lease; -O asks for NTP servers too. */
 function dhcpService(iface: string, hostname: string): ServiceConfig {
-  return {
-    name: dhcpServiceName(iface),
-    command: ['/bin/busybox', 'udhcpc', '-f', '-i', iface, '-s', udhcpcScriptPath, '-O', 'ntpsrv', '-x', `hostname:${hostname}`],
-    env: [`PATH=${defaultPath}`],
-    workdir: '/',
-    uid: 0,
-    gid: 0,
-    groups: [],
-    umask: serviceDefaults.umask,
-    type: 'simple',
-    dependsOn: [],
-    restart: 'always',
-    backoff: serviceDefaults.backoff,
-    onFailed: 'stay',
-    startTimeoutMs: serviceDefaults.startTimeoutMs,
-    stopTimeoutMs: serviceDefaults.stopTimeoutMs,
-    stopSignal: 'TERM',
-  };
+  return systemService(dhcpServiceName(iface), ['/bin/busybox', 'udhcpc', '-f', '-i', iface, '-s', udhcpcScriptPath, '-O', 'ntpsrv', '-x', `hostname:${hostname}`]);
 }
 
 export function buildInitConfig(spec: Spec, users: UserDatabase, modules: ModuleConfig[]): InitConfigResult {
@@ -67,7 +50,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
     const resolved = resolveProcessOwner(users, item, path);
     if (resolved.problem) problems.push(resolved.problem);
     const credentials = resolved.credentials ?? { uid: 0, gid: 0, groups: [] as number[], home: '/root' };
-    const env = { PATH: defaultPath, HOME: credentials.home, TERM: 'linux', ...(item.env ?? {}) };
+    const env = { PATH: systemPath, HOME: credentials.home, TERM: 'linux', ...(item.env ?? {}) };
     return {
       name: item.name,
       // Every service has one after the rules and expandContainerServices; [] never reaches an image.

@@ -11,6 +11,7 @@ import { timeServiceName, usesTime } from '../spec/fleet-defaults.ts';
 import { serviceDefaults } from '../spec/service-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import { bytes, type Tree } from '../tree/tree.ts';
+import { systemService } from './system-service.ts';
 
 /** A static BusyBox with only the ntpd applet, run under that name. */
 export const timeDaemonPath = '/usr/libexec/imago/ntpd';
@@ -75,26 +76,11 @@ exit 0
 
 /** The supervised time service: ready when the clock-set mark exists; never given up on, however long the servers stay away. */
 export function timeService(spec: Spec): ServiceConfig {
-  return {
-    name: timeServiceName,
-    command: ['/bin/sh', timeServicePath, ...(spec.time?.servers ?? [])],
-    env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'],
-    workdir: '/',
-    uid: 0,
-    gid: 0,
-    groups: [],
-    umask: serviceDefaults.umask,
-    type: 'simple',
-    dependsOn: [],
+  return systemService(timeServiceName, ['/bin/sh', timeServicePath, ...(spec.time?.servers ?? [])], {
     ready: { kind: 'file', file: clockSetFile, intervalMs: 500, timeoutMs: serviceDefaults.ready.timeoutMs },
-    restart: 'always',
-    backoff: serviceDefaults.backoff,
-    onFailed: 'stay',
     // Not being ready is the normal state of a device offline in 1970: waiting is right, restarting ntpd is not.
     startTimeoutMs: 24 * 3600 * 1000,
-    stopTimeoutMs: serviceDefaults.stopTimeoutMs,
-    stopSignal: 'TERM',
-  };
+  });
 }
 
 /** Adds the time daemon, its scripts and its service (first, so dependents find it) when the spec sets the clock. */
