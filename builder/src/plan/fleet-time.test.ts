@@ -64,9 +64,9 @@ test('fleet: the agent, the CA, the root-only token and fleet.json with every de
 });
 
 test('fleet: a persistent identity keeps its state on /data; name and poll_wait are passed on', (t) => {
-  const { text } = plan('update: { keys: [k.pub] }\nfleet: { server: "fleet.lan:443", name: fleet.example.net, ca: ca.pem, token: t.token, poll_wait: 50 }\n');
+  const { text } = plan('update: { keys: [k.pub] }\nfleet: { server: "fleet.lan:443", name: fleet.lan, ca: ca.pem, token: t.token, poll_wait: 50 }\n');
   const config = JSON.parse(text(fleetAgentConfigPath)) as FleetAgentConfig;
-  t.like(config, { server: { host: 'fleet.lan', port: 443, name: 'fleet.example.net' }, identity: 'persistent', stateDir: '/data/imago/fleet', pollWaitSeconds: 50 });
+  t.like(config, { server: { host: 'fleet.lan', port: 443, name: 'fleet.lan' }, identity: 'persistent', stateDir: '/data/imago/fleet', pollWaitSeconds: 50 });
 });
 
 test('fleet: the agent runs as the service fleet-agent, restarted always, once the time service is ready', (t) => {

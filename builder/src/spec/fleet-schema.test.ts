@@ -17,9 +17,9 @@ const head = 'version: 1\nname: x\n';
 const updateSection = 'update:\n  keys: [k.pub]\n';
 
 test('fleet: the server splits into host and port; name, identity and poll_wait are optional', (t) => {
-  const { spec, problems } = parseSpec(`${head}${updateSection}fleet:\n  server: fleet.example.net:8443\n  ca: ca.pem\n  token: t.token\n`, 'ok.yml');
+  const { spec, problems } = parseSpec(`${head}${updateSection}fleet:\n  server: fleet.lan:8443\n  ca: ca.pem\n  token: t.token\n`, 'ok.yml');
   t.deepEqual(problems.map(renderProblem), []);
-  t.deepEqual(spec!.fleet, { server: { host: 'fleet.example.net', port: 8443 }, ca: 'ca.pem', token: 't.token' });
+  t.deepEqual(spec!.fleet, { server: { host: 'fleet.lan', port: 8443 }, ca: 'ca.pem', token: 't.token' });
 });
 
 test('time: servers are host or host:port; a fleet with an ephemeral identity needs no data partition', (t) => {
@@ -39,17 +39,17 @@ const invalidCases: { name: string; yaml: string; messages: string[] }[] = [
   {
     name: 'a server written as a URL',
     yaml: `${updateSection}fleet:\n  server: "https\u003a//fleet.lan:8443"\n  ca: ca.pem\n  token: t\n`,
-    messages: [`bad.yml:6:11: fleet.server: expected host:port, such as fleet.example.net:8443 or 10.0.0.1:8443 (without a scheme: the agent always speaks HTTPS), got "https\u003a//fleet.lan:8443"`],
+    messages: [`bad.yml:6:11: fleet.server: expected host:port, such as fleet.lan:8443 or 10.0.0.1:8443 (without a scheme: the agent always speaks HTTPS), got "https\u003a//fleet.lan:8443"`],
   },
   {
     name: 'a server without a port',
     yaml: `${updateSection}fleet: { server: fleet.lan, ca: ca.pem, token: t }\n`,
-    messages: ['bad.yml:5:18: fleet.server: expected host:port, such as fleet.example.net:8443 or 10.0.0.1:8443, got "fleet.lan"'],
+    messages: ['bad.yml:5:18: fleet.server: expected host:port, such as fleet.lan:8443 or 10.0.0.1:8443, got "fleet.lan"'],
   },
   {
     name: 'a port out of range',
     yaml: `${updateSection}fleet: { server: "fleet.lan:70000", ca: ca.pem, token: t }\n`,
-    messages: ['bad.yml:5:18: fleet.server: expected host:port, such as fleet.example.net:8443 or 10.0.0.1:8443, got "fleet.lan:70000"'],
+    messages: ['bad.yml:5:18: fleet.server: expected host:port, such as fleet.lan:8443 or 10.0.0.1:8443, got "fleet.lan:70000"'],
   },
   {
     name: 'a persistent identity without a data partition',

@@ -5,7 +5,7 @@
  * 1970, and every certificate check fails until the clock is set).
  *
  *   fleet:
- *     server: fleet.example.net:8443
+ *     server: fleet.lan:8443
  *     ca: fleet-ca.pem
  *     token: line-3.token
  *   time:
@@ -41,7 +41,7 @@ const fleetServer = z
   .string()
   .superRefine((text, context) => {
     if (parseHostPort(text)) return;
-    context.addIssue({ code: 'custom', message: `expected host:port, such as fleet.example.net:8443 or 10.0.0.1:8443${schemeHint(text, 'the agent always speaks HTTPS')}`, input: text });
+    context.addIssue({ code: 'custom', message: `expected host:port, such as fleet.lan:8443 or 10.0.0.1:8443${schemeHint(text, 'the agent always speaks HTTPS')}`, input: text });
   })
   .transform((text): HostPort => parseHostPort(text)!);
 
@@ -52,10 +52,10 @@ const timeServer = z.string().superRefine((text, context) => {
 
 export const fleetSchema = z
   .strictObject({
-    server: fleetServer.describe('Required. The fleet server as host:port (a host name or IPv4 address, no scheme), e.g. fleet.example.net:8443. The agent always dials out.'),
+    server: fleetServer.describe('Required. The fleet server as host:port (a host name or IPv4 address, no scheme), e.g. fleet.lan:8443. The agent always dials out.'),
     name: z
       .string()
-      .regex(hostPattern, 'expected a host name such as fleet.example.net')
+      .regex(hostPattern, 'expected a host name such as fleet.lan')
       .optional()
       .describe("The name the server's certificate carries. Default: the host of server."),
     ca: z.string().min(1).describe('Required. The fleet CA certificate (PEM, from `imago fleet init`), relative to the spec: the agent trusts no other CA.'),
