@@ -64,7 +64,7 @@ test.serial(`${arch}: a guest booted in 1970 sets its clock from the host's NTP 
       await vm.expect(/time: asking 10\.0\.2\.2:\d+/, TCG_TIMEOUTS.bootMs);
       const set = await vm.expect(/time: clock set \((step|stratum)/, TCG_TIMEOUTS.expectMs);
       t.truthy(set);
-      const started = await vm.expect(/CLOCK-SET now=(\d+) mark=(\S+)/, TCG_TIMEOUTS.expectMs);
+      const started = await vm.expect(/CLOCK-SET now=(\d+) mark=(\S+)\r?\n/, TCG_TIMEOUTS.expectMs);
       const guestNow = Number(started.groups[0]);
       t.true(Math.abs(guestNow - Date.now() / 1000) < 300, `the guest's clock (${guestNow}) is the host's (${Math.round(Date.now() / 1000)})`);
       t.is(started.groups[1], '/run/imago/clock-set');
@@ -86,7 +86,7 @@ test.serial(`${arch}: without a reachable NTP server the time service says why, 
       await vm.expect(new RegExp(`time: asking 10\\.0\\.2\\.2:${port}`), TCG_TIMEOUTS.bootMs);
       await vm.expect(/timed out waiting for 10\.0\.2\.2/, TCG_TIMEOUTS.expectMs);
       await vm.send('date\n');
-      const date = await vm.expect(/DATE (\d+) mark=(.*)/, TCG_TIMEOUTS.expectMs);
+      const date = await vm.expect(/DATE (\d+) mark=(.*)\r?\n/, TCG_TIMEOUTS.expectMs);
       t.true(Number(date.groups[0]) < 86400 * 365, `the clock stays in 1970 (${date.groups[0]})`);
       t.regex(date.groups[1]!, /No such file/, 'no clock-set mark without a time server');
       t.notRegex(vm.console.transcript(), /CLOCK-SET/, 'the service waiting for time: ready never started');
