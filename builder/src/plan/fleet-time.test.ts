@@ -109,13 +109,15 @@ test('the DHCP client asks for NTP servers (option 42) and its script keeps them
 });
 
 /** The time service's script with its absolute paths moved into `dir`, and ntpd replaced by echo. */
-async function hostTimeScript(dir: string): Promise<string> {
+async function hostTimeScript(dir: string, routes = 'Iface\tDestination\neth0\t00000000\n'): Promise<string> {
   const script = join(dir, 'time-service');
+  await writeFile(join(dir, 'route'), routes);
   const text = timeServiceScript
     .replace('bb=/bin/busybox', 'bb=')
     .replaceAll(dhcpTimeServersFile, join(dir, 'ntp-servers'))
+    .replace('routes=/proc/net/route', `routes=${join(dir, 'route')}`)
     .replace(`exec ${timeDaemonPath}`, 'exec echo ntpd')
-    .replace(/\$bb sleep \d+/, ':');
+    .replaceAll(/\$bb sleep \d+/g, 'echo slept');
   await writeFile(script, text);
   return script;
 }
@@ -125,6 +127,13 @@ test("the time service's script runs ntpd with the spec's servers and DHCP's, as
   await writeFile(join(dir, 'ntp-servers'), '192.168.1.1\n192.168.1.2\n');
   const output = execFileSync('sh', [await hostTimeScript(dir), '10.0.2.2:1123'], { encoding: 'utf8' });
   t.is(output, `time: asking 10.0.2.2:1123 192.168.1.1 192.168.1.2; the clock counts as set once one answers\nntpd -n -S ${timeSyncScriptPath} -p 10.0.2.2:1123 -p 192.168.1.1 -p 192.168.1.2\n`);
+});
+
+test('the time service waits for a network route before its first query (a query without one costs ntpd 32 s)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-time-'));
+  const output = execFileSync('sh', [await hostTimeScript(dir, 'Iface\tDestination\n'), '10.0.2.2:1123'], { encoding: 'utf8' });
+  t.is(output.split('\n').filter((l) => l === 'slept').length, 15, output);
+  t.regex(output, /time: asking 10\.0\.2\.2:1123/, 'and then asks anyway: a static network may route later');
 });
 
 test('the time service without any server says why and exits to be started again', async (t) => {

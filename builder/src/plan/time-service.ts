@@ -20,6 +20,8 @@ export const timeSyncScriptPath = '/usr/share/imago/time-sync.script';
 
 /** Seconds the service waits, when it has no server at all, before it looks again (DHCP may offer one). */
 const noServerRetrySeconds = 10;
+/** Seconds the service waits for a network route before its first query. */
+const routeWaitSeconds = 15;
 
 /**
  * Starts ntpd with every server it knows: the spec's (its arguments) and
@@ -29,6 +31,7 @@ const noServerRetrySeconds = 10;
 export const timeServiceScript = `#!/bin/sh
 # The time service: ntpd with the spec's servers ("$@") and those DHCP offered.
 bb=/bin/busybox
+routes=/proc/net/route
 peers=""
 servers=""
 for server in "$@" $($bb cat ${dhcpTimeServersFile} 2>/dev/null); do
@@ -40,6 +43,12 @@ if [ -z "$peers" ]; then
   $bb sleep ${noServerRetrySeconds}
   exit 1
 fi
+# ntpd waits 32 s after a query the kernel could not send: give DHCP up to ${routeWaitSeconds} s to add a route first.
+tries=0
+while [ "$($bb wc -l < $routes)" -le 1 ] && [ $tries -lt ${routeWaitSeconds} ]; do
+  $bb sleep 1
+  tries=$((tries + 1))
+done
 echo "time: asking$servers; the clock counts as set once one answers"
 exec ${timeDaemonPath} -n -S ${timeSyncScriptPath} $peers
 `;
