@@ -138,6 +138,7 @@ test('a dependant on a ready dependency waits for its ready probe to pass', asyn
   await sys.advance(1000);
   t.is(state('db'), 'starting');
   t.is(state('app'), 'waiting');
+  t.is(supervisor.status().find((s) => s.name === 'app')!.reason, 'waiting for db (ready)', 'the status says what it waits for');
   t.deepEqual(sys.log(), ['spawn db@0']);
   sys.files.put('/run/db.ready', '');
   await sys.advance(100);

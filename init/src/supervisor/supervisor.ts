@@ -169,10 +169,16 @@ export class Supervisor {
         pid,
         restarts: runtime.restarts,
         uptime: running ? Math.round((now - runtime.startedAt) / 1000) : undefined,
-        reason: runtime.reason,
+        reason: (runtime.state === 'waiting' && this.waitingFor(name)) || runtime.reason,
         lastExit: runtime.lastExit && describeExit(runtime.lastExit),
       };
     });
+  }
+
+  /** What a waiting service waits for, e.g. "waiting for time (ready)": a status that only said "waiting" would leave the operator guessing. */
+  private waitingFor(name: string): string | undefined {
+    const unmet = this.services.get(name)!.config.dependsOn.filter((dep) => !this.met(dep.name, dep.condition));
+    return unmet.length > 0 ? `waiting for ${unmet.map((dep) => `${dep.name} (${dep.condition})`).join(', ')}` : undefined;
   }
 
   private dispatch(name: string, event: ServiceEvent): void {
