@@ -7,6 +7,10 @@
  * sees the host's time. Then the same image with nothing answering: the time
  * service says why, stays not ready, the waiting service never starts and
  * the clock stays in 1970.
+ *
+ * Both images are also fleet devices of a real `imago fleet serve` on the
+ * host: the first activates only once its clock is set; the second never
+ * activates (the server has no device) and its agent is not started.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,14 +18,15 @@ import test from 'ava';
 import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
+import { fleetSection, startQemuFleet, type QemuFleet } from './fleet-helpers.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
 import { startSntpResponder } from './sntp-responder.ts';
 
 const arch = 'x86_64';
 const in1970 = ['-rtc', 'base=1970-01-02T00:00:00,clock=vm'];
 
-/** The spec: the time service with one server, a service that waits for the clock, and a console probe. */
-function timeSpec(port: number): string {
+/** The spec: the time service with one server, a fleet agent, a service that waits for the clock, and a console probe. */
+function timeSpec(port: number, fleet: string): string {
   return `version: 1
 name: time-test
 time:
@@ -38,26 +43,31 @@ services:
       while read -r order < /dev/console; do
         case "$order" in
           date) echo "DATE $(date +%s) mark=$(ls /run/imago/clock-set 2>&1 | head -c 60)" ;;
+          agent) echo "AGENT $(imagoctl status | grep fleet-agent)" ;;
           poweroff) poweroff; exit 0 ;;
         esac
       done
-`;
+${fleet}`;
 }
 
 /** Builds the spec with the responder's port into out/qemu-tests/time/. */
-async function buildTimeImage(port: number): Promise<string> {
+async function buildTimeImage(port: number, fleet: QemuFleet): Promise<string> {
   const dir = join('out', 'qemu-tests', 'time');
   await mkdir(dir, { recursive: true });
   const spec = join(dir, 'spec.yml');
-  await writeFile(spec, timeSpec(port));
+  await writeFile(spec, timeSpec(port, fleetSection(fleet, await fleet.batch(`time-${port}`, 1), 'ephemeral')));
   const [image] = await build(spec, buildOptions({ outDir: join(dir, 'image'), arch: [arch], progress: terminalProgress() }));
   return image!.dir;
 }
 
 test.serial(`${arch}: a guest booted in 1970 sets its clock from the host's NTP server, marks it set, and starts what waits for it`, async (t) => {
   const sntp = await startSntpResponder();
-  t.teardown(() => sntp.close());
-  const image = await buildTimeImage(sntp.port);
+  const fleet = await startQemuFleet();
+  t.teardown(async () => {
+    await sntp.close();
+    await fleet.close();
+  });
+  const image = await buildTimeImage(sntp.port, fleet);
   await withImage(
     image,
     async (vm) => {
@@ -69,6 +79,13 @@ test.serial(`${arch}: a guest booted in 1970 sets its clock from the host's NTP 
       t.true(Math.abs(guestNow - Date.now() / 1000) < 300, `the guest's clock (${guestNow}) is the host's (${Math.round(Date.now() / 1000)})`);
       t.is(started.groups[1], '/run/imago/clock-set');
       t.true(sntp.answered > 0, 'the guest asked the host');
+      // Only now, with a clock it can check certificates against, does the device activate.
+      await vm.expect(/imago-agent: activated as d-[0-9a-f]{12}\r?\n/, TCG_TIMEOUTS.bootMs);
+      const lines = vm.lines.map((l) => l.text);
+      const clockSetAt = lines.findIndex((l) => /time: clock set/.test(l));
+      t.true(lines.findIndex((l) => /imago-agent: /.test(l)) > clockSetAt, 'the agent starts after the clock is set');
+      const devices = JSON.parse((await fleet.cli(['devices', '--json'])).stdout) as unknown[];
+      t.is(devices.length, 1, 'the server has the device');
     },
     { test: t, extraArgs: in1970 },
   );
@@ -79,7 +96,9 @@ test.serial(`${arch}: without a reachable NTP server the time service says why, 
   const port = sntp.port;
   // The port is closed again: the guest's queries go unanswered.
   await sntp.close();
-  const image = await buildTimeImage(port);
+  const fleet = await startQemuFleet();
+  t.teardown(() => fleet.close());
+  const image = await buildTimeImage(port, fleet);
   await withImage(
     image,
     async (vm) => {
@@ -90,6 +109,12 @@ test.serial(`${arch}: without a reachable NTP server the time service says why, 
       t.true(Number(date.groups[0]) < 86400 * 365, `the clock stays in 1970 (${date.groups[0]})`);
       t.regex(date.groups[1]!, /No such file/, 'no clock-set mark without a time server');
       t.notRegex(vm.console.transcript(), /CLOCK-SET/, 'the service waiting for time: ready never started');
+      // The fleet agent waits for the clock too: it says so, and the server never sees the device.
+      await vm.send('agent\n');
+      const agent = await vm.expect(/AGENT (.*)\r?\n/, TCG_TIMEOUTS.expectMs);
+      t.regex(agent.groups[0]!, /fleet-agent +waiting .*waiting for time \(ready\)/, `the agent's state says why: ${agent.groups[0]}`);
+      t.notRegex(vm.console.transcript(), /imago-agent: /, 'the agent never ran');
+      t.deepEqual(JSON.parse((await fleet.cli(['devices', '--json'])).stdout), [], 'nothing activated');
     },
     { test: t, extraArgs: in1970 },
   );
