@@ -40,6 +40,7 @@ test: deps-test typecheck test-unit test-qemu
 typecheck:
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p init/tsconfig.json --noEmit
+	npx tsc -p console/tsconfig.json --noEmit
 
 test-unit:
 	npx ava
