@@ -12,7 +12,8 @@
  * service's log followed until new lines arrive (paused, searched); the
  * service restarted and its restart count seen rising; actions without a
  * session and with a wrong CSRF token refused, with nothing done; a device
- * rebooted, seen going away and coming back; a batch created (token shown
+ * rebooted, seen going away and coming back; optionally updated from an
+ * uploaded bundle to its outcome; a batch created (token shown
  * once) and revoked; the audit log; sign-out. axe-core checks every page
  * (no serious or critical violation) and each page is saved as a PNG.
  * Any failed check throws, naming the step.
@@ -49,6 +50,14 @@ export interface ConsoleCheckOptions {
   reboot?: boolean | { bringBack: (deviceId: string) => Promise<void> };
   /** How long a reboot may take to come back (default 240 s). */
   rebootTimeoutMs?: number;
+  /**
+   * Update devices[0] from this bundle file through the console's upload and
+   * see the outcome: committed, rolled back, or refused (a device that cannot
+   * install, such as an agent on the build host). Skipped when absent.
+   */
+  update?: { bundle: string; expect: 'committed' | 'rolled-back' | 'refused'; timeoutMs?: number };
+  /** Revoke the last of `devices` from its page at the end and see it marked revoked (default false: the device is lost to the fleet). */
+  revokeLast?: boolean;
   /** Debian's Chromium unless given. */
   chromiumPath?: string;
 }
@@ -260,8 +269,34 @@ export async function checkConsole(options: ConsoleCheckOptions): Promise<Consol
       log(`console: ${first} came back online ${Math.round((Date.now() - started) / 1000)} s later`);
     }
 
+    // Update from an uploaded bundle, followed to its outcome.
+    if (options.update) {
+      const outcomeText = { committed: 'Committed:', 'rolled-back': 'Rolled back:', refused: 'The device refused the update' }[options.update.expect];
+      await page.getByLabel('Bundle file').setInputFiles(options.update.bundle);
+      await page.getByRole('button', { name: 'Upload and update' }).click();
+      const outcome = await until(`the update's outcome (${outcomeText})`, async () => {
+        const state = await text(page, '.update-state');
+        return /^(Committed|Rolled back|The device refused|Update failed)/.test(state) ? state : undefined;
+      }, options.update.timeoutMs ?? 600_000);
+      check(outcome.startsWith(outcomeText), `update from ${options.update.bundle}: expected "${outcomeText}...", the console says "${outcome}"`);
+      log(`console: update of ${first} from an uploaded bundle: ${outcome}`);
+    }
+
+    // Revoke the last device: marked revoked, its actions disabled.
+    const last = devices[devices.length - 1]!;
+    if (options.revokeLast) {
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Devices' }).click();
+      await page.locator(`tr[data-device="${last}"] a`).click();
+      await page.getByRole('heading', { level: 1 }).filter({ hasText: 'online' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Revoke…' }).click();
+      await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+      await until(`${last} shown revoked`, async () => ((await text(page, 'h1 .badge')) === 'revoked' ? true : undefined));
+      check(await page.getByRole('button', { name: 'Reboot…' }).isDisabled(), `${last} is revoked but its reboot button is enabled`);
+      log(`console: ${last} revoked`);
+    }
+
     // Batches: create one, see its token once, revoke it.
-    await page.getByRole('link', { name: 'Batches' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Batches' }).click();
     await page.getByRole('heading', { name: 'Activation batches' }).waitFor();
     const batch = `console-${randomBytes(3).toString('hex')}`;
     await page.getByLabel('Name (optional)').fill(batch);
@@ -282,9 +317,9 @@ export async function checkConsole(options: ConsoleCheckOptions): Promise<Consol
     log(`console: batch ${batch} created (token shown once) and revoked`);
 
     // The audit log holds what this operator did, live.
-    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    const wanted = ['sign-in', 'restart', 'logs', 'create-batch', 'revoke-batch', ...(options.reboot !== false ? ['reboot'] : [])];
+    const wanted = ['sign-in', 'restart', 'logs', 'create-batch', 'revoke-batch', ...(options.reboot !== false ? ['reboot'] : []), ...(options.update ? ['upload-bundle', 'update'] : []), ...(options.revokeLast ? ['revoke-device'] : [])];
     await until(`audit entries ${wanted.join(', ')} by ${operator}`, async () => {
       const rows = await page.locator('tbody tr').allTextContents();
       return wanted.every((action) => rows.some((row) => row.includes(operator) && row.includes(action))) ? true : undefined;

@@ -12,7 +12,8 @@
  */
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, rename } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, rename, writeFile } from 'node:fs/promises';
+import { signedBundle } from './signed-bundle.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../init/test/host-agent.ts';
@@ -41,7 +42,7 @@ async function pointAt(link: string, target: string): Promise<void> {
   await rename(`${link}.new`, link);
 }
 
-test('the web console in headless Chromium: sign-in, two host devices listed, a followed log, a restart, refused actions, a reboot and back, batches, audit, axe-core on every page', async (t) => {
+test('the web console in headless Chromium: sign-in, two host devices listed, a followed log, a restart, refused actions, a reboot and back, an uploaded update refused by the device, a revoke, batches, audit, axe-core on every page', async (t) => {
   t.timeout(600_000);
   if (!existsSync('/usr/bin/chromium')) return t.fail("Debian's chromium is not installed (/usr/bin/chromium): run scripts/install-host-packages");
   fleet = await startQemuFleet();
@@ -60,6 +61,9 @@ test('the web console in headless Chromium: sign-in, two host devices listed, a 
     agents.push(agent);
     ids.push(/activated as (\S+)/.exec(await agent.waitForOutput(/activated as /, 120_000))![1]!);
   }
+  // A host agent downloads and checks the bundle but has no A/B slots to install it to: the device refuses.
+  const bundle = join(links, 'v2.bundle');
+  await writeFile(bundle, await signedBundle('2.0.0'));
   const result = await checkConsole({
     fleetDir: fleet.dir,
     serverPort: fleet.port,
@@ -77,6 +81,8 @@ test('the web console in headless Chromium: sign-in, two host devices listed, a 
       },
     },
     rebootTimeoutMs: 60_000,
+    update: { bundle, expect: 'refused', timeoutMs: 60_000 },
+    revokeLast: true,
   });
   t.deepEqual(Object.keys(result.screenshots).sort(), ['audit', 'batches', 'device', 'fleet', 'fleet-phone', 'sign-in']);
   t.log(`screenshots: ${Object.values(result.screenshots).join(' ')}`);
