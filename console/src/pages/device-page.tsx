@@ -45,9 +45,13 @@ export function DevicePage({ id }: { id: string }) {
   };
   const serviceAction = (service: string, action: ServiceAction) => run(`${action} ${service}`, () => api.post<StoredCommand>(`${path}/services/${encodeURIComponent(service)}/${action}`));
 
+  // The breadcrumb comes first in both branches, so the heading stays the same element (and keeps the focus) when the device loads.
   if (!d) {
     return (
       <>
+        <p class="crumbs">
+          <a href="#/">Devices</a> › {id}
+        </p>
         <h1 tabIndex={-1}>Device {id}</h1>
         <p>{device.error ? <span class="error">Could not load: {device.error}</span> : 'Loading…'}</p>
       </>
