@@ -3,6 +3,7 @@
  * device made its own key and never sends it; the CSR's signature proves it
  * holds that key, so a CSR copied from another device is refused.
  */
+import { createHash } from 'node:crypto';
 import type { FleetCa } from './fleet-ca.ts';
 import { issueCertificate } from './issue-certificate.ts';
 import { subjectFor } from './names.ts';
@@ -30,6 +31,15 @@ export async function readCsr(csrPem: string): Promise<x509.PublicKey> {
   }
   if (!valid) throw new CsrError("activate.csr: the request's signature does not match its key");
   return csr.publicKey;
+}
+
+/**
+ * The device id its key gives: `d-` and 12 hex characters of the key's
+ * SHA-256. A device that asks again with the key it activated with (its reply
+ * was lost, or it refused the certificate) is the same device, not a new one.
+ */
+export function deviceIdForKey(publicKey: x509.PublicKey): string {
+  return `d-${createHash('sha256').update(new Uint8Array(publicKey.rawData)).digest('hex').slice(0, 12)}`;
 }
 
 /** Signs a device certificate (CN = device id, OU = device, 5 years, clientAuth); returns its PEM and serial. */
