@@ -125,3 +125,13 @@ test.serial('a followed log delivers new lines within 2 s and the stream stops w
   t.true(numbers.at(-1)! > numbers[0]!, `new lines arrived: ${numbers.join(' ')}`);
   await agent.waitForOutput(/logs-stop|stop stream/, 40_000);
 });
+
+test.serial('a restarted agent uses its stored key and certificate: the same device, no second activation', async (t) => {
+  const dir = agent.dir;
+  await agent.stop();
+  agent = await startAgent({ server: { host: '127.0.0.1', port: fleet.server.port, name: 'localhost' }, caPem: fleet.fleet.ca.certificatePem, token: 'unused.token', control: init.socket, pollWaitSeconds: 5, dir });
+  await agent.waitForOutput(new RegExp(`using the stored identity ${deviceId}`), 30_000);
+  await agent.waitForOutput(/connected to 127\.0\.0\.1:\d+/, 30_000);
+  t.is((await fleet.store.getBatch('host'))?.used, 1, 'the batch counts one activation');
+  t.is((await fleet.store.listDevices()).length, 1);
+});
