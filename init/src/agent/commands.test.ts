@@ -147,6 +147,17 @@ test('poll loop: reports status, runs the commands it gets and hands their resul
   t.true(logs.includes('connected to 127.0.0.1:8443'));
 });
 
+test('poll loop: while an update outcome is still to come, polls are held 3 s at most, so the outcome reaches the server within moments', async (t) => {
+  const waits = async (pending: boolean) => {
+    const server = new ScriptedServer([response(200, JSON.stringify({ commands: [], next: 0 })), response(200, JSON.stringify({ commands: [], next: 0 }))]);
+    const { runner, deps } = setup(server);
+    await pollLoop({ deps, transport: server, identity, runner, status: async () => status, waitSeconds: 25, serverName: 's', maxPolls: 2, outcomePending: () => pending });
+    return (server.bodies('/v1/device/poll') as { wait: number }[]).map((p) => p.wait);
+  };
+  t.deepEqual(await waits(true), [3, 3]);
+  t.deepEqual(await waits(false), [25, 25]);
+});
+
 test('poll loop: network errors back off doubling, keep unsent results, and a 403 waits an hour', async (t) => {
   const server = new ScriptedServer([new TransportError('cannot connect to 127.0.0.1:8443: Connection refused'), response(503), response(403, '{"error":"device revoked"}')]);
   const { runner, deps, logs, sleeps } = setup(server);

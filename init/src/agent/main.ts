@@ -95,6 +95,7 @@ async function run(sys: Sys, args: readonly string[]): Promise<void> {
       lastInit = await initStatus();
       return deviceStatus({ init: lastInit, image: config.image, version: config.version, arch: config.arch, addresses: addresses(), time: sys.wallClock() });
     },
+    outcomePending: () => pending !== undefined,
     outcomes: () => {
       if (!pending || !lastInit) return;
       const result = updateOutcome(pending, lastInit.update, sys.wallClock() - lastInit.uptime * 1000);
