@@ -113,7 +113,7 @@ async function measureBackend(label: string, fleet: CliFleet): Promise<string[]>
     const port = fleet.ports[(index + 1) % fleet.ports.length]!;
     const sent = performance.now();
     const reply = await send(port, ca, 'POST', `/v1/devices/${device.id}/services/ticker/restart`, undefined, asOperator);
-    if (reply.status !== 200 || !reply.json.result?.ok) throw new Error(`restart on ${device.id}: HTTP ${reply.status} ${JSON.stringify(reply.json)}`);
+    if (reply.status !== 200 || !reply.json?.result?.ok) throw new Error(`restart on ${device.id}: HTTP ${reply.status} ${reply.text}`);
     roundTrips.push(performance.now() - sent);
     deliveries.push(delivered.get(reply.json.command.id)! - sent);
   });
