@@ -23,7 +23,7 @@ import { bootDisk, type Vm } from '../builder/src/qemu/index.ts';
 import { fleetSection, startQemuFleet, timeSection, type QemuFleet } from './fleet-helpers.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
 import { startSntpResponder } from './sntp-responder.ts';
-import { makeBundle } from './update-helpers.ts';
+import { freshDisk, makeBundle } from './update-helpers.ts';
 
 const scenarioDir = join('qemu-tests', 'fleet');
 const outRoot = join('out', 'qemu-tests', 'fleet');
@@ -124,11 +124,7 @@ test.serial('x86_64: two devices from one image and token activate apart; logs f
   const v3Bundle = await makeBundle(v3, 'fleet-v3-broken.bundle');
 
   // Two devices, one disk image and one token.
-  const disks = await Promise.all(['a', 'b'].map(async (n) => {
-    const path = join(outRoot, `device-${n}.img`);
-    await writeFile(path, await readFile(join(v1, 'disk.img')));
-    return path;
-  }));
+  const disks = [await freshDisk(v1, 'fleet-device-a'), await freshDisk(v1, 'fleet-device-b')];
   const ticks = tickClock();
   vms.push(await bootDisk(disks[0]!, arch, { expectTimeoutMs: TCG_TIMEOUTS.expectMs, onLine: ticks.onLine }));
   vms.push(await bootDisk(disks[1]!, arch, { expectTimeoutMs: TCG_TIMEOUTS.expectMs, onLine: echo }));

@@ -42,9 +42,13 @@ export function deviceIdForKey(publicKey: x509.PublicKey): string {
   return `d-${createHash('sha256').update(new Uint8Array(publicKey.rawData)).digest('hex').slice(0, 12)}`;
 }
 
-/** Signs a device certificate (CN = device id, OU = device, 5 years, clientAuth); returns its PEM and serial. */
+/** Signs a device certificate from its CSR (checked by readCsr); returns its PEM and serial. */
 export async function signDeviceCertificate(ca: FleetCa, csrPem: string, deviceId: string, now = new Date()): Promise<{ certificatePem: string; serial: string }> {
-  const publicKey = await readCsr(csrPem);
+  return signDeviceKey(ca, await readCsr(csrPem), deviceId, now);
+}
+
+/** Signs a device certificate (CN = device id, OU = device, 5 years, clientAuth) for a key readCsr has already checked. */
+export async function signDeviceKey(ca: FleetCa, publicKey: x509.PublicKey, deviceId: string, now = new Date()): Promise<{ certificatePem: string; serial: string }> {
   const certificate = await issueCertificate(ca, { subject: subjectFor('device', deviceId), publicKey: await publicKey.export(), years: 5, usage: 'clientAuth' }, now);
   return { certificatePem: certificate.toString('pem'), serial: certificate.serialNumber.toLowerCase() };
 }
