@@ -73,6 +73,7 @@ bench: deps-all
 	node --import tsx bench/run.ts
 	node --import tsx bench/supervisor.ts
 	node --import tsx bench/logs.ts
+	node --import tsx bench/fleet.ts
 
 clean:
 	rm -rf $(OUT)

@@ -56,28 +56,8 @@ export async function startTestFleet(options: { postgres?: string; commandWaitMs
   const server = await startFleetServer({ fleet, store, listen: { host: '127.0.0.1', port: 0 }, now: () => Date.now() + clock.offset, log: () => {}, commandWaitMs: options.commandWaitMs });
   const operator = { ...(await readProfile(profileFile)), server: `127.0.0.1:${server.port}` };
   const asOperator = { cert: operator.certificate, key: operator.key };
-  const send: TestFleet['send'] = (method, path, { as = {}, body, headers = {}, port = server.port } = {}) =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port, method, path, ca: fleet.ca.certificatePem, servername: 'localhost', cert: as.cert, key: as.key, agent: false, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json: unknown;
-            try {
-              json = JSON.parse(text);
-            } catch {
-              json = undefined;
-            }
-            resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const send: TestFleet['send'] = (method, path, { as = {}, body, headers, port = server.port } = {}) =>
+    sendToFleet({ port, ca: fleet.ca.certificatePem, method, path, as, body, headers });
   return {
     dir,
     fleet,
@@ -93,6 +73,33 @@ export async function startTestFleet(options: { postgres?: string; commandWaitMs
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** One HTTPS request to a fleet server on 127.0.0.1, trusting only its CA, one TLS connection as the agent makes; the reply with its body parsed when it is JSON. */
+export function sendToFleet(options: { port: number; ca: string; method: string; path: string; as?: Identity; body?: string | Buffer; headers?: Record<string, string>; timeoutMs?: number }): Promise<Reply> {
+  const { port, ca, method, path, as = {}, body, headers = {}, timeoutMs } = options;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, ca, servername: 'localhost', cert: as.cert, key: as.key, agent: false, timeout: timeoutMs, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** A key and CSR as a device's agent makes them. */

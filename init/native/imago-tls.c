@@ -321,6 +321,25 @@ done:
     return result;
 }
 
+/* Whether the certificate carries the public half of the key: a stored identity is used only when it does. */
+static JSValue js_key_matches(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    if (need_random(ctx))
+        return JS_EXCEPTION;
+    mbedtls_x509_crt crt;
+    mbedtls_pk_context key;
+    mbedtls_x509_crt_init(&crt);
+    mbedtls_pk_init(&key);
+    JSValue result = JS_EXCEPTION;
+    if (parse_certs(ctx, &crt, argv[0], "keyMatches: certPem") || parse_key(ctx, &key, argv[1], "keyMatches: keyPem"))
+        goto done;
+    result = JS_NewBool(ctx, mbedtls_pk_check_pair(&crt.pk, &key, mbedtls_ctr_drbg_random, &drbg) == 0);
+done:
+    mbedtls_pk_free(&key);
+    mbedtls_x509_crt_free(&crt);
+    return result;
+}
+
 /* ------------------------------------------------------------------------ */
 /* TCP                                                                      */
 
@@ -712,6 +731,7 @@ static const JSCFunctionListEntry tls_funcs[] = {
     JS_CFUNC_DEF("createCsr", 2, js_create_csr),
     JS_CFUNC_DEF("certificateInfo", 1, js_certificate_info),
     JS_CFUNC_DEF("verifyCertificate", 2, js_verify_certificate),
+    JS_CFUNC_DEF("keyMatches", 2, js_key_matches),
     JS_CFUNC_DEF("tcpConnect", 2, js_tcp_connect),
     JS_CFUNC_DEF("connectResult", 1, js_connect_result),
     JS_CFUNC_DEF("newSession", 2, js_new_session),

@@ -190,6 +190,15 @@ for (const target of allTargets) {
     t.true(cert.checkPrivateKey(createPrivateKey(result.key as string)));
   });
 
+  archTest(`${target.name}: keyMatches: a certificate matches the key it was signed for, and no other`, async (t) => {
+    const dir = clientDir(target, true);
+    const own = await runAgent(target, ['match', join(dir, 'client.pem'), join(dir, 'client-key.pem')]);
+    t.true(own.matches as boolean, 'the stored identity of a device is reused after a reboot');
+    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, 'other-key.pem')]);
+    const other = await runAgent(target, ['match', join(dir, 'client.pem'), join(dir, 'other-key.pem')]);
+    t.false(other.matches as boolean);
+  });
+
   archTest(`${target.name}: certificateInfo and verifyCertificate read what openssl wrote`, async (t) => {
     const good = await runAgent(target, ['inspect', 'good.pem', 'fleet-ca.pem']);
     const info = good.info as Record<string, unknown>;

@@ -11,7 +11,14 @@ import { startInit, type RunningInit } from './host-init.ts';
 import { startAgent, type RunningAgent } from './host-agent.ts';
 
 // awk counts, so the command has no $ for the spec's command splitting to touch.
-const spec = `services:\n  - name: ticker\n    command: awk 'BEGIN { for (i = 1; ; i++) { print "tick", i; fflush(); system("sleep 0.2") } }'\n`;
+// chatty writes 300 lines at once; with small files they spread over rotated ones, beyond the ring.
+const spec = `logs: { max_size: 2048, keep: 8, ring: 20 }
+services:
+  - name: ticker
+    command: awk 'BEGIN { for (i = 1; ; i++) { print "tick", i; fflush(); system("sleep 0.2") } }'
+  - name: chatty
+    command: awk 'BEGIN { for (i = 1; i <= 300; i++) print "line", i; fflush(); system("sleep 100000") }'
+`;
 
 let fleet: TestFleet;
 let init: RunningInit;
@@ -23,7 +30,7 @@ test.before(async () => {
   init = await startInit(spec);
   await init.waitForLog('ticker', /tick 1/);
   const token = await createBatch(fleet, { name: 'host', count: 2, expires: '1h' });
-  agent = await startAgent({ server: { host: '127.0.0.1', port: fleet.server.port, name: 'localhost' }, caPem: fleet.fleet.ca.certificatePem, token, control: init.socket, pollWaitSeconds: 5 });
+  agent = await startAgent({ server: { host: '127.0.0.1', port: fleet.server.port, name: 'localhost' }, caPem: fleet.fleet.ca.certificatePem, token, control: init.socket, pollWaitSeconds: 5, logDir: init.logDir });
   deviceId = /activated as (\S+)/.exec(await agent.waitForOutput(/activated as /, 60_000))![1]!;
 });
 
@@ -119,9 +126,26 @@ test.serial('logs -n 5 delivers the last lines of the service within 2 s', async
   t.true(firstMs < 2000, `first line after ${firstMs} ms\n--- agent\n${agent.output().slice(-1500)}`);
 });
 
+test.serial('logs -n 150 of a service whose lines have rotated reads the rotated files: 150 consecutive lines, more than the init keeps in memory', async (t) => {
+  await init.waitForLog('chatty', /line 300/);
+  const { lines } = await readLogs(`/v1/devices/${deviceId}/services/chatty/logs?lines=150`, (l) => l.length >= 150, 10_000);
+  t.is(lines.length, 150);
+  t.deepEqual(lines.map((l) => Number(/chatty: line (\d+)$/.exec(l)?.[1])), Array.from({ length: 150 }, (_, i) => 151 + i));
+});
+
 test.serial('a followed log delivers new lines within 2 s and the stream stops when the operator leaves', async (t) => {
   const { lines } = await readLogs(`/v1/devices/${deviceId}/services/ticker/logs?lines=1&follow=1`, (l) => l.length >= 6, 4000);
   const numbers = lines.map((l) => Number(/tick (\d+)/.exec(l)?.[1]));
   t.true(numbers.at(-1)! > numbers[0]!, `new lines arrived: ${numbers.join(' ')}`);
   await agent.waitForOutput(/logs-stop|stop stream/, 40_000);
+});
+
+test.serial('a restarted agent uses its stored key and certificate: the same device, no second activation', async (t) => {
+  const dir = agent.dir;
+  await agent.stop();
+  agent = await startAgent({ server: { host: '127.0.0.1', port: fleet.server.port, name: 'localhost' }, caPem: fleet.fleet.ca.certificatePem, token: 'unused.token', control: init.socket, pollWaitSeconds: 5, dir, logDir: init.logDir });
+  await agent.waitForOutput(new RegExp(`using the stored identity ${deviceId}`), 30_000);
+  await agent.waitForOutput(/connected to 127\.0\.0\.1:\d+/, 30_000);
+  t.is((await fleet.store.getBatch('host'))?.used, 1, 'the batch counts one activation');
+  t.is((await fleet.store.listDevices()).length, 1);
 });

@@ -44,9 +44,10 @@ export interface RunningAgent {
 }
 
 /** Starts the agent with a fleet.json for `server`, its CA and token in a fresh folder; the clock marker is there unless `clockSet` is false. */
-export async function startAgent(options: { server: { host: string; port: number; name: string }; caPem: string; token: string; control: string; clockSet?: boolean; pollWaitSeconds?: number }): Promise<RunningAgent> {
+/** `dir`: the folder of an agent that ran before (its state, a device's /data), for a restart. */
+export async function startAgent(options: { server: { host: string; port: number; name: string }; caPem: string; token: string; control: string; clockSet?: boolean; pollWaitSeconds?: number; dir?: string; logDir?: string }): Promise<RunningAgent> {
   const agent = await hostAgent();
-  const dir = mkdtempSync(join(tmpdir(), 'imago-agent-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'imago-agent-'));
   writeFileSync(join(dir, 'ca.pem'), options.caPem);
   writeFileSync(join(dir, 'token'), `${options.token}\n`);
   if (options.clockSet !== false) writeFileSync(join(dir, 'clock-set'), '');
@@ -62,7 +63,7 @@ export async function startAgent(options: { server: { host: string; port: number
     pollWaitSeconds: options.pollWaitSeconds ?? 20,
   };
   writeFileSync(join(dir, 'fleet.json'), JSON.stringify(config));
-  const child = spawn(agent, ['--config', join(dir, 'fleet.json'), '--control', options.control, '--clock-file', join(dir, 'clock-set')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(agent, ['--config', join(dir, 'fleet.json'), '--control', options.control, '--clock-file', join(dir, 'clock-set'), ...(options.logDir ? ['--log-dir', options.logDir] : [])], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -5,6 +5,7 @@
  *
  *   tls-smoke keygen <subject>                        key + CSR made on the device
  *   tls-smoke inspect <cert.pem> <ca.pem>             certificateInfo + verifyCertificate
+ *   tls-smoke match <cert.pem> <key.pem>              keyMatches
  *   tls-smoke throw                                   an uncaught error (the agent must exit 1)
  *   tls-smoke get <dir> <host> <port> <hostname>      HTTP GET over TLS with <dir>/ca.pem
  *                                                     and, when present, client.pem + client-key.pem
@@ -88,6 +89,8 @@ async function main(): Promise<Record<string, unknown>> {
     }
     case 'inspect':
       return { info: tls.certificateInfo(load(args[0]!)!), verify: tls.verifyCertificate(load(args[0]!)!, load(args[1]!)!) };
+    case 'match':
+      return { matches: tls.keyMatches(load(args[0]!)!, load(args[1]!)!) };
     case 'throw':
       throw new Error('tls-smoke: thrown on purpose');
     case 'get':

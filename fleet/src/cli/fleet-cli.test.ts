@@ -2,6 +2,7 @@
  * `imago fleet` as a user runs it: child processes of the real CLI (init,
  * operator add, serve, operator commands) against a real server on loopback.
  */
+import { outcomeLine } from './operator-commands.ts';
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { signedBundle } from '../../test/signed-bundle.ts';
@@ -157,4 +158,11 @@ test('an unreachable server is named by host:port, and a missing profile says ho
   t.regex(broken.stderr, /operator profile of a: its ca, certificate or key is not usable PEM/);
   const none = await imago(['fleet', 'devices']);
   t.regex(none.stderr, /give --profile FILE or set IMAGO_FLEET_PROFILE/);
+});
+
+test('an update outcome reads as one phrase: the device says "rolled back from ..." once, not "rolled-back: rolled back from ..."', (t) => {
+  t.is(outcomeLine('committed', undefined), 'committed');
+  t.is(outcomeLine('rolled-back', 'rolled back from version 3: critical services not healthy'), 'rolled back from version 3: critical services not healthy');
+  t.is(outcomeLine('committed', 'running version 2, committed'), 'committed: running version 2, committed');
+  t.is(outcomeLine('failed', 'bundle refused'), 'failed: bundle refused');
 });

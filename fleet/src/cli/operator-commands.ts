@@ -85,6 +85,13 @@ export async function logsCommand(device: string, service: string, flags: Common
   }
 }
 
+/** "rolled back from version 3: why" rather than "rolled-back: rolled back from version 3: why". */
+export function outcomeLine(outcome: string, message: string | undefined): string {
+  const words = outcome.replace('-', ' ');
+  if (!message) return words;
+  return message.startsWith(words) ? message : `${words}: ${message}`;
+}
+
 export async function updateCommand(target: string | undefined, bundleFile: string, flags: CommonFlags & { batch?: string; timeout?: string }, out: Out = stdout): Promise<void> {
   if ((target === undefined) === (flags.batch === undefined)) throw new FleetError('update: give DEVICE BUNDLE, or --batch NAME BUNDLE');
   const api = await client(flags);
@@ -112,7 +119,7 @@ export async function updateCommand(target: string | undefined, bundleFile: stri
     results.push(latest);
     const outcome = latest.result?.outcome ?? (latest.result && !latest.result.ok ? 'failed' : 'no outcome yet');
     if (outcome !== 'committed') failed++;
-    if (!flags.json) out(`${device}: ${outcome}${latest.result?.message ? `: ${latest.result.message}` : ''}\n`);
+    if (!flags.json) out(`${device}: ${outcomeLine(outcome, latest.result?.message)}\n`);
   }
   if (flags.json) out(`${JSON.stringify(results)}\n`);
   if (failed > 0) throw new FleetError(`update: ${failed} of ${devices.length} device(s) did not commit ${bundle.version}`);

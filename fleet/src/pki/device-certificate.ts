@@ -3,6 +3,7 @@
  * device made its own key and never sends it; the CSR's signature proves it
  * holds that key, so a CSR copied from another device is refused.
  */
+import { createHash } from 'node:crypto';
 import type { FleetCa } from './fleet-ca.ts';
 import { issueCertificate } from './issue-certificate.ts';
 import { subjectFor } from './names.ts';
@@ -32,9 +33,22 @@ export async function readCsr(csrPem: string): Promise<x509.PublicKey> {
   return csr.publicKey;
 }
 
-/** Signs a device certificate (CN = device id, OU = device, 5 years, clientAuth); returns its PEM and serial. */
+/**
+ * The device id its key gives: `d-` and 12 hex characters of the key's
+ * SHA-256. A device that asks again with the key it activated with (its reply
+ * was lost, or it refused the certificate) is the same device, not a new one.
+ */
+export function deviceIdForKey(publicKey: x509.PublicKey): string {
+  return `d-${createHash('sha256').update(new Uint8Array(publicKey.rawData)).digest('hex').slice(0, 12)}`;
+}
+
+/** Signs a device certificate from its CSR (checked by readCsr); returns its PEM and serial. */
 export async function signDeviceCertificate(ca: FleetCa, csrPem: string, deviceId: string, now = new Date()): Promise<{ certificatePem: string; serial: string }> {
-  const publicKey = await readCsr(csrPem);
+  return signDeviceKey(ca, await readCsr(csrPem), deviceId, now);
+}
+
+/** Signs a device certificate (CN = device id, OU = device, 5 years, clientAuth) for a key readCsr has already checked. */
+export async function signDeviceKey(ca: FleetCa, publicKey: x509.PublicKey, deviceId: string, now = new Date()): Promise<{ certificatePem: string; serial: string }> {
   const certificate = await issueCertificate(ca, { subject: subjectFor('device', deviceId), publicKey: await publicKey.export(), years: 5, usage: 'clientAuth' }, now);
   return { certificatePem: certificate.toString('pem'), serial: certificate.serialNumber.toLowerCase() };
 }

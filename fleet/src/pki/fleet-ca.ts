@@ -7,6 +7,7 @@
  *   const ca = await loadFleetCa(pem, key, 'DIR/ca.key');
  */
 import { addYears, ecdsaSigning, generateKeyPair, privateKeyFromPem, privateKeyToPem, randomSerial, x509 } from './x509.ts';
+import { backdateMs } from './issue-certificate.ts';
 import { fleetOrganization } from './names.ts';
 
 export interface FleetCa {
@@ -21,7 +22,7 @@ export async function createFleetCa(now = new Date()): Promise<FleetCa & { keyPe
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: `CN=imago fleet CA, O=${fleetOrganization}`,
-    notBefore: now,
+    notBefore: new Date(now.getTime() - backdateMs),
     notAfter: addYears(now, 10),
     keys,
     signingAlgorithm: ecdsaSigning,

@@ -6,6 +6,13 @@
 import type { FleetCa } from './fleet-ca.ts';
 import { addYears, ecdsaSigning, randomSerial, x509 } from './x509.ts';
 
+/**
+ * Certificates start an hour before they are made: a device whose clock was
+ * set from NTP a moment ago can be a little behind the server, and would
+ * otherwise refuse its brand-new certificate as "not yet valid".
+ */
+export const backdateMs = 60 * 60 * 1000;
+
 export interface LeafRequest {
   subject: string;
   publicKey: x509.PublicKey | CryptoKey;
@@ -14,14 +21,14 @@ export interface LeafRequest {
   extensions?: x509.Extension[];
 }
 
-/** A leaf certificate signed by `ca`, valid from `now` for `years`, with a random 16-byte serial. */
+/** A leaf certificate signed by `ca`, valid from an hour before `now` for `years`, with a random 16-byte serial. */
 export async function issueCertificate(ca: FleetCa, request: LeafRequest, now = new Date()): Promise<x509.X509Certificate> {
   const notAfter = addYears(now, request.years);
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: request.subject,
     issuer: ca.certificate.subject,
-    notBefore: now,
+    notBefore: new Date(now.getTime() - backdateMs),
     // A leaf never outlives its CA: a peer would refuse the chain past that date anyway.
     notAfter: notAfter > ca.certificate.notAfter ? ca.certificate.notAfter : notAfter,
     publicKey: request.publicKey,

@@ -2,10 +2,11 @@
  * The routes a device's agent calls (contract/fleet-protocol.ts documents
  * them): activate, poll (held open until a command or `wait`), logs, bundles.
  */
-import { newDeviceId } from '../store/ids.ts';
 import { maxPollWaitSeconds, parseActivateRequest, parseLogBatch, parsePollRequest, type Command } from '../../../contract/index.ts';
-import { CsrError, readCsr, signDeviceCertificate } from '../pki/device-certificate.ts';
-import type { ClaimRefusal } from '../store/store.ts';
+import { CsrError, deviceIdForKey, readCsr, signDeviceKey } from '../pki/device-certificate.ts';
+import type { x509 } from '../pki/x509.ts';
+import { refuseBeforeCount } from '../store/claim.ts';
+import type { ClaimRefusal, Device } from '../store/store.ts';
 import { hashSecret, parseToken } from '../tokens.ts';
 import type { RouteCall } from './context.ts';
 import { HttpError, sendJson } from './http-io.ts';
@@ -36,24 +37,43 @@ export async function activate({ ctx, req, res }: RouteCall): Promise<void> {
   const token = parseToken(request.token);
   if (!token) throw new HttpError(400, 'activate.token: expected <batch>.<secret>');
   // The CSR is checked before the claim, so a bad request never uses up an activation.
+  let publicKey: x509.PublicKey;
   try {
-    await readCsr(request.csr);
+    publicKey = await readCsr(request.csr);
   } catch (error) {
     if (error instanceof CsrError) throw new HttpError(400, error.message);
     throw error;
   }
+  const id = deviceIdForKey(publicKey);
+  const known = await ctx.store.getDevice(id);
+  if (known) return reactivate(ctx, res, known, token);
   const claim = await ctx.store.claimActivation(token.batch, hashSecret(token.secret), request.serial, ctx.now());
   if (!claim.ok) {
     const [status, message] = claimRefusals[claim.reason];
     throw new HttpError(status, message);
   }
-  const id = newDeviceId();
-  const signed = await signDeviceCertificate(ctx.fleet.ca, request.csr, id, new Date(ctx.now()));
+  const signed = await signDeviceKey(ctx.fleet.ca, publicKey, id, new Date(ctx.now()));
   await ctx.store.addDevice(
     { id, batch: token.batch, certSerial: signed.serial, certificate: signed.certificatePem, arch: request.arch, image: request.image, version: request.version, hostname: request.hostname, serial: request.serial },
     ctx.now(),
   );
   sendJson(res, 200, { deviceId: id, certificate: signed.certificatePem });
+}
+
+/**
+ * A device activating again with the key it already activated with: its
+ * reply was lost, or it could not accept the certificate yet. It gets the same
+ * certificate back and uses up nothing, as long as its token still holds (same
+ * batch, right secret, not revoked or expired) and the device is not revoked.
+ */
+async function reactivate(ctx: RouteCall['ctx'], res: RouteCall['res'], known: Device, token: { batch: string; secret: string }): Promise<void> {
+  if (known.revokedAt !== undefined) throw new HttpError(403, 'activation: this device is revoked');
+  const batch = await ctx.store.getBatch(token.batch);
+  if (!batch) throw new HttpError(...claimRefusals['unknown-batch']);
+  if (batch.name !== known.batch) throw new HttpError(403, 'activation: this device activated with another batch');
+  const refusal = refuseBeforeCount(batch, hashSecret(token.secret), ctx.now());
+  if (refusal) throw new HttpError(...claimRefusals[refusal]);
+  sendJson(res, 200, { deviceId: known.id, certificate: known.certificate });
 }
 
 /** POST /v1/device/poll: records the heartbeat and results, then hands over queued commands, waiting up to `wait` s for one. */

@@ -102,6 +102,37 @@ test('activation refusals write nothing: token past its count, expired, revoked 
   t.deepEqual(await snapshot(f), before, 'a bad CSR or token used up an activation');
 });
 
+test('a device asking again with the key it activated with gets the same id and certificate, and uses up nothing', async (t) => {
+  const f = await withFleet(t);
+  const once = await createBatch(f, { name: 'once', count: 1, expires: '1h' });
+  const { keyPem, csrPem } = await deviceKeyAndCsr();
+  const first = await f.send('POST', '/v1/activate', { body: activationBody(once, csrPem) });
+  t.is(first.status, 200, first.text);
+  // Its reply was lost, or the device could not accept the certificate yet: it asks again with the same key.
+  const again = await f.send('POST', '/v1/activate', { body: activationBody(once, csrPem) });
+  t.is(again.status, 200, again.text);
+  t.deepEqual(again.json, first.json);
+  t.is((await f.store.getBatch('once'))?.used, 1, 'the batch counts one device');
+  t.is((await f.store.listDevices()).length, 1);
+  const poll = await f.send('POST', '/v1/device/poll', { as: { cert: again.json.certificate, key: keyPem }, body: pollBody(0) });
+  t.is(poll.status, 200, 'the certificate it got again works');
+  const other = await f.send('POST', '/v1/activate', { body: activationBody(once, (await deviceKeyAndCsr()).csrPem) });
+  t.is(other.status, 410, 'another key is another device: the batch is used up');
+  const wrongSecret = await f.send('POST', '/v1/activate', { body: activationBody(`once.${'0'.repeat(43)}`, csrPem) });
+  t.is(wrongSecret.status, 401, `the same key with a wrong secret is refused: ${wrongSecret.text}`);
+  await f.send('POST', `/v1/devices/${first.json.deviceId}/revoke`, { as: f.asOperator });
+  const revoked = await f.send('POST', '/v1/activate', { body: activationBody(once, csrPem) });
+  t.is(revoked.status, 403, `a revoked device cannot activate again: ${revoked.text}`);
+});
+
+test('certificates start an hour early, so a device whose clock is a little behind the server accepts them', async (t) => {
+  const f = await withFleet(t);
+  const device = await activateDevice(f, await createBatch(f, { count: 1, expires: '1h' }));
+  const certificate = new x509.X509Certificate(device.as.cert!);
+  t.true(certificate.notBefore.getTime() <= Date.now() - 59 * 60_000, `notBefore ${certificate.notBefore.toISOString()}`);
+  t.true(f.fleet.ca.certificate.notBefore.getTime() <= Date.now() - 59 * 60_000, 'the CA too');
+});
+
 test('certificate refusals: none, self-signed, another CA, wrong role each way, a revoked device at its next request, a wrong protocol version', async (t) => {
   const f = await withFleet(t);
   const device = await activateDevice(f, await createBatch(f, { count: 1, expires: '1h' }));

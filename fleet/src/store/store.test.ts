@@ -6,7 +6,9 @@
  * server processes would hold.
  */
 import test from 'ava';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
@@ -301,4 +303,18 @@ test.serial('sqlite: a version 1 database (before console sessions) is brought t
   await store.addOperator({ name: 'alice', passwordHash: 'scrypt$x', createdAt: now });
   await store.createSession({ idHash: 'h', operator: 'alice', createdAt: now, expiresAt: now + hour }, now);
   t.is((await store.getSession('h', now))?.operator, 'alice');
+});
+
+// One process cannot race itself on SQLite (better-sqlite3 is synchronous), but `fleet serve`
+// and a CLI command (operator add) are two processes on one file: their claims must not overlap.
+test.serial('sqlite: four processes claiming 25 times each against a count of 10 get exactly 10 between them', async (t) => {
+  const [store] = await sqlite.open(1);
+  await store!.createBatch({ name: 'ten', tokenHash: hash('tok'), maxDevices: 10, createdAt: now, expiresAt: now + 100 * hour, createdBy: 'alice' });
+  const file = join(folder, `fleet-${databases - 1}.db`);
+  const worker = new URL('../../test/sqlite-claim-worker.ts', import.meta.url).pathname;
+  const runs = await Promise.all(Array.from({ length: 4 }, () => promisify(execFile)(process.execPath, ['--import', 'tsx', worker, file, 'ten', hash('tok'), '25'])));
+  const counts = runs.map((r) => JSON.parse(r.stdout) as { granted: number; refused: number });
+  t.is(counts.reduce((sum, c) => sum + c.granted, 0), 10, JSON.stringify(counts));
+  t.is(counts.reduce((sum, c) => sum + c.refused, 0), 90);
+  t.is((await store!.getBatch('ten'))?.used, 10);
 });

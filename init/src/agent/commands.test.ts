@@ -19,6 +19,7 @@ function setup(server = new ScriptedServer([], response(200)), installer?: Parti
     identity,
     timers,
     stateDir: '/data/fleet',
+    logDir: '/var/log',
     installer: { download: async () => {}, install: async () => 'armed', ...installer },
   });
   return { deps, files, logs, sleeps, control, timers, runner, server };
@@ -63,6 +64,23 @@ test('logs -n 2: the lines go to /v1/device/logs in one batch with end set', asy
   t.deepEqual(runner.takeResults(), [{ id: 'l', ok: true, message: '2 lines of web' }]);
 });
 
+test('logs -n with log files: the history comes from the current and rotated files, and a followed line they already had is not sent again', async (t) => {
+  const { runner, control, timers, server, files } = setup();
+  const at = (s: number) => `2026-11-28T20:00:0${s}.000Z`;
+  files.writeText('/var/log/web.log.1', `${at(1)} one\n${at(2)} two\n`);
+  files.writeText('/var/log/web.log', `${at(3)} three\n`);
+  const running = runner.run({ id: 'h', kind: 'logs', service: 'web', lines: 3, follow: true, stream: 's5' });
+  const follow = control.follows[0]!;
+  t.is(follow.lines, 0, 'the init is asked only for what comes next');
+  follow.onLines([]);
+  await running;
+  // The init followed from before the files were read: "three" may come again, and is dropped.
+  follow.onLines([{ time: Date.parse(at(3)), source: 'web', text: 'three' }, { time: Date.parse(at(4)), source: 'web', text: 'four' }]);
+  await timers.advance(300);
+  const lines = (server.bodies('/v1/device/logs') as LogBatch[]).flatMap((b) => b.lines);
+  t.deepEqual(lines, [`${at(1)} web: one`, `${at(2)} web: two`, `${at(3)} web: three`, `${at(4)} web: four`]);
+});
+
 test('a followed stream batches at 200 lines or 250 ms and stops with its follow when the server answers 410', async (t) => {
   const server = new ScriptedServer([response(200), response(200), response(410)], response(200));
   const { runner, control, timers } = setup(server);
@@ -99,7 +117,7 @@ test('a full queue drops lines and the next batch says how many', async (t) => {
   const { deps } = fakeDeps();
   const control = new RecordingControl();
   const timers = new ManualTimers();
-  const runner = new CommandRunner({ deps, control, transport: slow, identity, timers, stateDir: '/s', installer: { download: async () => {}, install: async () => '' } });
+  const runner = new CommandRunner({ deps, control, transport: slow, identity, timers, stateDir: '/s', logDir: '/var/log', installer: { download: async () => {}, install: async () => '' } });
   const running = runner.run({ id: 'f', kind: 'logs', service: 'web', lines: 0, follow: true, stream: 's4' });
   control.follows[0]!.onLines([]);
   await running;
@@ -145,6 +163,17 @@ test('poll loop: reports status, runs the commands it gets and hands their resul
   t.is(polls[1]!.wait, 0, 'with results to hand in, the server should answer at once');
   t.is(server.requests[0]!.options.timeoutMs, 80_000, "the read timeout exceeds the server's hold");
   t.true(logs.includes('connected to 127.0.0.1:8443'));
+});
+
+test('poll loop: while an update outcome is still to come, polls are held 3 s at most, so the outcome reaches the server within moments', async (t) => {
+  const waits = async (pending: boolean) => {
+    const server = new ScriptedServer([response(200, JSON.stringify({ commands: [], next: 0 })), response(200, JSON.stringify({ commands: [], next: 0 }))]);
+    const { runner, deps } = setup(server);
+    await pollLoop({ deps, transport: server, identity, runner, status: async () => status, waitSeconds: 25, serverName: 's', maxPolls: 2, outcomePending: () => pending });
+    return (server.bodies('/v1/device/poll') as { wait: number }[]).map((p) => p.wait);
+  };
+  t.deepEqual(await waits(true), [3, 3]);
+  t.deepEqual(await waits(false), [25, 25]);
 });
 
 test('poll loop: network errors back off doubling, keep unsent results, and a 403 waits an hour', async (t) => {

@@ -7,6 +7,7 @@
 import { fleetPaths, fleetProtocolHeader, fleetProtocolVersion, type Command, type CommandResult, type LogBatch } from '../../../contract/index.ts';
 import type { ControlClient, LogFollow } from './control-client.ts';
 import type { AgentDeps } from './deps.ts';
+import { logHistory } from './log-history.ts';
 import { LogStream, type StreamTimers } from './log-stream.ts';
 import { writePendingUpdate } from './update-outcome.ts';
 import type { ClientIdentity, Transport } from './transport.ts';
@@ -29,6 +30,8 @@ export interface CommandContext {
   installer: Installer;
   timers: StreamTimers;
   stateDir: string;
+  /** Where the init writes <service>.log and its rotated files. */
+  logDir: string;
 }
 
 export class CommandRunner {
@@ -129,18 +132,32 @@ export class CommandRunner {
       }),
     };
     this.streams.set(command.stream, entry);
+    // The files hold more than the init keeps in memory (rotated ones too): history comes from them when there are any.
+    const fromFiles = command.lines > 0 && this.ctx.deps.files.exists(`${this.ctx.logDir}/${command.service}.log`);
     let reported = false;
+    /** The history's last lines: a followed line the files already had is not sent twice. */
+    let seen = new Set<string>();
     entry.follow = this.ctx.control.logs(
       command.service,
-      command.lines,
+      fromFiles ? 0 : command.lines,
       command.follow,
       (lines) => {
+        let texts = lines.map((l) => `${new Date(l.time).toISOString()} ${l.source}: ${l.text}`);
         if (!reported) {
           reported = true;
-          this.report({ id: command.id, ok: true, message: command.follow ? `following ${command.service}` : `${lines.length} lines of ${command.service}` });
+          if (fromFiles) {
+            // Read only once the init has answered: it follows from then on, so a line is in the files,
+            // in what follows, or in both (dropped below), never in neither.
+            const history = logHistory(this.ctx.deps.files, this.ctx.logDir, command.service, command.lines);
+            seen = new Set(history.slice(-100));
+            texts = [...history, ...texts];
+          }
+          this.report({ id: command.id, ok: true, message: command.follow ? `following ${command.service}` : `${texts.length} lines of ${command.service}` });
           answered();
+        } else if (seen.size > 0) {
+          texts = texts.filter((text) => !seen.has(text));
         }
-        entry.stream.add(lines.map((l) => `${new Date(l.time).toISOString()} ${l.source}: ${l.text}`));
+        entry.stream.add(texts);
       },
       (why) => {
         if (!reported && why) {

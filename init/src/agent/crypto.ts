@@ -6,5 +6,5 @@ export interface AgentCrypto {
   /** '' when valid against the CA now, else why not. */
   verifyCertificate(certPem: string, caPem: string): string;
   /** Whether the certificate carries the public half of the key. */
-  keyMatches(certPem: string, keyPem: string, caPem: string): boolean;
+  keyMatches(certPem: string, keyPem: string): boolean;
 }

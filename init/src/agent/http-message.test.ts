@@ -44,6 +44,18 @@ test('a response without length ends when the server closes; a cut Content-Lengt
   t.throws(() => cut.end(), { instanceOf: HttpMessageError, message: /in the middle of the body/ });
 });
 
+test('with onBody the body goes there piece by piece, in order, and the response holds none of it; the limit still counts', (t) => {
+  const pieces: string[] = [];
+  const onBody = (bytes: Uint8Array) => pieces.push(new TextDecoder().decode(bytes));
+  const response = feed(new ResponseParser(undefined, onBody), 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n5\r\npedia\r\n0\r\n\r\n', 2);
+  t.is(response!.status, 200);
+  t.is(response!.body.length, 0);
+  t.is(pieces.join(''), 'wikipedia');
+  t.true(pieces.length > 2, 'in pieces as they arrived');
+  const limited = new ResponseParser({ maxHeaderBytes: 64, maxBodyBytes: 8 }, () => {});
+  t.throws(() => feed(limited, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\naaaaa\r\n5\r\naaaaa\r\n'), { message: /response body: larger than 8/ });
+});
+
 test('limits: headers and bodies larger than allowed are refused by name', (t) => {
   const limits = { maxHeaderBytes: 64, maxBodyBytes: 8 };
   t.throws(() => feed(new ResponseParser(limits), `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(100)}\r\n\r\n`), { message: /response headers: longer than 64 bytes/ });

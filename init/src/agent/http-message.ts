@@ -68,7 +68,14 @@ export class ResponseParser {
   private parts: Uint8Array[] = [];
   private bodyBytes = 0;
 
-  constructor(private readonly limits: ResponseLimits = defaultLimits) {}
+  /**
+   * `onBody`: the body goes there piece by piece as it arrives (a bundle
+   * download, too large to hold), and the response's body is then empty.
+   */
+  constructor(
+    private readonly limits: ResponseLimits = defaultLimits,
+    private readonly onBody?: (bytes: Uint8Array) => void,
+  ) {}
 
   push(chunk: Uint8Array): HttpResponse | undefined {
     if (this.phase === 'done') throw new HttpMessageError('response: bytes after the end of the response');
@@ -97,7 +104,7 @@ export class ResponseParser {
   }
 
   private result(): HttpResponse {
-    const body = new Uint8Array(this.bodyBytes);
+    const body = new Uint8Array(this.onBody ? 0 : this.bodyBytes);
     let at = 0;
     for (const part of this.parts) {
       body.set(part, at);
@@ -109,7 +116,8 @@ export class ResponseParser {
   private take(bytes: Uint8Array): void {
     this.bodyBytes += bytes.length;
     if (this.bodyBytes > this.limits.maxBodyBytes) throw new HttpMessageError(`response body: larger than ${this.limits.maxBodyBytes} bytes`);
-    this.parts.push(bytes.slice());
+    if (this.onBody) this.onBody(bytes);
+    else this.parts.push(bytes.slice());
   }
 
   private lineEnd(max: number, what: string): number {

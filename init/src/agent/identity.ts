@@ -27,7 +27,7 @@ export function loadIdentity(files: AgentFiles, crypto: AgentCrypto, stateDir: s
   if (key === undefined || cert === undefined || !deviceId) return { problem: 'no stored identity' };
   const why = crypto.verifyCertificate(cert, caPem);
   if (why) return { problem: `the stored certificate ${paths.cert} is not valid against the fleet CA: ${why}` };
-  if (!crypto.keyMatches(cert, key, caPem)) return { problem: `the stored certificate ${paths.cert} does not match the key ${paths.key}` };
+  if (!crypto.keyMatches(cert, key)) return { problem: `the stored certificate ${paths.cert} does not match the key ${paths.key}` };
   return { deviceId, cert, key };
 }
 

@@ -19,24 +19,36 @@ function hex(bytes: Uint8Array): string {
 export function bundleInstaller(sys: Sys, transport: Transport, identity: ClientIdentity, imagoctl = imagoctlPath): Installer {
   return {
     async download(sha256, size, file) {
-      // The body is held in memory once: bundles are sized for the device's RAM by the update section's limits.
-      const response = await transport.request(
-        { method: 'GET', path: `${fleetPaths.bundles}${sha256}`, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion) } },
-        { timeoutMs: downloadTimeoutMs, identity, maxBodyBytes: size },
-      );
-      if (response.status !== 200) throw new Error(`bundle ${sha256.slice(0, 12)}: the server answered HTTP ${response.status}`);
-      if (response.body.length !== size) throw new Error(`bundle ${sha256.slice(0, 12)}: expected ${size} bytes, got ${response.body.length}`);
-      const hash = sys.sha256();
-      hash.update(response.body);
-      const got = hex(hash.digest());
-      if (got !== sha256) throw new Error(`bundle: expected sha256 ${sha256}, got ${got}`);
+      // Written to the file as it arrives, hashed on the way: a bundle is as large as an image,
+      // and a device may have less RAM to spare than that.
       const fd = sys.create(file, 0o600);
+      const hash = sys.sha256();
+      let received = 0;
       try {
-        sys.write(fd, response.body, file);
+        const response = await transport.request(
+          { method: 'GET', path: `${fleetPaths.bundles}${sha256}`, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion) } },
+          {
+            timeoutMs: downloadTimeoutMs,
+            identity,
+            maxBodyBytes: size,
+            onBody(bytes) {
+              received += bytes.length;
+              hash.update(bytes);
+              sys.write(fd, bytes, file);
+            },
+          },
+        );
+        if (response.status !== 200) throw new Error(`bundle ${sha256.slice(0, 12)}: the server answered HTTP ${response.status}`);
+        if (received !== size) throw new Error(`bundle ${sha256.slice(0, 12)}: expected ${size} bytes, got ${received}`);
+        const got = hex(hash.digest());
+        if (got !== sha256) throw new Error(`bundle: expected sha256 ${sha256}, got ${got}`);
         sys.fsync(fd, file);
-      } finally {
+      } catch (error) {
         sys.close(fd);
+        sys.remove(file);
+        throw error;
       }
+      sys.close(fd);
     },
     install(file) {
       return new Promise((resolve, reject) => {

@@ -4,7 +4,8 @@
  * then long-polls the fleet server and runs its commands through the init's
  * control socket. Logs one line per step to stdout, which the init keeps.
  *
- * Options (for host tests): --config FILE, --control SOCKET, --clock-file FILE.
+ * Options (for host tests): --config FILE, --control SOCKET, --clock-file FILE,
+ * --log-dir DIR (where the init writes service logs, default /var/log).
  */
 import { fleetAgentConfigPath } from '../../../contract/index.ts';
 import type { DeviceStatus } from '../../../contract/index.ts';
@@ -17,6 +18,7 @@ import { clockSetMarker, waitForClock } from './clock.ts';
 import { CommandRunner } from './commands.ts';
 import { parseAgentConfig } from './config.ts';
 import { controlClient } from './control-client.ts';
+import { defaultLogDir } from './log-history.ts';
 import type { AgentDeps } from './deps.ts';
 import { loadIdentity, type Identity } from './identity.ts';
 import { bundleInstaller } from './installer.ts';
@@ -80,6 +82,7 @@ async function run(sys: Sys, args: readonly string[]): Promise<void> {
     installer: bundleInstaller(sys, transport, client),
     timers: { setTimeout: (callback, ms) => sys.setTimeout(callback, ms), clearTimeout: (handle) => sys.clearTimeout(handle as ReturnType<Sys['setTimeout']>) },
     stateDir: config.stateDir,
+    logDir: option(args, '--log-dir') ?? defaultLogDir,
   });
   let pending = readPendingUpdate(sys, config.stateDir);
   const addresses = () => [...ipv4FromFibTrie(sys.readText('/proc/net/fib_trie') ?? ''), ...ipv6FromIfInet6(sys.readText('/proc/net/if_inet6') ?? '')];
@@ -95,6 +98,7 @@ async function run(sys: Sys, args: readonly string[]): Promise<void> {
       lastInit = await initStatus();
       return deviceStatus({ init: lastInit, image: config.image, version: config.version, arch: config.arch, addresses: addresses(), time: sys.wallClock() });
     },
+    outcomePending: () => pending !== undefined,
     outcomes: () => {
       if (!pending || !lastInit) return;
       const result = updateOutcome(pending, lastInit.update, sys.wallClock() - lastInit.uptime * 1000);

@@ -16,6 +16,8 @@ import { TransportError, type ClientIdentity, type Transport } from './transport
 export const pollSlackMs = 30_000;
 /** How long a poll waits for the commands it just started before polling again. */
 export const quickCommandMs = 2000;
+/** The longest hold asked for while an update's outcome is still to come, so it reaches the server within moments. */
+export const outcomePendingWaitSeconds = 3;
 
 export interface PollLoopInput {
   deps: AgentDeps;
@@ -26,6 +28,8 @@ export interface PollLoopInput {
   status(): Promise<DeviceStatus>;
   /** Results that are only known after a status (an update's outcome after its reboot). */
   outcomes?(status: DeviceStatus): void;
+  /** Whether an outcome is still to come (an update on trial): polls are then held briefly. */
+  outcomePending?(): boolean;
   waitSeconds: number;
   serverName: string;
   /** Test hook: stop after this many polls. */
@@ -48,7 +52,7 @@ export async function pollLoop(input: PollLoopInput): Promise<void> {
     input.outcomes?.(status);
     const results = runner.takeResults();
     // With results to hand in, the server should answer at once; otherwise it may hold the poll.
-    const wait = results.length > 0 ? 0 : input.waitSeconds;
+    const wait = results.length > 0 ? 0 : input.outcomePending?.() ? Math.min(input.waitSeconds, outcomePendingWaitSeconds) : input.waitSeconds;
     const request: PollRequest = { status, results, wait };
     let retryMs = 0;
     try {

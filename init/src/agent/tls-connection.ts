@@ -46,7 +46,7 @@ export function tlsTransport(sys: Sys, tls: TlsApi, server: ServerAddress, ca: s
         let written = 0;
         let finished = false;
         const buffer = new ArrayBuffer(16384);
-        const parser = new ResponseParser({ maxHeaderBytes: defaultLimits.maxHeaderBytes, maxBodyBytes: options.maxBodyBytes ?? defaultLimits.maxBodyBytes });
+        const parser = new ResponseParser({ maxHeaderBytes: defaultLimits.maxHeaderBytes, maxBodyBytes: options.maxBodyBytes ?? defaultLimits.maxBodyBytes }, options.onBody);
         const finish = (error: Error | undefined, response?: HttpResponse) => {
           if (finished) return;
           finished = true;

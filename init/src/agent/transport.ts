@@ -16,6 +16,8 @@ export interface RequestOptions {
   identity?: ClientIdentity;
   /** Largest body accepted (a bundle download is larger than a JSON reply). */
   maxBodyBytes?: number;
+  /** Receives the body as it arrives instead of the response holding it (the response's body is then empty). */
+  onBody?: (bytes: Uint8Array) => void;
 }
 
 /** The request did not get an answer: the server is unreachable, TLS failed, or time ran out. */

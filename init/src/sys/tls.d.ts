@@ -20,6 +20,8 @@ declare module 'imago:tls' {
   export function certificateInfo(pem: string): { subject: string; issuer: string; serial: string; notBefore: number; notAfter: number };
   /** Checks `certPem` against the CA at the current clock: '' when valid, else why not (expired, not yet valid, other CA). */
   export function verifyCertificate(certPem: string, caPem: string): string;
+  /** Whether `certPem` carries the public half of `keyPem`. Throws when either does not parse. */
+  export function keyMatches(certPem: string, keyPem: string): boolean;
 
   /**
    * Opens a non-blocking TCP connection to host:port (host resolved with
