@@ -9,6 +9,12 @@
  * count; a remote update v1 -> v2 reports committed and a v3 whose critical
  * service never gets healthy reports rolled back.
  *
+ * The web console is checked first, in Debian's headless Chromium against the
+ * same server and both devices (qemu-tests/fleet-console.ts): sign-in, both
+ * listed, a followed log, a restart, refused actions, a real reboot of the
+ * first device seen going away and coming back, batches, audit, axe-core on
+ * every page, and the second device revoked from its page.
+ *
  * mips (big-endian): a device activates and its logs are followed, so mbed TLS
  * and the agent are proven on a big-endian CPU.
  */
@@ -20,6 +26,7 @@ import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
 import { bootDisk, type Vm } from '../builder/src/qemu/index.ts';
+import { checkConsole } from './fleet-console.ts';
 import { fleetSection, startQemuFleet, timeSection, type QemuFleet } from './fleet-helpers.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
 import { startSntpResponder } from './sntp-responder.ts';
@@ -50,6 +57,10 @@ async function activated(vm: Vm): Promise<string> {
 function tickClock() {
   const seen = new Map<number, number>();
   return {
+    /** Forgets every line seen: after a reboot the ticker counts from 1 again. */
+    clear() {
+      seen.clear();
+    },
     onLine(line: { text: string }) {
       echo?.(line);
       const tick = /\] ticker: tick (\d+)$/.exec(line.text);
@@ -105,7 +116,7 @@ async function eventually<T>(what: string, read: () => Promise<T>, check: (value
   }
 }
 
-test.serial('x86_64: two devices from one image and token activate apart; logs follow live, a remote restart counts, a remote update commits and a broken one rolls back', async (t) => {
+test.serial('x86_64: two devices from one image and token activate apart; the web console drives them in Chromium; logs follow live, a remote restart counts, a remote update commits and a broken one rolls back', async (t) => {
   const arch = 'x86_64';
   const sntp = await startSntpResponder();
   const fleet = await startQemuFleet();
@@ -140,7 +151,25 @@ test.serial('x86_64: two devices from one image and token activate apart; logs f
     t.regex(certificate.subject, new RegExp(`CN=${id}`), 'each certificate names its device');
     t.true(certificate.checkIssued(new X509Certificate(await readFile(fleet.caFile))), 'and is signed by the fleet CA');
   }
-  // The second device has shown what it must; the first carries on alone, with both cores.
+
+  // The web console against the same server and both guests; the first is rebooted for real.
+  const consoleCheck = await checkConsole({
+    fleetDir: fleet.dir,
+    serverPort: fleet.port,
+    devices: ids,
+    ticker: 'ticker',
+    screenshots: join(outRoot, 'console-screenshots'),
+    log: (line) => t.log(line),
+    revokeLast: true,
+  });
+  t.log(`console screenshots: ${Object.values(consoleCheck.screenshots).join(' ')}`);
+  // The console's reboot brought the first device back with its stored key (and consumes that line,
+  // so the update's reboot below must print its own).
+  await one.expect(/imago-agent: using the stored identity d-/, TCG_TIMEOUTS.bootMs);
+  // The reboot started the ticker again at 1: only lines from now on count.
+  ticks.clear();
+
+  // The second device has shown what it must (and is revoked); the first carries on alone, with both cores.
   await two.kill();
 
   const [device] = ids;
