@@ -73,14 +73,14 @@ test('run --disk on an image folder without disk.img says how to make one', asyn
 test('run --help offers booting the disk image', (t) => {
   const result = imago('run', '--help');
   t.is(result.code, 0);
-  t.regex(result.stdout, /--disk\s+boot the flashable disk\.img under UEFI/);
+  t.regex(result.stdout, /--disk\s+boot the flashable disk\.img through its firmware/);
 });
 
-test('build --format raw for an architecture without UEFI fails before building anything', async (t) => {
+test('build --format raw for an architecture without UEFI or BIOS GRUB fails before building anything', async (t) => {
   const out = await mkdtemp(join(tmpdir(), 'imago-cli-'));
   const result = imago('build', 'images/minimal.yml', '--arch', 'armv7', '--format', 'raw', '-o', join(out, 'out'));
   t.is(result.code, 1);
-  t.regex(result.stderr, /failed to make the raw image for armv7: --format raw: armv7 has no UEFI GRUB build/);
+  t.regex(result.stderr, /failed to make the raw image for armv7: --format raw: armv7 has no GRUB build for UEFI or BIOS/);
   t.false(existsSync(join(out, 'out')), 'nothing was written');
 });
 

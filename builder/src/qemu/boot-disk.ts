@@ -1,7 +1,8 @@
 /**
  * Boots a raw disk image (`imago build --format raw`) under UEFI: Debian's
- * OVMF (x86_64) or AAVMF/QEMU_EFI (aarch64) as firmware, the disk as a
- * virtio block device, GRUB from its ESP. Unlike kernel boots, a guest reboot
+ * OVMF (x86_64) or AAVMF/QEMU_EFI (aarch64) as firmware, GRUB from its ESP;
+ * or (i386) from QEMU's own BIOS, GRUB from the MBR and the BIOS boot
+ * partition. The disk is a virtio block device. Unlike kernel boots, a guest reboot
  * restarts the machine (no -no-reboot), as a device would: GRUB then picks the
  * slot. A power-off still ends QEMU.
  *
@@ -13,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getTarget } from '../../../targets/index.ts';
-import { requireUefi } from '../formats/raw/uefi-target.ts';
+import { requireDiskTarget } from '../formats/raw/disk-target.ts';
 import { runInTerminal, spawned } from './boot.ts';
 import { type MachineOptions, type QemuCommand, qemuDiskCommand } from './command.ts';
 import { QemuSpawnError } from './errors.ts';
@@ -23,9 +24,9 @@ export interface DiskBootOptions extends Pick<MachineOptions, 'forwards' | 'memo
 
 /** The QEMU command line for a disk boot; throws naming the firmware package when it is missing. */
 export function diskCommand(disk: string, arch: string, options: DiskBootOptions = {}): QemuCommand {
-  const target = requireUefi(getTarget(arch));
-  const { firmware, firmwarePackage } = target.uefi;
-  if (!existsSync(firmware)) throw new QemuSpawnError(`UEFI firmware ${firmware} is missing: install the Debian package ${firmwarePackage}`);
+  const target = requireDiskTarget(getTarget(arch));
+  const firmware = target.uefi?.firmware;
+  if (firmware && !existsSync(firmware)) throw new QemuSpawnError(`UEFI firmware ${firmware} is missing: install the Debian package ${target.uefi!.firmwarePackage}`);
   return qemuDiskCommand(target, { forwards: options.forwards, memoryMiB: options.memoryMiB, console: options.console, disk, firmware });
 }
 

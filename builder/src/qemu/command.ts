@@ -60,8 +60,8 @@ export interface QemuCommandOptions extends MachineOptions {
 export interface QemuDiskOptions extends MachineOptions {
   /** Path of the raw disk image, attached as a virtio block device. */
   disk: string;
-  /** The UEFI firmware QEMU starts instead of a kernel. */
-  firmware: string;
+  /** The UEFI firmware QEMU starts instead of a kernel; absent, QEMU's own BIOS (SeaBIOS) boots the disk. */
+  firmware?: string;
 }
 
 /** A program and its arguments, ready for `spawn`. */
@@ -88,13 +88,14 @@ export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCo
 }
 
 /**
- * The command line that boots a raw disk image through UEFI firmware, as a
- * device would. Unlike a kernel boot, a guest reboot restarts the machine
+ * The command line that boots a raw disk image through UEFI firmware, or
+ * QEMU's BIOS when none is given, as a device would. Unlike a kernel boot, a guest reboot restarts the machine
  * (no `-no-reboot`) so the bootloader picks the slot; a power-off still ends QEMU.
  */
 export function qemuDiskCommand(target: Target, options: QemuDiskOptions): QemuCommand {
   const drive = `file=${optionValue(options.disk)},format=raw,if=none,id=disk0,cache=writeback`;
-  return machineCommand(target, options, ['-bios', options.firmware, '-drive', drive, '-device', 'virtio-blk-pci,drive=disk0'], true);
+  const firmware = options.firmware ? ['-bios', options.firmware] : [];
+  return machineCommand(target, options, [...firmware, '-drive', drive, '-device', 'virtio-blk-pci,drive=disk0'], true);
 }
 
 /**

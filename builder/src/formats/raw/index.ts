@@ -1,12 +1,14 @@
 /**
  * `--format raw`: a flashable GPT disk image, `<out>/<arch>/disk.img`.
  *
- *   sector 0        protective MBR, GPT header and entries
- *   1 MiB           imago-esp   FAT32: EFI/BOOT/BOOT<arch>.EFI (GRUB), imago/grubenv, A/ (this build), B/ (empty)
+ *   sector 0        protective MBR (a BIOS target: with GRUB's boot code), GPT header and entries
+ *   sector 34       imago-bios-boot  a BIOS target only: GRUB's core image (partition 3)
+ *   1 MiB           imago-esp   FAT32: EFI/BOOT/BOOT<arch>.EFI (GRUB; UEFI targets), imago/grubenv, A/ (this build), B/ (empty)
  *   then            imago-data  ext4, mounted at /data, never touched by updates
  *   last 33 sectors backup GPT
  *
- * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with UEFI.
+ * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with
+ * UEFI, or a BIOS (i386). The same grub.cfg and grubenv serve both.
  *
  * ```ts
  * await buildRawDisk({ imageDir: 'out/x86_64', spec, target: x86_64, epoch: 0, progress, locate });
@@ -22,7 +24,8 @@ import type { SpecProblem, UnlocatedProblem } from '../../spec/problem.ts';
 import type { Spec } from '../../spec/schema.ts';
 import { makeDataFs } from './data-fs.ts';
 import { makeEsp } from './esp.ts';
-import { requireUefi } from './uefi-target.ts';
+import { biosBootType, installBiosBoot } from './bios-boot.ts';
+import { requireDiskTarget } from './disk-target.ts';
 import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
 import { grubConfig, slotBootConfig } from './grub-cfg.ts';
 import { buildGrubImage, fetchGrub } from './grub-image.ts';
@@ -30,12 +33,15 @@ import { guidBytes, guidText, volumeId } from './guid.ts';
 import { defaultDataSize, defaultSlotSize } from '../../spec/update-defaults.ts';
 
 const MiB = 1024 * 1024;
+/** The first sector after the primary GPT (header at 1, entries at 2-33): a BIOS target's core goes here. */
+const biosBootFirst = 34;
+const biosBootPartName = 'imago-bios-boot';
 
 export interface RawDiskRequest {
   /** The built image folder; its files become slot A, and disk.img is written there. */
   imageDir: string;
   spec: Spec;
-  /** The architecture; its definition says how it boots under UEFI (a target without that fails). */
+  /** The architecture; its definition says how it boots, under UEFI or a BIOS (a target with neither fails). */
   target: Target;
   epoch: number;
   progress: Progress;
@@ -50,7 +56,7 @@ function roundUp(bytes: number, unit: number): number {
 /** Writes `<imageDir>/disk.img` and returns its path and size. Throws naming the failed step. */
 export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: string; size: number }> {
   const { spec, epoch, progress } = request;
-  const target = requireUefi(request.target);
+  const target = requireDiskTarget(request.target);
   const arch = target.name;
   const seed = `imago:${spec.name}:${arch}`;
   const slotSize = roundUp(spec.update?.slot_size ?? defaultSlotSize, MiB);
@@ -60,8 +66,9 @@ export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: str
   progress.step(`raw disk image (${arch})`);
   const deb = await fetchGrub(target, progress);
   const espId = volumeId(`${seed}:esp`);
-  const grub = await buildGrubImage(target, deb, grubConfig(espId), epoch);
-  const files: Record<string, Uint8Array | string> = { [target.uefi.efiPath]: grub, [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+  const grub = await buildGrubImage(target, deb, grubConfig(espId, { serial: Boolean(target.bios) }), epoch);
+  const files: Record<string, Uint8Array | string> = { [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+  if (target.uefi) files[target.uefi.efiPath] = grub.image;
   let slotBytes = 0;
   for (const name of slotFiles) {
     const data = await readFile(join(request.imageDir, name));
@@ -80,19 +87,27 @@ export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: str
   const espFirst = MiB / sectorSize;
   const dataFirst = espFirst + espSize / sectorSize;
   const sectors = dataFirst + dataSize / sectorSize + MiB / sectorSize;
-  const { head, tail } = renderGpt({
-    sectors,
-    diskGuid: guidText(guidBytes(`${seed}:disk`)),
-    partitions: [
-      { name: espPartName, type: espType, guid: guidText(guidBytes(`${seed}:esp`)), first: espFirst, last: dataFirst - 1 },
-      { name: dataPartName, type: linuxDataType, guid: guidText(guidBytes(`${seed}:data`)), first: dataFirst, last: dataFirst + dataSize / sectorSize - 1 },
-    ],
-  });
+  const partitions = [
+    { name: espPartName, type: espType, guid: guidText(guidBytes(`${seed}:esp`)), first: espFirst, last: dataFirst - 1 },
+    { name: dataPartName, type: linuxDataType, guid: guidText(guidBytes(`${seed}:data`)), first: dataFirst, last: dataFirst + dataSize / sectorSize - 1 },
+  ];
+  // A BIOS boots GRUB's core from the gap before the ESP (after the GPT's entries), as partition 3
+  // so the ESP and data keep their numbers on every target.
+  if (target.bios) partitions.push({ name: biosBootPartName, type: biosBootType, guid: guidText(guidBytes(`${seed}:bios-boot`)), first: biosBootFirst, last: espFirst - 1 });
+  const { head, tail } = renderGpt({ sectors, diskGuid: guidText(guidBytes(`${seed}:disk`)), partitions });
+  let core: Uint8Array | undefined;
+  if (target.bios) {
+    const installed = installBiosBoot({ mbr: head.subarray(0, sectorSize), bootImg: grub.bootSector!, coreImg: grub.image, coreSector: biosBootFirst });
+    if (installed.core.length > (espFirst - biosBootFirst) * sectorSize) throw new Error(`GRUB's core image (${installed.core.length} bytes) does not fit the BIOS boot partition (${(espFirst - biosBootFirst) * sectorSize} bytes)`);
+    installed.mbr.copy(head, 0);
+    core = installed.core;
+  }
   const path = join(request.imageDir, 'disk.img');
   const partial = `${path}.partial`;
   const file = await open(partial, 'w');
   try {
     await file.write(head, 0, head.length, 0);
+    if (core) await file.write(core, 0, core.length, biosBootFirst * sectorSize);
     await file.write(esp, 0, esp.length, espFirst * sectorSize);
     await file.write(data, 0, data.length, dataFirst * sectorSize);
     await file.write(tail, 0, tail.length, (sectors - 33) * sectorSize);
