@@ -91,9 +91,13 @@ export function parseUbootEnv(copies: readonly Uint8Array[], format: UbootEnvFor
     passedOver.push({ copy: n as 0 | 1, reason: defects[n] ?? olderReason(flags, env.copy, format) });
   });
   if (env.valid) return { ...env, passedOver };
+  return { ...env, passedOver, error: `U-Boot environment: ${noValidCopy(passedOver, format)}: U-Boot boots with its built-in default environment until one is written` };
+}
+
+/** "neither copy is valid (copy 0: ...; copy 1: ...)", from the copies' defects. */
+function noValidCopy(passedOver: readonly PassedOverCopy[], format: UbootEnvFormat): string {
   const each = passedOver.map(({ copy, reason }) => (format.redundant ? `copy ${copy}: ${reason}` : reason)).join('; ');
-  const what = format.redundant ? 'neither copy is valid' : 'the environment is not valid';
-  return { ...env, passedOver, error: `U-Boot environment: ${what} (${each}): U-Boot boots with its built-in default environment until one is written` };
+  return `${format.redundant ? 'neither copy is valid' : 'the environment is not valid'} (${each})`;
 }
 
 /** Options of updateUbootEnv. */
@@ -131,7 +135,7 @@ export function updateUbootEnv(env: ParsedUbootEnv, changes: UbootEnvChanges, fo
   const names = Object.keys(changes);
   names.forEach(checkName);
   if (!env.valid && !options.defaults) {
-    throw new UbootEnvError(`U-Boot environment: unable to set ${names.join(', ') || 'variables'}: ${env.error ?? 'no valid copy'}; expected an environment written by the image build, U-Boot or fw_setenv (or defaults to start from)`);
+    throw new UbootEnvError(`U-Boot environment: unable to set ${names.join(', ') || 'variables'}: ${noValidCopy(env.passedOver, format)}: expected an environment written by the image build, U-Boot or fw_setenv (or defaults to start from)`);
   }
   const base = env.valid ? env.vars : options.defaults!;
   const vars = { ...base };
