@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ago, duration, healthSummary, slotSummary } from './summary.ts';
+import { ago, auditDetail, duration, healthSummary, slotSummary, when } from './summary.ts';
 import type { DeviceStatus } from './types.ts';
 
 const base: DeviceStatus = { image: 'edge', version: '1', arch: 'x86_64', hostname: 'gw', uptime: 1, time: 0, addresses: [], services: [] };
@@ -27,4 +27,11 @@ test('ago and duration read as a person would say them', (t) => {
   t.is(duration(59), '59 s');
   t.is(duration(3 * 3600 + 5 * 60), '3 h 5 min');
   t.is(duration(2 * 86_400 + 4 * 3600), '2 d 4 h');
+});
+
+test('audit detail: times read as dates, other values as they are', (t) => {
+  const at = Date.UTC(2026, 10, 29, 1, 57, 31);
+  t.is(auditDetail({ batch: 'trial', count: 3, expiresAt: at }), `batch trial, count 3, expiresAt ${when(at)}`);
+  t.not(when(at), String(at));
+  t.is(auditDetail(undefined), '');
 });

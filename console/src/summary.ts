@@ -56,3 +56,11 @@ export function duration(seconds: number | undefined): string {
 export function when(at: number | undefined): string {
   return at === undefined ? '-' : new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ');
 }
+
+/** An audit entry's detail as one line: `key value, ...`, with times (`...At` in ms) as dates rather than raw numbers. */
+export function auditDetail(detail: Record<string, unknown> | undefined): string {
+  if (!detail) return '';
+  return Object.entries(detail)
+    .map(([key, value]) => `${key} ${/At$/.test(key) && typeof value === 'number' ? when(value) : typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+}

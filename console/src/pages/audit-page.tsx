@@ -3,7 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { api } from '../api.ts';
 import { useLoad } from '../hooks.ts';
 import { href } from '../route.ts';
-import { when } from '../summary.ts';
+import { auditDetail, when } from '../summary.ts';
 import type { AuditEntry } from '../types.ts';
 
 export function AuditPage() {
@@ -33,7 +33,7 @@ export function AuditPage() {
               <td data-label="Action">{e.action}</td>
               <td data-label="Device">{e.device ? <a href={href.device(e.device)}>{e.device}</a> : '-'}</td>
               <td data-label="Detail" class="detail">
-                {e.detail ? Object.entries(e.detail).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : ''}
+                {auditDetail(e.detail)}
               </td>
             </tr>
           ))}
