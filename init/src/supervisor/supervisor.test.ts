@@ -184,7 +184,7 @@ test('a ready probe stops once the service is ready, when there is no health che
   t.is(checks(), atReady, 'no ready probe runs after ready');
 });
 
-test('once ready, the health check takes over on its own interval and the ready probe stops', async (t) => {
+test('once ready, the health check runs at once, then on its own interval, and the ready probe stops', async (t) => {
   const health = { ...fileProbe('/run/db.healthy'), intervalMs: 1000, retries: 100, startPeriodMs: 0 };
   const { sys, supervisor, state } = setUp([service('db', { ready: fileProbe('/run/db.ready'), health })]);
   const readyChecks = countChecks(sys, '/run/db.ready');
@@ -197,7 +197,19 @@ test('once ready, the health check takes over on its own interval and the ready 
   const atReady = readyChecks();
   await sys.advance(10_050);
   t.is(readyChecks(), atReady, 'no ready probe runs after ready');
-  t.is(healthChecks(), 10, 'the health check runs once a second');
+  t.is(healthChecks(), 11, 'the health check runs as ready passes, then once a second');
+});
+
+test('without a ready probe, the first health check waits one interval after the start', async (t) => {
+  const health = { ...fileProbe('/run/db.healthy'), intervalMs: 1000, retries: 100, startPeriodMs: 0 };
+  const { sys, supervisor } = setUp([service('db', { health })]);
+  const healthChecks = countChecks(sys, '/run/db.healthy');
+  supervisor.startAll();
+  sys.files.put('/run/db.healthy', '');
+  await sys.advance(900);
+  t.is(healthChecks(), 0, 'a service just started may not answer yet');
+  await sys.advance(200);
+  t.is(healthChecks(), 1);
 });
 
 test('a oneshot that exits 0 satisfies its dependants; until then they wait', async (t) => {

@@ -318,8 +318,11 @@ export class Supervisor {
       },
     );
     service.probe = loop;
-    // A ready probe tries at once; health checks start one interval after ready.
-    loop.start(which === 'ready' ? 0 : probe.intervalMs);
+    // A ready probe tries at once. Health checks start one interval after the
+    // service started, or at once when a ready probe has just passed: the
+    // service answers by then, and "healthy" (which dependants wait for) need
+    // not lag a whole interval behind "ready".
+    loop.start(which === 'ready' || service.config.ready ? 0 : probe.intervalMs);
   }
 
   /** Runs a probe command as the service's user; kills its group when it overruns. */
