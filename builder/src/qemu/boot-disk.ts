@@ -1,7 +1,8 @@
 /**
  * Boots a raw disk image (`imago build --format raw`) under UEFI: Debian's
  * OVMF (x86_64) or AAVMF/QEMU_EFI (aarch64) as firmware, the disk as a
- * virtio block device, GRUB from its ESP. Unlike kernel boots, a guest reboot
+ * virtio block device, GRUB from its ESP. On a U-Boot board (armv7) the
+ * firmware is the u-boot.bin the disk build wrote beside disk.img. Unlike kernel boots, a guest reboot
  * restarts the machine (no -no-reboot), as a device would: GRUB then picks the
  * slot. A power-off still ends QEMU.
  *
@@ -11,9 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getTarget } from '../../../targets/index.ts';
-import { requireUefi } from '../formats/raw/uefi-target.ts';
+import { rawBoot, ubootFirmwareFile } from '../formats/raw/raw-boot.ts';
 import { runInTerminal, spawned } from './boot.ts';
 import { type MachineOptions, type QemuCommand, qemuDiskCommand } from './command.ts';
 import { QemuSpawnError } from './errors.ts';
@@ -21,12 +23,18 @@ import { Vm, type VmOptions } from './vm.ts';
 
 export interface DiskBootOptions extends Pick<MachineOptions, 'forwards' | 'memoryMiB' | 'console'>, VmOptions {}
 
-/** The QEMU command line for a disk boot; throws naming the firmware package when it is missing. */
+/** The QEMU command line for a disk boot; throws naming the firmware (and its package) when it is missing. */
 export function diskCommand(disk: string, arch: string, options: DiskBootOptions = {}): QemuCommand {
-  const target = requireUefi(getTarget(arch));
-  const { firmware, firmwarePackage } = target.uefi;
+  const boot = rawBoot(getTarget(arch));
+  const machine = { forwards: options.forwards, memoryMiB: options.memoryMiB, console: options.console, disk };
+  if (boot.kind === 'uboot') {
+    const firmware = join(dirname(disk), ubootFirmwareFile);
+    if (!existsSync(firmware)) throw new QemuSpawnError(`U-Boot firmware ${firmware} is missing: imago build --format raw writes it beside disk.img`);
+    return qemuDiskCommand(boot.target, { ...machine, firmware, diskBus: boot.board.diskInterface === 'ide' ? 'ide' : 'virtio' });
+  }
+  const { firmware, firmwarePackage } = boot.target.uefi;
   if (!existsSync(firmware)) throw new QemuSpawnError(`UEFI firmware ${firmware} is missing: install the Debian package ${firmwarePackage}`);
-  return qemuDiskCommand(target, { forwards: options.forwards, memoryMiB: options.memoryMiB, console: options.console, disk, firmware });
+  return qemuDiskCommand(boot.target, { ...machine, firmware });
 }
 
 /** Starts QEMU on `disk`; the caller must `kill()` the handle. */

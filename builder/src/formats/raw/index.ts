@@ -6,13 +6,17 @@
  *   then            imago-data  ext4, mounted at /data, never touched by updates
  *   last 33 sectors backup GPT
  *
- * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with UEFI.
+ * On a U-Boot board (armv7) the ESP holds imago/boot.scr and the two copies
+ * of U-Boot's environment instead of GRUB and grubenv, and U-Boot itself
+ * (which a board keeps in its flash) is written next to the disk as u-boot.bin.
+ *
+ * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with UEFI or U-Boot.
  *
  * ```ts
  * await buildRawDisk({ imageDir: 'out/x86_64', spec, target: x86_64, epoch: 0, progress, locate });
  * ```
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPartName, encodeGrubenv, espPartName, grubenvFile, slotFiles } from '../../../../contract/index.ts';
 import type { Target } from '../../../../targets/index.ts';
@@ -22,7 +26,8 @@ import type { SpecProblem, UnlocatedProblem } from '../../spec/problem.ts';
 import type { Spec } from '../../spec/schema.ts';
 import { makeDataFs } from './data-fs.ts';
 import { makeEsp } from './esp.ts';
-import { requireUefi } from './uefi-target.ts';
+import { buildUboot, ubootEspFiles } from '../../uboot/index.ts';
+import { rawBoot, ubootFirmwareFile } from './raw-boot.ts';
 import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
 import { grubConfig, slotBootConfig } from './grub-cfg.ts';
 import { buildGrubImage, fetchGrub } from './grub-image.ts';
@@ -35,7 +40,7 @@ export interface RawDiskRequest {
   /** The built image folder; its files become slot A, and disk.img is written there. */
   imageDir: string;
   spec: Spec;
-  /** The architecture; its definition says how it boots under UEFI (a target without that fails). */
+  /** The architecture; it must boot raw disks under UEFI or U-Boot (raw-boot.ts). */
   target: Target;
   epoch: number;
   progress: Progress;
@@ -50,18 +55,28 @@ function roundUp(bytes: number, unit: number): number {
 /** Writes `<imageDir>/disk.img` and returns its path and size. Throws naming the failed step. */
 export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: string; size: number }> {
   const { spec, epoch, progress } = request;
-  const target = requireUefi(request.target);
-  const arch = target.name;
+  const boot = rawBoot(request.target);
+  const arch = boot.target.name;
   const seed = `imago:${spec.name}:${arch}`;
   const slotSize = roundUp(spec.update?.slot_size ?? defaultSlotSize, MiB);
   const espSize = 2 * slotSize + 16 * MiB;
   const dataSize = roundUp(spec.update?.data_size ?? defaultDataSize, MiB);
 
+  // U-Boot is a build of its own (minutes when not cached), reported as its own step before the disk's.
+  const uboot = boot.kind === 'uboot' ? await buildUboot(boot.board, { sourceDateEpoch: epoch, progress }) : undefined;
   progress.step(`raw disk image (${arch})`);
-  const deb = await fetchGrub(target, progress);
   const espId = volumeId(`${seed}:esp`);
-  const grub = await buildGrubImage(target, deb, grubConfig(espId), epoch);
-  const files: Record<string, Uint8Array | string> = { [target.uefi.efiPath]: grub, [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+  let files: Record<string, Uint8Array | string>;
+  if (boot.kind === 'uefi') {
+    const deb = await fetchGrub(boot.target, progress);
+    const grub = await buildGrubImage(boot.target, deb, grubConfig(espId), epoch);
+    files = { [boot.target.uefi.efiPath]: grub, [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+  } else if (uboot) {
+    files = ubootEspFiles(boot.board, uboot, { epoch });
+    await writeFile(join(request.imageDir, ubootFirmwareFile), uboot.firmware);
+  } else {
+    throw new Error(`U-Boot for ${arch} was not built`);
+  }
   let slotBytes = 0;
   for (const name of slotFiles) {
     const data = await readFile(join(request.imageDir, name));

@@ -1,0 +1,41 @@
+/**
+ * How a raw disk boots on a target: UEFI with GRUB (x86_64, aarch64), or
+ * U-Boot on the boards builder/src/uboot/boards.ts knows whose U-Boot can
+ * start the slot's kernel as the image has it (armv7's zImage with `bootz`).
+ * One place decides, so `--format`'s check, the disk build and `imago run`
+ * agree.
+ *
+ * ```ts
+ * const boot = rawBoot(getTarget('armv7'));   // { kind: 'uboot', board: qemu_arm's }
+ * ```
+ */
+import { targets, type Target } from '../../../../targets/index.ts';
+import { UnsupportedError } from '../../errors.ts';
+import { ubootBoards, type UbootBoard } from '../../uboot/boards.ts';
+import type { UefiTarget } from './uefi-target.ts';
+
+export type RawBoot = { kind: 'uefi'; target: UefiTarget } | { kind: 'uboot'; target: Target; board: UbootBoard };
+
+/** The firmware file a U-Boot disk build writes next to disk.img, for `imago run` (a board has it in flash). */
+export const ubootFirmwareFile = 'u-boot.bin';
+
+/** Whether U-Boot can boot `target`'s kernel image as built: bootz takes a zImage; bootm would need a uImage. */
+function ubootBootsKernel(board: UbootBoard, target: Target): boolean {
+  return board.boot === 'bootz' && target.kernel.build.format === 'zImage';
+}
+
+/** The targets that get a raw disk, for messages. */
+export function rawBootArches(): string[] {
+  return Object.values(targets).filter((t) => (t.uefi && t.debianArch) || (ubootBoards[t.name] && ubootBootsKernel(ubootBoards[t.name]!, t))).map((t) => t.name);
+}
+
+/** How `target` boots a raw disk; throws an UnsupportedError saying why not and which targets do. */
+export function rawBoot(target: Target): RawBoot {
+  if (target.uefi && target.debianArch) return { kind: 'uefi', target: target as UefiTarget };
+  const board = ubootBoards[target.name];
+  if (board && ubootBootsKernel(board, target)) return { kind: 'uboot', target, board };
+  const why = board
+    ? `its U-Boot (${board.defconfig}) boots kernels with ${board.boot}, which needs a U-Boot uImage, and ${target.name}'s kernel is ${target.kernel.build.format === 'elf' ? 'an ELF vmlinux' : `a ${target.kernel.build.format}`}`
+    : 'it has neither a UEFI GRUB build nor a U-Boot board';
+  throw new UnsupportedError(`--format raw: ${target.name} cannot boot a raw disk yet: ${why}; raw disk images are made for ${rawBootArches().join(', ')} (see docs/updates.md)`);
+}
