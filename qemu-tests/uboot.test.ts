@@ -146,6 +146,52 @@ for (const arch of arches) {
       await vm.kill();
     }
   });
+
+  test(`${arch}: on the raw disk U-Boot boots a trial slot B with its own command line, then falls back to slot A once bootlimit is used up`, async (t) => {
+    const skipSuites = process.env.IMAGO_SKIP_SUITE?.split(',').filter(Boolean);
+    const [image] = await build(join(scenarioDir, 'spec.yml'), buildOptions({ outDir: join(outRoot, `uboot-${arch}`), arch: [arch], formats: ['raw'], skipSuites, progress: terminalProgress() }));
+    const board = ubootBoard(arch);
+    const uboot = await buildUboot(board, { sourceDateEpoch: 0, progress: silentProgress });
+    const work = await mkdtemp(join(tmpdir(), 'imago-uboot-'));
+    try {
+      const disk = join(work, 'disk.img');
+      await run('cp', [join(image!.dir, 'disk.img'), disk]);
+      await run('cp', [join(image!.dir, 'u-boot.bin'), join(work, 'u-boot.bin')]);
+      // Slot B: slot A's kernel and initrd with a command line of its own; then a trial of B armed, one boot allowed.
+      const esp = `${disk}@@${MiB}`;
+      const mtools = { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } };
+      await writeFile(join(work, 'cmdline'), 'console=ttyAMA0 panic=5 imago.test=slot-b\n');
+      await run('mmd', ['-i', esp, '::B'], mtools);
+      for (const name of ['kernel', 'initrd.img']) await run('mcopy', ['-o', '-i', esp, join(image!.dir, name), `::B/${name}`], mtools);
+      await run('mcopy', ['-o', '-i', esp, join(work, 'cmdline'), '::B/cmdline'], mtools);
+      const files = ubootEspFiles(board, uboot, { epoch: 0, vars: { imago_trial: 'B', upgrade_available: '1', bootlimit: '1', bootcount: '0' } });
+      for (const [name, bytes] of Object.entries(files)) {
+        await writeFile(join(work, 'f'), bytes);
+        await run('mcopy', ['-o', '-i', esp, join(work, 'f'), `::${name}`], mtools);
+      }
+
+      const trial = await bootDisk(disk, arch, { expectTimeoutMs: 240_000 });
+      try {
+        await trial.expect(/imago: booting slot B \(committed A, trial B, bootcount 1, bootlimit 1\)/);
+        await trial.expect(/Kernel command line: console=ttyAMA0 panic=5 imago\.test=slot-b imago\.slot=B/);
+        await trial.expect(/init: imago init: booting image/);
+      } finally {
+        await trial.kill();
+      }
+      const fallback = await bootDisk(disk, arch, { expectTimeoutMs: 240_000 });
+      try {
+        await fallback.expect(/Warning: Bootlimit \(1\) exceeded\. Using altbootcmd\./);
+        await fallback.expect(/imago: booting slot A \(committed A, trial B, bootcount 2, bootlimit 1\)/);
+        await fallback.expect(/Kernel command line: console=\S+ panic=5 imago\.slot=A/);
+        await fallback.expect(/init: imago init: booting image/);
+      } finally {
+        await fallback.kill();
+      }
+      t.like((await envOnDisk(disk)).vars, { bootcount: '2', imago_trial: 'B', imago_committed: 'A' });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
 }
 
 if (arches.length === 0) test.skip(`U-Boot boot counting (no U-Boot architecture among ${testArches().join(', ')}; set IMAGO_TEST_ARCH=armv7)`, () => {});
