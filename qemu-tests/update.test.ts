@@ -1,5 +1,6 @@
 /**
- * A/B updates on x86_64, booted from the raw disk under OVMF: v1 -> v2 with the
+ * A/B updates on x86_64 (IMAGO_UPDATE_ARCH: aarch64, or i386 from a legacy BIOS
+ * in `make test-matrix`), booted from the raw disk under OVMF: v1 -> v2 with the
  * data partition surviving; a v2 whose critical service never gets healthy
  * rolling back by itself; refused bundles (another product's among them)
  * leaving the running slot untouched, and the ESP read-only and root's alone.

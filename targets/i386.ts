@@ -17,6 +17,7 @@ export const i386: Target = {
   kernel: {
     debianPackage: 'linux-image-686-pae',
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    diskModules: ['virtio_blk', 'ahci', 'ata_piix', 'sd_mod'],
     build: { arch: 'x86', fragment: 'i386', makeTarget: 'bzImage', image: 'arch/x86/boot/bzImage', format: 'bzImage' },
   },
   qemu: {
@@ -29,5 +30,10 @@ export const i386: Target = {
     rngDevice: 'virtio-rng-pci',
     memoryMiB: 512,
     extraArgs: [],
+  },
+  // Old x86 boxes have no UEFI: raw disks boot from the BIOS (QEMU: SeaBIOS).
+  bios: {
+    grubPackage: 'grub-pc-bin',
+    grubPlatform: 'i386-pc',
   },
 };

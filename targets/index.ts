@@ -8,7 +8,7 @@ import { mipsel } from './mipsel.ts';
 import type { Target } from './types.ts';
 import { x86_64 } from './x86_64.ts';
 
-export type { KernelBuild, Target, Uefi } from './types.ts';
+export type { Bios, KernelBuild, Target, Uefi } from './types.ts';
 
 /** Every architecture imago builds for, by spec name, in the order tables list them. */
 export const targets: Readonly<Record<string, Target>> = Object.freeze({ i386, x86_64, armv7, aarch64, mips, mipsel, mips64, mips64el });

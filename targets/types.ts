@@ -66,9 +66,27 @@ export interface Target {
   /**
    * How a raw disk image (`--format raw`) boots on this architecture under
    * UEFI. Absent where QEMU has no UEFI firmware or Debian no GRUB EFI build:
-   * such targets get no raw format (docs/updates.md maps the scheme onto U-Boot).
+   * such targets boot raw disks from `bios` below, or get no raw format
+   * (docs/updates.md maps the scheme onto U-Boot).
    */
   uefi?: Uefi;
+  /**
+   * How a raw disk image boots on this architecture from a legacy PC BIOS
+   * (no UEFI): GRUB's i386-pc build in a BIOS boot partition, started by
+   * GRUB's boot sector in the MBR. For old x86 boxes without UEFI.
+   */
+  bios?: Bios;
+}
+
+/**
+ * The legacy BIOS boot facts of one architecture: GRUB's BIOS build in Debian.
+ * QEMU's own firmware (SeaBIOS) boots such a disk without a -bios option.
+ */
+export interface Bios {
+  /** Debian package with GRUB's modules, boot.img and diskboot.img for the platform, e.g. `grub-pc-bin`. */
+  grubPackage: string;
+  /** GRUB's platform name, the folder under /usr/lib/grub, e.g. `i386-pc`. */
+  grubPlatform: string;
 }
 
 /**

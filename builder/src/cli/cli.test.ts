@@ -73,7 +73,7 @@ test('run --disk on an image folder without disk.img says how to make one', asyn
 test('run --help offers booting the disk image', (t) => {
   const result = imago('run', '--help');
   t.is(result.code, 0);
-  t.regex(result.stdout, /--disk\s+boot the flashable disk\.img under UEFI/);
+  t.regex(result.stdout, /--disk\s+boot the flashable disk\.img through its firmware/);
 });
 
 test('build --format raw for an architecture whose bootloader cannot boot its kernel fails before building anything', async (t) => {

@@ -1,8 +1,9 @@
 /**
  * Boots a raw disk image (`imago build --format raw`) under UEFI: Debian's
- * OVMF (x86_64) or AAVMF/QEMU_EFI (aarch64) as firmware, the disk as a
- * virtio block device, GRUB from its ESP. On a U-Boot board (armv7) the
- * firmware is the u-boot.bin the disk build wrote beside disk.img. Unlike kernel boots, a guest reboot
+ * OVMF (x86_64) or AAVMF/QEMU_EFI (aarch64) as firmware, GRUB from its ESP;
+ * or (i386) from QEMU's own BIOS, GRUB from the MBR and the BIOS boot
+ * partition; or on a U-Boot board (armv7) from the u-boot.bin the disk build
+ * wrote beside disk.img. The disk is a virtio block device. Unlike kernel boots, a guest reboot
  * restarts the machine (no -no-reboot), as a device would: GRUB then picks the
  * slot. A power-off still ends QEMU.
  *
@@ -32,7 +33,8 @@ export function diskCommand(disk: string, arch: string, options: DiskBootOptions
     if (!existsSync(firmware)) throw new QemuSpawnError(`U-Boot firmware ${firmware} is missing: imago build --format raw writes it beside disk.img`);
     return qemuDiskCommand(boot.target, { ...machine, firmware, diskBus: boot.board.diskInterface === 'ide' ? 'ide' : 'virtio' });
   }
-  const { firmware, firmwarePackage } = boot.target.uefi;
+  if (boot.kind === 'bios') return qemuDiskCommand(boot.target, machine);
+  const { firmware, firmwarePackage } = boot.target.uefi!;
   if (!existsSync(firmware)) throw new QemuSpawnError(`UEFI firmware ${firmware} is missing: install the Debian package ${firmwarePackage}`);
   return qemuDiskCommand(boot.target, { ...machine, firmware });
 }

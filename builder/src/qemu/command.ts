@@ -60,8 +60,8 @@ export interface QemuCommandOptions extends MachineOptions {
 export interface QemuDiskOptions extends MachineOptions {
   /** Path of the raw disk image, attached as `diskBus` says. */
   disk: string;
-  /** The firmware QEMU starts instead of a kernel: UEFI, or U-Boot on U-Boot boards. */
-  firmware: string;
+  /** The firmware QEMU starts instead of a kernel: UEFI, or U-Boot on U-Boot boards; absent, QEMU's own BIOS (SeaBIOS) boots the disk. */
+  firmware?: string;
   /**
    * How the disk is attached: a virtio block device (default), or IDE, where
    * the firmware reads no virtio (U-Boot on malta: builder/src/uboot/boards.ts).
@@ -93,8 +93,8 @@ export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCo
 }
 
 /**
- * The command line that boots a raw disk image through UEFI firmware, as a
- * device would. Unlike a kernel boot, a guest reboot restarts the machine
+ * The command line that boots a raw disk image through UEFI firmware, or
+ * QEMU's BIOS when none is given, as a device would. Unlike a kernel boot, a guest reboot restarts the machine
  * (no `-no-reboot`) so the bootloader picks the slot; a power-off still ends QEMU.
  */
 export function qemuDiskCommand(target: Target, options: QemuDiskOptions): QemuCommand {
@@ -102,7 +102,8 @@ export function qemuDiskCommand(target: Target, options: QemuDiskOptions): QemuC
   const disk = options.diskBus === 'ide'
     ? ['-drive', `${file},if=ide,index=0,cache=writeback`]
     : ['-drive', `${file},if=none,id=disk0,cache=writeback`, '-device', 'virtio-blk-pci,drive=disk0'];
-  return machineCommand(target, options, ['-bios', options.firmware, ...disk], true);
+  const firmware = options.firmware ? ['-bios', options.firmware] : [];
+  return machineCommand(target, options, [...firmware, ...disk], true);
 }
 
 /**

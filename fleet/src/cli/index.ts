@@ -2,5 +2,6 @@
 export { initCommand } from './init-command.ts';
 export { serveCommand } from './serve-command.ts';
 export { addOperator } from './operator-add.ts';
+export { readPassword } from './read-password.ts';
 export * from './operator-commands.ts';
 export { FleetError } from '../errors.ts';

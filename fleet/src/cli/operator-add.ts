@@ -1,6 +1,8 @@
 /**
  * `imago fleet operator add NAME --fleet DIR`: an operator certificate and a
  * profile (0600) holding it. Run on the fleet's host, since it needs the CA key.
+ * With a password (`--password`, `--password-file`) the operator may also sign
+ * in to the web console; only its scrypt hash is stored.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,9 +13,10 @@ import { checkSubjectName } from '../pki/names.ts';
 import { issueOperatorCertificate } from '../pki/operator-certificate.ts';
 import { openStore } from '../store/open-store.ts';
 import type { OperatorProfile } from './profile.ts';
+import { hashPassword } from '../console/password-hash.ts';
 
 /** Issues the operator and writes the profile; returns the profile's path. Refuses a name already in use. */
-export async function addOperator(name: string, options: { fleet: string; out?: string; server?: string }): Promise<string> {
+export async function addOperator(name: string, options: { fleet: string; out?: string; server?: string; password?: string }): Promise<string> {
   checkSubjectName(name, 'operator name');
   const fleet = await loadFleet(options.fleet);
   const listen = parseHostPort(fleet.config.listen, 'fleet.json listen');
@@ -29,7 +32,8 @@ export async function addOperator(name: string, options: { fleet: string; out?: 
     await writeFile(out, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600, flag: 'wx' }).catch((error: Error) => {
       throw new FleetError(`${out}: cannot write the profile: ${error.message} (profiles are never overwritten)`, { cause: error });
     });
-    await store.addOperator({ name, certSerial: issued.serial, createdAt: Date.now() });
+    const passwordHash = options.password === undefined ? undefined : await hashPassword(options.password);
+    await store.addOperator({ name, certSerial: issued.serial, passwordHash, createdAt: Date.now() });
     return out;
   } finally {
     await store.close();

@@ -3,11 +3,14 @@
  * device can activate without a certificate); here the route's required role
  * is matched against the peer certificate, and the store is asked at every
  * request whether that device or operator is still allowed, so a revocation
- * takes effect at the peer's next request.
+ * takes effect at the peer's next request. An operator route also lets in
+ * a browser signed in to the web console (console/session-peer.ts) when no
+ * certificate is shown.
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { peerRole, type Peer } from '../pki/peer-role.ts';
+import { sessionPeer, type SessionPeer } from '../console/session-peer.ts';
 import type { Access, ServerContext } from './context.ts';
 import { HttpError } from './http-io.ts';
 
@@ -19,9 +22,13 @@ const refusalText = {
 } as const;
 
 /** The checked peer for `access`; HttpError 401 (no or unknown certificate) or 403 (wrong role, revoked). */
-export async function checkPeer(ctx: ServerContext, req: IncomingMessage, access: Access): Promise<Peer | undefined> {
+export async function checkPeer(ctx: ServerContext, req: IncomingMessage, access: Access): Promise<Peer | SessionPeer | undefined> {
   if (access === 'anyone') return undefined;
   const raw = (req.socket as TLSSocket).getPeerCertificate?.()?.raw;
+  if (access === 'operator' && !raw?.length) {
+    const signedIn = await sessionPeer(ctx, req);
+    if (signedIn) return signedIn;
+  }
   const peer = peerRole(raw, ctx.fleet.caNode, new Date(ctx.now()));
   if ('refused' in peer) throw new HttpError(peer.refused === 'not-a-client' ? 403 : 401, refusalText[peer.refused]);
   if (peer.role !== access) throw new HttpError(403, `a ${peer.role} certificate cannot use this route (it needs a ${access} certificate)`);

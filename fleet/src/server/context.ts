@@ -7,6 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet } from '../load-fleet.ts';
 import type { FleetStore } from '../store/store.ts';
 import type { Peer } from '../pki/peer-role.ts';
+import type { SessionPeer } from '../console/session-peer.ts';
+import type { ConsoleFiles } from '../console/console-files.ts';
+import type { SignInLimit } from '../console/sign-in-limit.ts';
 
 export interface ServerContext {
   fleet: Fleet;
@@ -16,6 +19,9 @@ export interface ServerContext {
   log: (line: string) => void;
   /** How long an operator's command waits for the device's result. */
   commandWaitMs: number;
+  /** The web console's built files (absent: the server serves no console, only its API). */
+  consoleFiles?: ConsoleFiles;
+  signInLimit: SignInLimit;
 }
 
 export interface RouteCall {
@@ -24,8 +30,8 @@ export interface RouteCall {
   res: ServerResponse;
   params: Record<string, string>;
   query: URLSearchParams;
-  /** The checked peer (absent on routes that need no certificate). */
-  peer?: Peer;
+  /** The checked peer (absent on routes that need no certificate); a console session on operator routes. */
+  peer?: Peer | SessionPeer;
 }
 
 export type Access = 'anyone' | 'device' | 'operator';

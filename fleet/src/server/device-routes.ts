@@ -80,7 +80,8 @@ async function reactivate(ctx: RouteCall['ctx'], res: RouteCall['res'], known: D
 export async function poll({ ctx, req, res, peer }: RouteCall): Promise<void> {
   const deviceId = peer!.name;
   const request = await readMessage(req, 'poll', parsePollRequest);
-  await ctx.store.recordHeartbeat(deviceId, request.status, ctx.now());
+  // A poll carrying results asks for no hold (wait 0); only a holding poll tells the device's interval.
+  await ctx.store.recordHeartbeat(deviceId, request.status, ctx.now(), request.wait > 0 ? request.wait : undefined);
   for (const result of request.results) {
     await ctx.store.finishCommand(deviceId, result, ctx.now());
   }

@@ -39,7 +39,8 @@ test('two servers on one database: a command queued through server 1 wakes a dev
   const queuedAt = Date.now();
   const operatorCall = f.send('POST', `/v1/devices/${device.id}/services/web/restart`, { as: f.asOperator });
   const poll = await held;
-  t.true(Date.now() - queuedAt < 1000, `poll on server 2 answered ${Date.now() - queuedAt} ms after server 1 queued the command`);
+  // Woken through LISTEN/NOTIFY, long before the poll's own 30 s wait ends (the latency is bench/fleet.ts's).
+  t.true(Date.now() - queuedAt < 10_000, `poll on server 2 answered ${Date.now() - queuedAt} ms after server 1 queued the command`);
   t.is(poll.json.commands.length, 1, poll.text);
   const command = poll.json.commands[0];
   t.like(command, { kind: 'restart', service: 'web' });

@@ -39,7 +39,9 @@ test('a device activates with a batch token and its own CSR, then polls with the
   t.deepEqual(list.json.devices.map((d: { id: string }) => d.id), [device.id]);
 });
 
-test('a held poll gets a command within 1 s of an operator queueing it, and the result comes back to the operator', async (t) => {
+// The latency itself is bench/fleet.ts's (command p50/p99); here only that the command wakes the
+// poll: answered long before the poll's own 30 s wait ends, even on a loaded machine.
+test('a held poll is woken by a command an operator queues (long before its 30 s wait ends), and the result comes back to the operator', async (t) => {
   const f = await withFleet(t);
   const device = await activateDevice(f, await createBatch(f, { count: 1, expires: '1h' }));
   const held = f.send('POST', '/v1/device/poll', { as: device.as, body: pollBody(30) });
@@ -47,7 +49,7 @@ test('a held poll gets a command within 1 s of an operator queueing it, and the 
   const queuedAt = Date.now();
   const operatorCall = f.send('POST', `/v1/devices/${device.id}/services/web/restart`, { as: f.asOperator });
   const poll = await held;
-  t.true(Date.now() - queuedAt < 1000, `poll answered ${Date.now() - queuedAt} ms after the command was queued`);
+  t.true(Date.now() - queuedAt < 10_000, `poll answered ${Date.now() - queuedAt} ms after the command was queued`);
   t.is(poll.json.commands.length, 1);
   const command = poll.json.commands[0];
   t.like(command, { kind: 'restart', service: 'web' });

@@ -18,6 +18,9 @@ import { checkPeer } from './check-peer.ts';
 import type { ServerContext } from './context.ts';
 import { HttpError, sendError } from './http-io.ts';
 import { matchRoute } from './routes.ts';
+import type { ConsoleFiles } from '../console/console-files.ts';
+import { securityHeaders } from '../console/security-headers.ts';
+import { SignInLimit } from '../console/sign-in-limit.ts';
 
 export interface FleetServerOptions {
   fleet: Fleet;
@@ -26,6 +29,8 @@ export interface FleetServerOptions {
   now?: () => number;
   log?: (line: string) => void;
   commandWaitMs?: number;
+  /** The built web console (build-console.ts); without it the server serves only the API. */
+  consoleFiles?: ConsoleFiles;
 }
 
 export interface RunningFleetServer {
@@ -34,14 +39,21 @@ export interface RunningFleetServer {
   close(): Promise<void>;
 }
 
-/** One request: protocol version, route, peer check, handler; every failure becomes `{error}` with its status. */
+/**
+ * One request: protocol version (on the /v1/ API only: a browser loading the
+ * console's pages sends none), route, peer check, handler; every failure
+ * becomes `{error}` with its status.
+ */
 async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const version = req.headers[fleetProtocolHeader];
-    if (version !== String(fleetProtocolVersion)) throw new HttpError(426, `${fleetProtocolHeader}: expected ${fleetProtocolVersion}, got ${version === undefined ? 'none' : JSON.stringify(String(version).slice(0, 32))}`);
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     const target = req.url ?? '';
     const queryAt = target.indexOf('?');
     const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const version = req.headers[fleetProtocolHeader];
+    if (!path.startsWith('/console/') && path !== '/' && !/^\/app\.(js|css)$/.test(path) && version !== String(fleetProtocolVersion)) {
+      throw new HttpError(426, `${fleetProtocolHeader}: expected ${fleetProtocolVersion}, got ${version === undefined ? 'none' : JSON.stringify(String(version).slice(0, 32))}`);
+    }
     const match = matchRoute(req.method ?? '', path);
     if ('status' in match) throw new HttpError(match.status, match.status === 404 ? 'no such route' : `method ${String(req.method).slice(0, 16)} not allowed here`);
     const peer = await checkPeer(ctx, req, match.route.access);
@@ -61,6 +73,8 @@ export function startFleetServer(options: FleetServerOptions): Promise<RunningFl
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     commandWaitMs: options.commandWaitMs ?? 30_000,
+    consoleFiles: options.consoleFiles,
+    signInLimit: new SignInLimit(),
   };
   const server = createServer(
     {

@@ -1,12 +1,15 @@
 /**
  * The fleet server's whole route table: device routes as the contract names
  * them (contract/fleet-protocol.ts), operator routes as operator-routes.ts
- * documents them.
+ * documents them, and the web console's files and sign-in (fleet/src/console/).
  */
 import { fleetPaths } from '../../../contract/index.ts';
 import type { Route } from './context.ts';
 import { activate, bundle, deviceLogs, poll } from './device-routes.ts';
 import * as op from './operator-routes.ts';
+import { consoleEvents } from '../console/events-route.ts';
+import { currentSession, signIn, signOut } from '../console/sign-in-routes.ts';
+import { consoleStatic } from '../console/static-route.ts';
 
 export const routes: Route[] = [
   { method: 'POST', path: fleetPaths.activate, access: 'anyone', handle: activate },
@@ -26,6 +29,13 @@ export const routes: Route[] = [
   { method: 'POST', path: '/v1/batches', access: 'operator', handle: op.createBatch },
   { method: 'POST', path: '/v1/batches/:batch/revoke', access: 'operator', handle: op.revokeBatch },
   { method: 'GET', path: '/v1/audit', access: 'operator', handle: op.listAudit },
+  { method: 'GET', path: '/', access: 'anyone', handle: consoleStatic },
+  { method: 'GET', path: '/app.js', access: 'anyone', handle: consoleStatic },
+  { method: 'GET', path: '/app.css', access: 'anyone', handle: consoleStatic },
+  { method: 'POST', path: '/console/sign-in', access: 'anyone', handle: signIn },
+  { method: 'POST', path: '/console/sign-out', access: 'operator', handle: signOut },
+  { method: 'GET', path: '/console/session', access: 'operator', handle: currentSession },
+  { method: 'GET', path: '/console/events', access: 'operator', handle: consoleEvents },
 ];
 
 export type RouteMatch = { route: Route; params: Record<string, string> } | { status: 404 | 405 };

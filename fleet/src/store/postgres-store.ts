@@ -13,7 +13,7 @@ import type { Command } from '../../../contract/index.ts';
 import { refuseBeforeCount } from './claim.ts';
 import { newCommandId, newStreamId } from './ids.ts';
 import { maxLogLinesPerStream, schemaVersion } from './limits.ts';
-import { toAuditEntry, toBatch, toBundle, toDevice, toLogStream, toOperator, toStoredCommand } from './rows.ts';
+import { toAuditEntry, toBatch, toBundle, toDevice, toLogStream, toOperator, toSession, toStoredCommand } from './rows.ts';
 import type { ClaimRefusal, FleetEvent, FleetStore } from './store.ts';
 
 type Row = Record<string, unknown>;
@@ -49,6 +49,13 @@ CREATE TABLE audit (
 CREATE TABLE bundles (
   sha256 text PRIMARY KEY, size bigint NOT NULL, version text NOT NULL, compatible text NOT NULL,
   uploaded_at bigint NOT NULL, bytes bytea NOT NULL);
+`;
+
+/** Version 2: the web console's sessions, and each device's poll interval. */
+const schemaV2 = `
+CREATE TABLE sessions (
+  id_hash text PRIMARY KEY, operator text NOT NULL REFERENCES operators(name), created_at bigint NOT NULL, expires_at bigint NOT NULL);
+ALTER TABLE devices ADD COLUMN poll_wait integer;
 `;
 
 /** Keeps one LISTEN connection open, reconnecting after a drop, until stopped. */
@@ -124,10 +131,9 @@ export async function openPostgresStore(connection: string | pg.PoolConfig): Pro
         await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');
         const current = Number((await client.query('SELECT MAX(version) AS v FROM schema_version')).rows[0]?.v ?? 0);
         if (current > schemaVersion) throw new Error(`fleet store (PostgreSQL): schema version ${current} is newer than this imago (expected at most ${schemaVersion})`);
-        if (current < 1) {
-          await client.query(schema);
-          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [schemaVersion]);
-        }
+        if (current < 1) await client.query(schema);
+        if (current < 2) await client.query(schemaV2);
+        if (current < schemaVersion) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [schemaVersion]);
       });
     },
     async close() {
@@ -196,9 +202,9 @@ export async function openPostgresStore(connection: string | pg.PoolConfig): Pro
     async listDevices() {
       return (await query('SELECT * FROM devices ORDER BY activated_at, id')).map(toDevice);
     },
-    async recordHeartbeat(id, status, now) {
-      await pool.query('UPDATE devices SET last_seen = $1, status = $2, image = $3, version = $4, arch = $5 WHERE id = $6',
-        [now, JSON.stringify(status), status.image, status.version, status.arch, id]);
+    async recordHeartbeat(id, status, now, pollWait) {
+      await pool.query('UPDATE devices SET last_seen = $1, status = $2, image = $3, version = $4, arch = $5, poll_wait = COALESCE($7, poll_wait) WHERE id = $6',
+        [now, JSON.stringify(status), status.image, status.version, status.arch, id, pollWait || null]);
       await notify({ topic: 'device', deviceId: id });
     },
     async revokeDevice(id, at) {
@@ -277,9 +283,24 @@ export async function openPostgresStore(connection: string | pg.PoolConfig): Pro
     async addAudit(entry) {
       await pool.query('INSERT INTO audit (at, operator, action, device, detail) VALUES ($1, $2, $3, $4, $5)',
         [entry.at, entry.operator, entry.action, entry.device ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail)]);
+      await notify({ topic: 'audit' });
     },
     async listAudit(limit) {
       return (await query('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])).map(toAuditEntry);
+    },
+
+    async createSession(session, now) {
+      await transaction(async (client) => {
+        await client.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+        await client.query('INSERT INTO sessions (id_hash, operator, created_at, expires_at) VALUES ($1, $2, $3, $4)', [session.idHash, session.operator, session.createdAt, session.expiresAt]);
+      });
+    },
+    async getSession(idHash, now) {
+      const row = await one('SELECT * FROM sessions WHERE id_hash = $1 AND expires_at > $2', [idHash, now]);
+      return row && toSession(row);
+    },
+    async deleteSession(idHash) {
+      return ((await pool.query('DELETE FROM sessions WHERE id_hash = $1', [idHash])).rowCount ?? 0) > 0;
     },
 
     async putBundle(bundle, bytes, now) {

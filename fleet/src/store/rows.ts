@@ -4,7 +4,7 @@
  * SQLite returns numbers and JSON text, so each value goes through one helper.
  */
 import type { Command, CommandResult, DeviceStatus } from '../../../contract/index.ts';
-import type { AuditEntry, Batch, Bundle, Device, LogStream, Operator, StoredCommand } from './store.ts';
+import type { AuditEntry, Batch, Bundle, Device, LogStream, Operator, Session, StoredCommand } from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -59,6 +59,7 @@ export function toDevice(row: Row): Device {
     activatedAt: num(row.activated_at),
     lastSeen: optNum(row.last_seen),
     status: json<DeviceStatus>(row.status),
+    pollWait: optNum(row.poll_wait),
     revokedAt: optNum(row.revoked_at),
   });
 }
@@ -115,4 +116,8 @@ export function toBundle(row: Row): Bundle {
     compatible: String(row.compatible),
     uploadedAt: num(row.uploaded_at),
   };
+}
+
+export function toSession(row: Row): Session {
+  return { idHash: String(row.id_hash), operator: String(row.operator), createdAt: num(row.created_at), expiresAt: num(row.expires_at) };
 }

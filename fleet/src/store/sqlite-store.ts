@@ -10,7 +10,7 @@ import type { Command } from '../../../contract/index.ts';
 import { refuseBeforeCount } from './claim.ts';
 import { newCommandId, newStreamId } from './ids.ts';
 import { maxLogLinesPerStream, schemaVersion } from './limits.ts';
-import { toAuditEntry, toBatch, toBundle, toDevice, toLogStream, toOperator, toStoredCommand } from './rows.ts';
+import { toAuditEntry, toBatch, toBundle, toDevice, toLogStream, toOperator, toSession, toStoredCommand } from './rows.ts';
 import type { FleetEvent, FleetStore } from './store.ts';
 
 type Row = Record<string, unknown>;
@@ -42,6 +42,13 @@ CREATE TABLE audit (
 CREATE TABLE bundles (
   sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, version TEXT NOT NULL, compatible TEXT NOT NULL,
   uploaded_at INTEGER NOT NULL, bytes BLOB NOT NULL);
+`;
+
+/** Version 2: the web console's sessions, and each device's poll interval. */
+const schemaV2 = `
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY, operator TEXT NOT NULL REFERENCES operators(name), created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+ALTER TABLE devices ADD COLUMN poll_wait INTEGER;
 `;
 
 export async function openSqliteStore(file: string): Promise<FleetStore> {
@@ -102,10 +109,9 @@ export async function openSqliteStore(file: string): Promise<FleetStore> {
         run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
         const current = Number(one('SELECT MAX(version) AS v FROM schema_version')?.v ?? 0);
         if (current > schemaVersion) throw new Error(`fleet store ${file}: schema version ${current} is newer than this imago (expected at most ${schemaVersion})`);
-        if (current < 1) {
-          db.exec(schema);
-          run('INSERT INTO schema_version (version) VALUES (?)', schemaVersion);
-        }
+        if (current < 1) db.exec(schema);
+        if (current < 2) db.exec(schemaV2);
+        if (current < schemaVersion) run('INSERT INTO schema_version (version) VALUES (?)', schemaVersion);
       }).immediate();
     },
     async close() {
@@ -152,8 +158,9 @@ export async function openSqliteStore(file: string): Promise<FleetStore> {
     async listDevices() {
       return all('SELECT * FROM devices ORDER BY activated_at, id').map(toDevice);
     },
-    async recordHeartbeat(id, status, now) {
-      run('UPDATE devices SET last_seen = ?, status = ?, image = ?, version = ?, arch = ? WHERE id = ?', now, JSON.stringify(status), status.image, status.version, status.arch, id);
+    async recordHeartbeat(id, status, now, pollWait) {
+      run('UPDATE devices SET last_seen = ?, status = ?, image = ?, version = ?, arch = ?, poll_wait = COALESCE(?, poll_wait) WHERE id = ?',
+        now, JSON.stringify(status), status.image, status.version, status.arch, pollWait || null, id);
       emit({ topic: 'device', deviceId: id });
     },
     async revokeDevice(id, at) {
@@ -217,9 +224,24 @@ export async function openSqliteStore(file: string): Promise<FleetStore> {
 
     async addAudit(entry) {
       run('INSERT INTO audit (at, operator, action, device, detail) VALUES (?, ?, ?, ?, ?)', entry.at, entry.operator, entry.action, entry.device ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail));
+      emit({ topic: 'audit' });
     },
     async listAudit(limit) {
       return all('SELECT * FROM audit ORDER BY id DESC LIMIT ?', limit).map(toAuditEntry);
+    },
+
+    async createSession(session, now) {
+      db.transaction(() => {
+        run('DELETE FROM sessions WHERE expires_at <= ?', now);
+        run('INSERT INTO sessions (id_hash, operator, created_at, expires_at) VALUES (?, ?, ?, ?)', session.idHash, session.operator, session.createdAt, session.expiresAt);
+      }).immediate();
+    },
+    async getSession(idHash, now) {
+      const row = one('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?', idHash, now);
+      return row && toSession(row);
+    },
+    async deleteSession(idHash) {
+      return run('DELETE FROM sessions WHERE id_hash = ?', idHash).changes > 0;
     },
 
     async putBundle(bundle, bytes, now) {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { newDeviceId } from './ids.ts';
 import pg from 'pg';
+import Database from 'better-sqlite3';
 import { startPostgres } from '../../test/postgres-cluster.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
@@ -244,6 +245,36 @@ for (const backend of [sqlite, postgres]) {
     t.is(await store!.readBundle('0'.repeat(64)), undefined);
   });
 
+  test.serial(name('console sessions: one store creates, every store finds it until it expires, delete ends it, expired ones are swept'), async (t) => {
+    const stores = await backend.open(backend === postgres ? 2 : 1);
+    const [first, other] = [stores[0]!, stores[stores.length - 1]!];
+    await first.addOperator({ name: 'alice', passwordHash: 'scrypt$x', createdAt: now });
+    await first.createSession({ idHash: 'h1', operator: 'alice', createdAt: now, expiresAt: now + hour }, now);
+    t.deepEqual(await other.getSession('h1', now + 1), { idHash: 'h1', operator: 'alice', createdAt: now, expiresAt: now + hour });
+    t.is(await other.getSession('h1', now + hour), undefined, 'expired at expiresAt');
+    t.is(await other.getSession('h2', now), undefined);
+    await first.createSession({ idHash: 'h2', operator: 'alice', createdAt: now + hour, expiresAt: now + 2 * hour }, now + hour);
+    t.false(await first.deleteSession('h1'), 'the expired session was swept when the next one was made');
+    t.true(await other.deleteSession('h2'));
+    t.is(await first.getSession('h2', now + hour), undefined);
+  });
+
+  test.serial(name('a heartbeat with a poll wait keeps it as the interval; one without leaves it'), async (t) => {
+    const [store] = await backend.open(1);
+    const device = await withDevice(store!);
+    t.is((await store!.getDevice(device.id))?.pollWait, undefined);
+    await store!.recordHeartbeat(device.id, status, now + 1, 20);
+    await store!.recordHeartbeat(device.id, status, now + 2);
+    t.like(await store!.getDevice(device.id), { pollWait: 20, lastSeen: now + 2 });
+  });
+
+  test.serial(name('an audit entry is published to every store, for the console'), async (t) => {
+    const stores = await backend.open(backend === postgres ? 2 : 1);
+    const heard = nextEvent(stores[stores.length - 1]!, (e) => e.topic === 'audit');
+    await stores[0]!.addAudit({ at: now, operator: 'alice', action: 'reboot', device: 'd-1' });
+    t.deepEqual(await heard, { topic: 'audit' });
+  });
+
   test.serial(name('a subscriber sees events published by another store on the same data'), async (t) => {
     const stores = await backend.open(backend === postgres ? 2 : 1);
     const publisher = stores[0]!;
@@ -257,6 +288,22 @@ for (const backend of [sqlite, postgres]) {
     t.deepEqual(await woken, { topic: 'command', deviceId: device.id });
   });
 }
+
+test.serial('sqlite: a version 1 database (before console sessions) is brought to version 2 and keeps its devices', async (t) => {
+  const file = join(folder, 'v1.db');
+  const store = await openSqliteStore(file);
+  opened.push(store);
+  await store.migrate();
+  const device = await withDevice(store);
+  const db = new Database(file);
+  db.exec('DROP TABLE sessions; ALTER TABLE devices DROP COLUMN poll_wait; DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (1);');
+  db.close();
+  await store.migrate();
+  t.is((await store.getDevice(device.id))?.id, device.id);
+  await store.addOperator({ name: 'alice', passwordHash: 'scrypt$x', createdAt: now });
+  await store.createSession({ idHash: 'h', operator: 'alice', createdAt: now, expiresAt: now + hour }, now);
+  t.is((await store.getSession('h', now))?.operator, 'alice');
+});
 
 // One process cannot race itself on SQLite (better-sqlite3 is synchronous), but `fleet serve`
 // and a CLI command (operator add) are two processes on one file: their claims must not overlap.

@@ -41,6 +41,8 @@ export interface Device {
   activatedAt: number;
   lastSeen?: number;
   status?: DeviceStatus;
+  /** The `wait` of the device's last held poll (seconds): the console judges "not reporting" by it. */
+  pollWait?: number;
   revokedAt?: number;
 }
 
@@ -85,6 +87,14 @@ export interface Operator {
   revokedAt?: number;
 }
 
+/** A web console sign-in (issue 13). Only the id's sha256 is kept, so a copy of the database signs no one in. */
+export interface Session {
+  idHash: string;
+  operator: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface AuditEntry {
   id: number;
   at: number;
@@ -111,7 +121,8 @@ export type FleetEvent =
   | { topic: 'command'; deviceId: string }
   | { topic: 'result'; deviceId: string; commandId: string }
   | { topic: 'log'; stream: string }
-  | { topic: 'device'; deviceId: string };
+  | { topic: 'device'; deviceId: string }
+  | { topic: 'audit' };
 
 export interface FleetStore {
   /** Creates or upgrades the schema; safe to call from several processes at once. */
@@ -134,7 +145,8 @@ export interface FleetStore {
   getDevice(id: string): Promise<Device | undefined>;
   getDeviceByCertSerial(certSerial: string): Promise<Device | undefined>;
   listDevices(): Promise<Device[]>;
-  recordHeartbeat(id: string, status: DeviceStatus, now: number): Promise<void>;
+  /** `pollWait`: the poll's `wait` when the device may be held (> 0); kept as the device's poll interval. */
+  recordHeartbeat(id: string, status: DeviceStatus, now: number, pollWait?: number): Promise<void>;
   revokeDevice(id: string, at: number): Promise<boolean>;
 
   /** Queues a command (its id made by the store) and wakes the device's poll. */
@@ -157,8 +169,16 @@ export interface FleetStore {
   getOperatorByCertSerial(certSerial: string): Promise<Operator | undefined>;
   listOperators(): Promise<Operator[]>;
 
+  /** Adds and publishes an `audit` event, so a console shows the entry at once. */
   addAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
   listAudit(limit: number): Promise<AuditEntry[]>;
+
+  /** Adds a session and drops every one that has expired by `now`. */
+  createSession(session: Session, now: number): Promise<void>;
+  /** The session, while it has not expired at `now`. */
+  getSession(idHash: string, now: number): Promise<Session | undefined>;
+  /** Returns false when there was no such session. */
+  deleteSession(idHash: string): Promise<boolean>;
 
   putBundle(bundle: Omit<Bundle, 'uploadedAt'>, bytes: Uint8Array, now: number): Promise<void>;
   getBundle(sha256: string): Promise<Bundle | undefined>;
@@ -168,7 +188,7 @@ export interface FleetStore {
    * Tells every process (this one included). The methods that change what a
    * waiter waits for publish their own event (enqueueCommand: command,
    * finishCommand: result, appendLogLines: log, addDevice, recordHeartbeat and
-   * revokeDevice: device), so callers never publish after them.
+   * revokeDevice: device; addAudit: audit), so callers never publish after them.
    */
   publish(event: FleetEvent): Promise<void>;
   /** Returns the function that stops listening. */

@@ -74,9 +74,12 @@ export function addFleetCommand(program: Command): Command {
     .requiredOption('--fleet <dir>', 'the fleet folder')
     .option('--out <file>', 'profile file (default DIR/operators/NAME.json)')
     .option('--server <host:port>', "the server address to put in the profile (default: fleet.json's first address and listen port)")
+    .option('--password', 'also let the operator sign in to the web console: asks for a password on the terminal')
+    .option('--password-file <file>', "like --password, the password being the file's first line (for scripts)")
     .action(
       run(async (fleet, name, flags) => {
-        process.stdout.write(`${await fleet.addOperator(name, flags)}: operator ${name}'s profile (keep it secret)\n`);
+        const password = await fleet.readPassword(flags, name);
+        process.stdout.write(`${await fleet.addOperator(name, { ...flags, password })}: operator ${name}'s profile (keep it secret)${password ? '; may sign in to the web console' : ''}\n`);
       }),
     );
 

@@ -8,6 +8,9 @@ import { rawBoot } from '../../formats/raw/raw-boot.ts';
 import { getTarget } from '../../../../targets/index.ts';
 import { terminalProgress } from '../progress.ts';
 
+/** What `imago run` tells the user starts the disk, by how the target boots it (raw-boot.ts). */
+const firmwareNames = { uefi: 'UEFI', bios: 'the BIOS', uboot: 'U-Boot' } as const;
+
 export interface RunFlags {
   out: string;
   arch?: string;
@@ -50,6 +53,6 @@ export async function runCommand(image: string, flags: RunFlags): Promise<void> 
   if (!(await stat(diskPath).catch(() => undefined))) throw new UsageError(`${dir} has no disk.img: build it with --format raw`);
   if (flags.append) throw new UsageError('--append applies to kernel boots: a disk boots the kernel command line of its slot');
   const { manifest, memoryMiB } = await readImageDir(dir);
-  process.stderr.write(`booting ${diskPath} under ${rawBoot(getTarget(manifest.arch)).kind === 'uboot' ? 'U-Boot' : 'UEFI'} (Ctrl-A X quits QEMU)\n`);
+  process.stderr.write(`booting ${diskPath} under ${firmwareNames[rawBoot(getTarget(manifest.arch)).kind]} (Ctrl-A X quits QEMU)\n`);
   process.exitCode = await runDiskInteractive(diskPath, manifest.arch, { forwards, memoryMiB: flags.memory ?? memoryMiB });
 }

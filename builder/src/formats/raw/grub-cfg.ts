@@ -18,14 +18,24 @@ export const maxTries = 3;
 /** The embedded early configuration: run the real script from the memdisk. */
 export const earlyConfig = 'set root=(memdisk)\nset prefix=($root)/boot/grub\n';
 
-/** The main script, for an ESP with FAT volume id `volumeId` (8 hex digits). */
-export function grubConfig(volumeId: string): string {
+/**
+ * GRUB's output on the first serial port as well as the screen. UEFI firmware
+ * already copies its console to the serial port; a PC BIOS does not, and a
+ * headless box (or QEMU without a display) would show nothing of the boot.
+ */
+const serialConsole = 'serial --unit=0 --speed=115200\nterminal_input serial console\nterminal_output serial console\n';
+
+/**
+ * The main script, for an ESP with FAT volume id `volumeId` (8 hex digits);
+ * `serial` adds GRUB's own serial console (BIOS targets).
+ */
+export function grubConfig(volumeId: string, options: { serial?: boolean } = {}): string {
   const uuid = `${volumeId.slice(0, 4)}-${volumeId.slice(4)}`;
   const countdown = Array.from({ length: maxTries }, (_, i) => maxTries - i)
     .map((n, i) => `  ${i === 0 ? 'if' : 'elif'} [ "$imago_tries" = "${n}" ]; then\n    set imago_tries=${n - 1}\n    set slot=$imago_trial`)
     .join('\n');
   return `# imago A/B boot with boot counting; see builder/src/formats/raw/grub-cfg.ts
-set timeout=0
+${options.serial ? serialConsole : ''}set timeout=0
 search --no-floppy --fs-uuid --set=esp ${uuid}
 set root=$esp
 set envfile=($esp)/imago/grubenv

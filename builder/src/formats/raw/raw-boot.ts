@@ -1,9 +1,10 @@
 /**
- * How a raw disk boots on a target: UEFI with GRUB (x86_64, aarch64), or
- * U-Boot on the boards builder/src/uboot/boards.ts knows whose U-Boot can
- * start the slot's kernel as the image has it (armv7's zImage with `bootz`).
- * One place decides, so `--format`'s check, the disk build and `imago run`
- * agree.
+ * How a raw disk boots on a target: GRUB under UEFI (x86_64, aarch64) or from
+ * a legacy BIOS (i386), both through disk-target.ts; or U-Boot on the boards
+ * builder/src/uboot/boards.ts knows whose U-Boot can start the slot's kernel
+ * as the image has it (armv7's zImage with `bootz`). One place decides, so
+ * `--format`'s check, the disk build, `imago run` and the init's update flow
+ * (through the image's fw_env.config) agree.
  *
  * ```ts
  * const boot = rawBoot(getTarget('armv7'));   // { kind: 'uboot', board: qemu_arm's }
@@ -12,9 +13,10 @@
 import { targets, type Target } from '../../../../targets/index.ts';
 import { UnsupportedError } from '../../errors.ts';
 import { ubootBoards, type UbootBoard } from '../../uboot/boards.ts';
-import type { UefiTarget } from './uefi-target.ts';
+import type { DiskTarget } from './disk-target.ts';
 
-export type RawBoot = { kind: 'uefi'; target: UefiTarget } | { kind: 'uboot'; target: Target; board: UbootBoard };
+/** GRUB under UEFI or a BIOS (same grub.cfg and grubenv), or U-Boot with its environment on the ESP. */
+export type RawBoot = { kind: 'uefi' | 'bios'; target: DiskTarget } | { kind: 'uboot'; target: Target; board: UbootBoard };
 
 /** The firmware file a U-Boot disk build writes next to disk.img, for `imago run` (a board has it in flash). */
 export const ubootFirmwareFile = 'u-boot.bin';
@@ -24,18 +26,23 @@ function ubootBootsKernel(board: UbootBoard, target: Target): boolean {
   return board.boot === 'bootz' && target.kernel.build.format === 'zImage';
 }
 
+function grubTarget(target: Target): DiskTarget | undefined {
+  return (target.uefi || target.bios) && target.debianArch ? (target as DiskTarget) : undefined;
+}
+
 /** The targets that get a raw disk, for messages. */
 export function rawBootArches(): string[] {
-  return Object.values(targets).filter((t) => (t.uefi && t.debianArch) || (ubootBoards[t.name] && ubootBootsKernel(ubootBoards[t.name]!, t))).map((t) => t.name);
+  return Object.values(targets).filter((t) => grubTarget(t) || (ubootBoards[t.name] && ubootBootsKernel(ubootBoards[t.name]!, t))).map((t) => t.name);
 }
 
 /** How `target` boots a raw disk; throws an UnsupportedError saying why not and which targets do. */
 export function rawBoot(target: Target): RawBoot {
-  if (target.uefi && target.debianArch) return { kind: 'uefi', target: target as UefiTarget };
+  const grub = grubTarget(target);
+  if (grub) return { kind: grub.uefi ? 'uefi' : 'bios', target: grub };
   const board = ubootBoards[target.name];
   if (board && ubootBootsKernel(board, target)) return { kind: 'uboot', target, board };
   const why = board
     ? `its U-Boot (${board.defconfig}) boots kernels with ${board.boot}, which needs a U-Boot uImage, and ${target.name}'s kernel is ${target.kernel.build.format === 'elf' ? 'an ELF vmlinux' : `a ${target.kernel.build.format}`}`
-    : 'it has neither a UEFI GRUB build nor a U-Boot board';
+    : 'it has no GRUB build for UEFI or BIOS and no U-Boot board';
   throw new UnsupportedError(`--format raw: ${target.name} cannot boot a raw disk yet: ${why}; raw disk images are made for ${rawBootArches().join(', ')} (see docs/updates.md)`);
 }
