@@ -4,3 +4,4 @@ export { buildUboot, type BuildUbootOptions, type BuiltUboot } from './build-ubo
 export { ubootAltBootCommand, ubootBootCommand, ubootBootScript, ubootConfigLines, ubootEnvVars, ubootPreboot } from './boot-script.ts';
 export { ubootEspFiles, type UbootEspOptions } from './esp-files.ts';
 export { scriptImage } from './script-image.ts';
+export { fwEnvConfigFile, ubootFwEnvConfig } from './fw-env-config.ts';

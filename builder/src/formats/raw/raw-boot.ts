@@ -35,6 +35,13 @@ export function rawBootArches(): string[] {
   return Object.values(targets).filter((t) => grubTarget(t) || (ubootBoards[t.name] && ubootBootsKernel(ubootBoards[t.name]!, t))).map((t) => t.name);
 }
 
+/** What boots `target`'s raw disk, or undefined when it gets none: what the image's init must keep the slot state for. */
+export function diskBootloader(target: Target): 'grub' | 'uboot' | undefined {
+  if (grubTarget(target)) return 'grub';
+  const board = ubootBoards[target.name];
+  return board && ubootBootsKernel(board, target) ? 'uboot' : undefined;
+}
+
 /** How `target` boots a raw disk; throws an UnsupportedError saying why not and which targets do. */
 export function rawBoot(target: Target): RawBoot {
   const grub = grubTarget(target);
