@@ -15,7 +15,8 @@ import { buildOptions } from '../builder/src/build/options.ts';
 import { createBundle } from '../builder/src/bundle/create-bundle.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
 import { diskBootloader, ubootFirmwareFile } from '../builder/src/formats/raw/raw-boot.ts';
-import { grubenvFile, ubootEnvFiles } from '../contract/index.ts';
+import { grubenvFile, readUbootEnv, ubootEnvFiles, ubootEnvFormat } from '../contract/index.ts';
+import { run } from '../builder/src/io/exec.ts';
 import { getTarget } from '../targets/index.ts';
 
 export const scenarioDir = join('qemu-tests', 'update');
@@ -129,4 +130,17 @@ export async function waitForShell(port: number, timeoutMs = 120_000): Promise<v
     if (Date.now() > deadline) throw new Error('the guest shell service never answered');
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/**
+ * U-Boot's environment as U-Boot would load it from `disk` (its ESP at 1 MiB),
+ * read with mtools while the guest is off; throws when no copy is valid.
+ */
+export async function ubootEnvOnDisk(disk: string): Promise<Record<string, string>> {
+  const copies = await Promise.all(
+    ubootEnvFiles.map(async (name) => (await run('mtype', ['-i', `${disk}@@${1024 * 1024}`, `::${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } })).stdout),
+  );
+  const env = readUbootEnv(copies, ubootEnvFormat);
+  if (!env.valid) throw new Error(`${disk}: neither copy of U-Boot's environment is valid`);
+  return env.vars;
 }

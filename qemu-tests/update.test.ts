@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { generateKeys } from '../builder/src/bundle/keys.ts';
 import { bootDisk } from '../builder/src/qemu/index.ts';
 import { TCG_TIMEOUTS } from './harness.ts';
-import { buildVariant, freshDisk, guestShell, makeBundle, outRoot, serveBundles, slotStateFiles, waitForShell } from './update-helpers.ts';
+import { ubootEnvFiles } from '../contract/index.ts';
+import { buildVariant, freshDisk, guestShell, makeBundle, outRoot, serveBundles, slotStateFiles, ubootEnvOnDisk, waitForShell } from './update-helpers.ts';
 
 const arch = process.env.IMAGO_UPDATE_ARCH ?? 'x86_64';
 const shellPort = 12000 + Math.floor(Math.random() * 20000);
@@ -68,6 +69,11 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
     server.close();
     await vm.kill();
   }
+  if (slotStateFiles(arch) !== ubootEnvFiles) return;
+  // What U-Boot reads at the next power-on: B committed, the rollback's trial cleared, no counting left armed.
+  const env = await ubootEnvOnDisk(disk);
+  t.like(env, { imago_committed: 'B', bootcount: '0' }, JSON.stringify(env));
+  t.is(env.imago_trial ?? env.upgrade_available ?? env.bootlimit, undefined, `the trial variables are gone: ${JSON.stringify(env)}`);
 });
 
 test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrusted bundles are refused; the running slot is unchanged and the ESP read-only and root's`, async (t) => {
