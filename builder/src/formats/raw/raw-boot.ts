@@ -32,7 +32,7 @@ function grubTarget(target: Target): DiskTarget | undefined {
 
 /** The targets that get a raw disk, for messages. */
 export function rawBootArches(): string[] {
-  return Object.values(targets).filter((t) => grubTarget(t) || (ubootBoards[t.name] && ubootBootsKernel(ubootBoards[t.name]!, t))).map((t) => t.name);
+  return Object.values(targets).filter((t) => diskBootloader(t) !== undefined).map((t) => t.name);
 }
 
 /** What boots `target`'s raw disk, or undefined when it gets none: what the image's init must keep the slot state for. */
