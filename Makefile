@@ -51,8 +51,8 @@ test-qemu:
 	IMAGO_TEST_ARCH=$(subst $(space),$(comma),$(TEST_ARCH)) npx ava --config qemu-tests/ava.config.js
 
 ## Boot the foundation scenario on all eight architectures, the containers (edge)
-## scenario on the six with Debian packages, the update scenarios on aarch64 (UEFI) and
-## i386 (BIOS), 20 power cuts each on x86_64 and aarch64, and print the tables.
+## scenario on the six with Debian packages, the update scenarios on aarch64 (UEFI),
+## i386 (BIOS) and armv7 (U-Boot), 20 power cuts each on x86_64 and aarch64, and print the tables.
 test-matrix: deps-all
 	# Every scenario runs even when an earlier one failed, so the tables are complete;
 	# the target still fails if any of them did.
@@ -64,6 +64,7 @@ test-matrix: deps-all
 	node --import tsx qemu-tests/matrix-table.ts; \
 	IMAGO_UPDATE_ARCH=aarch64 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=i386 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
+	IMAGO_UPDATE_ARCH=armv7 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=aarch64 IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
 	node --import tsx qemu-tests/containers-table.ts; \

@@ -5,6 +5,7 @@
  * service (a forwarded TCP port).
  */
 import { createPrivateKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
@@ -13,11 +14,19 @@ import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { createBundle } from '../builder/src/bundle/create-bundle.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
+import { diskBootloader, ubootFirmwareFile } from '../builder/src/formats/raw/raw-boot.ts';
+import { grubenvFile, readUbootEnv, ubootEnvFiles, ubootEnvFormat } from '../contract/index.ts';
+import { run } from '../builder/src/io/exec.ts';
+import { getTarget } from '../targets/index.ts';
 
 export const scenarioDir = join('qemu-tests', 'update');
 export const outRoot = join('out', 'qemu-tests', 'update');
 
-/** Builds the scenario spec with `edit` applied to its text, as a raw disk; returns the image folder. */
+/**
+ * Builds the scenario spec with `edit` applied to its text, as a raw disk;
+ * returns the image folder. IMAGO_SKIP_SUITE=bookworm-security (a comma list)
+ * builds without a suite whose mirror is mid-sync, as `--skip-suite` does.
+ */
 export async function buildVariant(name: string, arch: string, edit: (text: string) => string): Promise<string> {
   const text = await readFile(join(scenarioDir, 'spec.yml'), 'utf8');
   const specs = join(outRoot, 'specs');
@@ -25,7 +34,8 @@ export async function buildVariant(name: string, arch: string, edit: (text: stri
   const spec = join(specs, `${name}.yml`);
   // Key files are relative to the spec: point them back at the scenario folder.
   await writeFile(spec, edit(text).replace('test-keys/', `${resolve(scenarioDir, 'test-keys')}/`));
-  const [image] = await build(spec, buildOptions({ outDir: join(outRoot, name), arch: [arch], formats: ['raw'], progress: terminalProgress() }));
+  const skipSuites = process.env.IMAGO_SKIP_SUITE?.split(',').filter(Boolean);
+  const [image] = await build(spec, buildOptions({ outDir: join(outRoot, name), arch: [arch], formats: ['raw'], skipSuites, progress: terminalProgress() }));
   return image!.dir;
 }
 
@@ -38,11 +48,25 @@ export async function makeBundle(imageDir: string, file: string, keyFile = join(
   return path;
 }
 
-/** A fresh writable copy of a built disk. */
+/**
+ * A fresh writable copy of a built disk. A U-Boot disk's firmware (u-boot.bin)
+ * is copied beside it, where `bootDisk` looks for it.
+ */
 export async function freshDisk(imageDir: string, name: string): Promise<string> {
-  const path = join(outRoot, `${name}.img`);
+  const dir = join(outRoot, name);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'disk.img');
   await copyFile(join(imageDir, 'disk.img'), path);
+  if (existsSync(join(imageDir, ubootFirmwareFile))) await copyFile(join(imageDir, ubootFirmwareFile), join(dir, ubootFirmwareFile));
   return path;
+}
+
+/**
+ * The ESP files holding the slot state on `arch`'s disks, relative to the
+ * ESP: grubenv, or U-Boot's two environment copies.
+ */
+export function slotStateFiles(arch: string): readonly string[] {
+  return diskBootloader(getTarget(arch)) === 'uboot' ? ubootEnvFiles : [grubenvFile];
 }
 
 /** Where the guest reaches this server: QEMU's user-mode network shows the host at 10.0.2.2. */
@@ -106,4 +130,17 @@ export async function waitForShell(port: number, timeoutMs = 120_000): Promise<v
     if (Date.now() > deadline) throw new Error('the guest shell service never answered');
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/**
+ * U-Boot's environment as U-Boot would load it from `disk` (its ESP at 1 MiB),
+ * read with mtools while the guest is off; throws when no copy is valid.
+ */
+export async function ubootEnvOnDisk(disk: string): Promise<Record<string, string>> {
+  const copies = await Promise.all(
+    ubootEnvFiles.map(async (name) => (await run('mtype', ['-i', `${disk}@@${1024 * 1024}`, `::${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } })).stdout),
+  );
+  const env = readUbootEnv(copies, ubootEnvFormat);
+  if (!env.valid) throw new Error(`${disk}: neither copy of U-Boot's environment is valid`);
+  return env.vars;
 }

@@ -1,6 +1,8 @@
 /**
- * A/B updates on x86_64 (IMAGO_UPDATE_ARCH: aarch64, or i386 from a legacy BIOS
- * in `make test-matrix`), booted from the raw disk under OVMF: v1 -> v2 with the
+ * A/B updates on x86_64 (IMAGO_UPDATE_ARCH: aarch64, i386 from a legacy BIOS,
+ * or armv7 through U-Boot, in `make test-matrix`), booted from the raw disk
+ * under OVMF (or the BIOS, or U-Boot with the slot state in its environment
+ * instead of grubenv): v1 -> v2 with the
  * data partition surviving; a v2 whose critical service never gets healthy
  * rolling back by itself; refused bundles (another product's among them)
  * leaving the running slot untouched, and the ESP read-only and root's alone.
@@ -12,10 +14,13 @@ import { join } from 'node:path';
 import { generateKeys } from '../builder/src/bundle/keys.ts';
 import { bootDisk } from '../builder/src/qemu/index.ts';
 import { TCG_TIMEOUTS } from './harness.ts';
-import { buildVariant, freshDisk, guestShell, makeBundle, outRoot, serveBundles, waitForShell } from './update-helpers.ts';
+import { ubootEnvFiles } from '../contract/index.ts';
+import { buildVariant, freshDisk, guestShell, makeBundle, outRoot, serveBundles, slotStateFiles, ubootEnvOnDisk, waitForShell } from './update-helpers.ts';
 
 const arch = process.env.IMAGO_UPDATE_ARCH ?? 'x86_64';
 const shellPort = 12000 + Math.floor(Math.random() * 20000);
+/** grubenv, or U-Boot's environment copies: the bootloader's side of the slot state, in the guest. */
+const stateFiles = slotStateFiles(arch).map((file) => `/run/imago/esp/${file}`);
 
 test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls back by itself`, async (t) => {
   const v1 = await buildVariant('v1', arch, (s) => s);
@@ -46,10 +51,10 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
     t.regex(status, /slot B: 2 \(booted, committed\)/, status);
     t.regex(status, /slot A: 1/, status);
     const esp = (await guestShell(shellPort, "grep ' /run/imago/esp ' /proc/mounts")).output;
-    t.regex(esp, / vfat ro,nosuid,nodev,noexec,/, `after the commit wrote grubenv the ESP is read-only again: ${esp}`);
+    t.regex(esp, / vfat ro,nosuid,nodev,noexec,/, `after the commit wrote ${stateFiles.join(' and ')} the ESP is read-only again: ${esp}`);
     t.log(`update-apply: ${applySeconds.toFixed(1)} s; reboot-to-committed: ${((committedAt - rebootAt) / 1000).toFixed(1)} s (commit_after 5 s)`);
 
-    // v2 -> v3, whose critical service never gets healthy: the trial fails and GRUB falls back to v2.
+    // v2 -> v3, whose critical service never gets healthy: the trial fails and the bootloader falls back to v2.
     const bad = await guestShell(shellPort, `imagoctl update ${url('v3-broken.bundle')}`);
     t.regex(bad.output, /update: wrote slot A \(version 3/, bad.output);
     await vm.expect(/update: booted slot A, version 3, on trial/, TCG_TIMEOUTS.bootMs);
@@ -64,6 +69,11 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
     server.close();
     await vm.kill();
   }
+  if (slotStateFiles(arch) !== ubootEnvFiles) return;
+  // What U-Boot reads at the next power-on: B committed, the rollback's trial cleared, no counting left armed.
+  const env = await ubootEnvOnDisk(disk);
+  t.like(env, { imago_committed: 'B', bootcount: '0' }, JSON.stringify(env));
+  t.is(env.imago_trial ?? env.upgrade_available ?? env.bootlimit, undefined, `the trial variables are gone: ${JSON.stringify(env)}`);
 });
 
 test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrusted bundles are refused; the running slot is unchanged and the ESP read-only and root's`, async (t) => {
@@ -97,7 +107,7 @@ test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrust
   try {
     await vm.expect(/update: booted slot A, version 1, committed/, TCG_TIMEOUTS.bootMs);
     await waitForShell(shellPort + 1);
-    const sums = 'sha256sum /run/imago/esp/A/* /run/imago/esp/imago/grubenv';
+    const sums = `sha256sum /run/imago/esp/A/* ${stateFiles.join(' ')}`;
     const before = (await guestShell(shellPort + 1, sums)).output;
     const cases: [string, RegExp][] = [
       ['tampered.bundle', /update refused: (initrd.img|kernel|manifest.json) does not match its sha256 in the signed manifest/],
@@ -112,7 +122,7 @@ test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrust
       t.regex(result.output, message, file);
       t.log(`${file}: ${result.output.trim()}`);
     }
-    t.is((await guestShell(shellPort + 1, sums)).output, before, 'slot A and grubenv are byte-for-byte unchanged');
+    t.is((await guestShell(shellPort + 1, sums)).output, before, `slot A and ${stateFiles.join(' and ')} are byte-for-byte unchanged`);
     t.notRegex((await guestShell(shellPort + 1, 'ls /run/imago/esp/B/')).output, /boot\.cfg/, 'the inactive slot is never left bootable');
     t.regex((await guestShell(shellPort + 1, 'imagoctl status')).output, /running version 1 from slot A, committed/);
     // After all those attempts the ESP is read-only again, root's alone and never executable.

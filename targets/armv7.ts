@@ -16,6 +16,8 @@ export const armv7: Target = {
   kernel: {
     debianPackage: 'linux-image-armmp-lpae',
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    // The raw disk under U-Boot is a virtio-pci block device (builder/src/uboot/boards.ts).
+    diskModules: ['virtio_blk'],
     build: { arch: 'arm', fragment: 'armv7', makeTarget: 'zImage', image: 'arch/arm/boot/zImage', format: 'zImage' },
   },
   qemu: {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { parsePublicKey } from '../bundle/keys.ts';
 import { BuildError } from '../errors.ts';
+import { diskBootloader } from '../formats/raw/raw-boot.ts';
 import type { UpdateInputs } from '../plan/update-config.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -32,5 +33,5 @@ export async function updateInputs(loaded: LoadedSpec & { spec: Spec }, target: 
       throw new BuildError(`update.keys: ${(error as Error).message}`);
     }
   }
-  return { arch: target.name, keys };
+  return { arch: target.name, keys, bootloader: diskBootloader(target) };
 }

@@ -118,7 +118,7 @@ program
   .option('-m, --memory <MiB>', 'guest memory in MiB', parseMemory)
   .option('--append <args>', 'extra kernel command line for this boot (e.g. imago.debug)')
   .option('--skip-suite <suite>', `when building a spec: ${skipSuiteHelp}`, parseSkipSuite)
-  .option('--disk', 'boot the flashable disk.img through its firmware (UEFI, or the BIOS on i386; a spec is built with --format raw), as a device would')
+  .option('--disk', 'boot the flashable disk.img through its firmware (UEFI, the BIOS on i386, U-Boot on armv7; a spec is built with --format raw), as a device would')
   .action(runCommand);
 
 program

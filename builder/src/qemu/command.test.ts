@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { Target } from '../../../targets/types.ts';
 import { x86_64 } from '../../../targets/x86_64.ts';
+import { mips } from '../../../targets/mips.ts';
 import { qemuCommand, qemuDiskCommand } from './command.ts';
 
 const files = { kernel: '/o/kernel', initrd: '/o/initrd.img', cmdline: 'console=ttyS0 quiet' };
@@ -100,4 +101,11 @@ test('a disk boot starts the firmware with the disk on virtio, and lets the gues
   t.deepEqual(values(args, '-bios'), ['OVMF.fd']);
   t.deepEqual(values(args, '-drive'), ['file=disk.img,format=raw,if=none,id=disk0,cache=writeback']);
   t.deepEqual(values(args, '-netdev'), ['user,id=n0,hostfwd=tcp:127.0.0.1:2323-:23']);
+});
+
+test('a disk boot on IDE attaches the disk as the first IDE drive, with no virtio block device (U-Boot on malta)', (t) => {
+  const { args } = qemuDiskCommand(mips, { disk: 'disk.img', firmware: 'u-boot.bin', diskBus: 'ide' });
+  t.deepEqual(values(args, '-bios'), ['u-boot.bin']);
+  t.deepEqual(values(args, '-drive'), ['file=disk.img,format=raw,if=ide,index=0,cache=writeback']);
+  t.false(values(args, '-device').some((device) => device.startsWith('virtio-blk')));
 });

@@ -58,10 +58,15 @@ export interface QemuCommandOptions extends MachineOptions {
 
 /** Everything `qemuDiskCommand` needs besides the target. */
 export interface QemuDiskOptions extends MachineOptions {
-  /** Path of the raw disk image, attached as a virtio block device. */
+  /** Path of the raw disk image, attached as `diskBus` says. */
   disk: string;
-  /** The UEFI firmware QEMU starts instead of a kernel; absent, QEMU's own BIOS (SeaBIOS) boots the disk. */
+  /** The firmware QEMU starts instead of a kernel: UEFI, or U-Boot on U-Boot boards; absent, QEMU's own BIOS (SeaBIOS) boots the disk. */
   firmware?: string;
+  /**
+   * How the disk is attached: a virtio block device (default), or IDE, where
+   * the firmware reads no virtio (U-Boot on malta: builder/src/uboot/boards.ts).
+   */
+  diskBus?: 'virtio' | 'ide';
 }
 
 /** A program and its arguments, ready for `spawn`. */
@@ -93,9 +98,12 @@ export function qemuCommand(target: Target, options: QemuCommandOptions): QemuCo
  * (no `-no-reboot`) so the bootloader picks the slot; a power-off still ends QEMU.
  */
 export function qemuDiskCommand(target: Target, options: QemuDiskOptions): QemuCommand {
-  const drive = `file=${optionValue(options.disk)},format=raw,if=none,id=disk0,cache=writeback`;
+  const file = `file=${optionValue(options.disk)},format=raw`;
+  const disk = options.diskBus === 'ide'
+    ? ['-drive', `${file},if=ide,index=0,cache=writeback`]
+    : ['-drive', `${file},if=none,id=disk0,cache=writeback`, '-device', 'virtio-blk-pci,drive=disk0'];
   const firmware = options.firmware ? ['-bios', options.firmware] : [];
-  return machineCommand(target, options, [...firmware, '-drive', drive, '-device', 'virtio-blk-pci,drive=disk0'], true);
+  return machineCommand(target, options, [...firmware, ...disk], true);
 }
 
 /**

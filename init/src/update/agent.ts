@@ -1,24 +1,26 @@
 /**
  * The update agent in PID 1: mounts the ESP (read-only, root's alone:
  * esp-mount.ts) and the data partition at boot,
- * works out from GRUB's environment whether this is a committed boot, a trial
+ * works out from the bootloader's environment (GRUB's grubenv or U-Boot's:
+ * slot-store.ts) whether this is a committed boot, a trial
  * or a rollback, commits a trial once the critical services have been healthy
- * long enough (or reboots so GRUB falls back), arms a written slot when
+ * long enough (or reboots so the bootloader falls back), arms a written slot when
  * `imagoctl update` asks, and reports it all for `imagoctl status`.
  * Slot writing itself happens in the imagoctl process (apply.ts), so PID 1
  * never buffers a bundle.
  */
-import { armTrial, bootedSlot, type BootRole, bootRole, clearTrial, commitTrial, compareVersions, decodeGrubenv, decodeUtf8, encodeGrubenv, espMount, grubenvFile, otherSlot, readSlotEnv, type Slot, type SlotEnv, slots, stateFile, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
+import { armTrial, bootedSlot, type BootRole, bootRole, clearTrial, commitTrial, compareVersions, decodeUtf8, espMount, otherSlot, type Slot, type SlotEnv, slots, stateFile, type UpdateConfig } from '../../../contract/index.ts';
 import type { Logger } from '../logs/logger.ts';
 import type { Sys } from '../sys/sys.ts';
 import { CommitWatch, type CriticalState } from './commit-watch.ts';
 import { mountPartition, waitForPartition } from './disk.ts';
 import { mountEsp, withWritableEsp } from './esp-mount.ts';
-import { replaceFile, rewriteInPlace } from './files.ts';
+import { replaceFile } from './files.ts';
+import { openSlotStore, type SlotStore } from './slot-store.ts';
 import type { Rollback, UpdateStatus } from './status.ts';
 import { verifySlot } from './verify.ts';
 
-/** What the agent keeps on the ESP besides grubenv. */
+/** What the agent keeps on the ESP besides the bootloader's environment. */
 interface AgentState {
   /** Written just before a failed trial reboots, so the next boot can say why. */
   trialFailure?: { slot: Slot; reason: string };
@@ -32,6 +34,7 @@ export class UpdateAgent {
   private booted: Slot = 'A';
   private mounted = false;
   private state: AgentState = {};
+  private store: SlotStore | undefined;
 
   constructor(
     private readonly sys: Sys,
@@ -59,8 +62,16 @@ export class UpdateAgent {
     }
     this.booted = bootedSlot(sys.readText('/proc/cmdline') ?? '') ?? 'A';
     if (!this.mounted) return;
+    let env: SlotEnv;
+    try {
+      this.store = openSlotStore(sys);
+      env = this.readEnv();
+    } catch (error) {
+      this.store = undefined;
+      log.warn(`update: unable to read the slot state: ${(error as Error).message}; updates are unavailable`);
+      return;
+    }
     this.state = this.readState();
-    const env = this.readEnv();
     this.role = bootRole(env, this.booted);
     if (this.role.kind === 'rolled-back') {
       const failed = this.role.failed;
@@ -108,7 +119,7 @@ export class UpdateAgent {
    * file must still hash to its sha256 in it (verify.ts).
    */
   activate(slot: Slot): { slot: string; version: string } {
-    if (!this.mounted) throw new Error('the ESP is not mounted; updates are unavailable');
+    if (!this.store) throw new Error(this.mounted ? 'the slot state could not be read at boot (see the log); updates are unavailable' : 'the ESP is not mounted; updates are unavailable');
     if (slot === this.booted) throw new Error(`slot ${slot} is running; updates go to slot ${otherSlot(this.booted)}`);
     const dir = `${espMount}/${slot}`;
     if (!this.slotVersion(slot) || !this.sys.exists(`${dir}/boot.cfg`)) throw new Error(`slot ${slot} has not been written completely`);
@@ -126,7 +137,7 @@ export class UpdateAgent {
   }
 
   status(): UpdateStatus {
-    const env = this.mounted ? this.readEnv() : undefined;
+    const env = this.statusEnv();
     return {
       version: this.config.version,
       booted: this.booted,
@@ -161,14 +172,22 @@ export class UpdateAgent {
     this.log.info(`update: rollback index ${index ?? 'unset'} -> ${this.config.version}: no older version can be armed`);
   }
 
+  /** The slot state for `status`, undefined when it cannot be read (a status request never fails for it). */
+  private statusEnv(): SlotEnv | undefined {
+    try {
+      return this.store ? this.readEnv() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The slot state; a missing grubenv reads as "A committed", as GRUB boots it. */
   private readEnv(): SlotEnv {
-    return readSlotEnv(decodeGrubenv(this.sys.readBytes(`${espMount}/${grubenvFile}`) ?? new Uint8Array()));
+    return this.store!.read() ?? { committed: 'A', trial: undefined, tries: 0 };
   }
 
   private writeEnv(state: SlotEnv): void {
-    const path = `${espMount}/${grubenvFile}`;
-    const current = decodeGrubenv(this.sys.readBytes(path) ?? new Uint8Array());
-    withWritableEsp(this.sys, (line) => this.log.warn(line), () => rewriteInPlace(this.sys, path, encodeGrubenv(writeSlotEnv(current, state))));
+    this.store!.write(state, (line) => this.log.warn(line));
   }
 
   private readState(): AgentState {

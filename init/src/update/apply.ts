@@ -6,16 +6,18 @@
  * temporary name while hashing it, refuse on the first mismatch, rename the
  * files into place, sync, and hand over to PID 1, which arms the slot and reboots.
  *
- * Power-cut safety: until PID 1 rewrites grubenv, GRUB never looks at the
+ * Power-cut safety: until PID 1 rewrites the bootloader's environment
+ * (grubenv or U-Boot's: slot-store.ts), the bootloader never looks at the
  * inactive slot, and PID 1 arms only a slot with boot.cfg, which is removed
  * first and written last, so a half-written slot is harmless; the running slot
  * is never opened for writing. apply.test.ts cuts the power at every step.
  */
-import { bootedSlot, BundleError, type BundleHeader, bundleMagic, checkBundle, decodeGrubenv, decodeUtf8, espMount, grubenvFile, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, readSlotEnv, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
+import { bootedSlot, BundleError, type BundleHeader, bundleMagic, checkBundle, decodeUtf8, espMount, headerLength, maxHeaderBytes, otherSlot, parseBundleHeader, type Slot, slotBootConfig, slotFiles, toHex, type UpdateConfig } from '../../../contract/index.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { withWritableEsp } from './esp-mount.ts';
 import { replaceFile, syncPath, writeDurably } from './files.ts';
 import { takeUpdateLock } from './lock.ts';
+import { openSlotStore } from './slot-store.ts';
 import { checkRollbackIndex, headerFile, readRollbackIndex, verifyFiles } from './verify.ts';
 
 /** A byte source read front to back: a file or a download's pipe. */
@@ -122,10 +124,14 @@ export function applyBundle(sys: Sys, config: UpdateConfig, location: string, lo
 }
 
 function writeSlot(sys: Sys, config: UpdateConfig, location: string, log: (line: string) => void, started: number): Omit<ApplyResult, 'release'> {
-  const grubenv = sys.readBytes(`${espMount}/${grubenvFile}`);
-  const env = readSlotEnv(decodeGrubenv(grubenv ?? new Uint8Array()));
+  let env;
+  try {
+    env = openSlotStore(sys).read();
+  } catch (error) {
+    throw new BundleError(`unable to read the slot state: ${reasonOf(error)}`);
+  }
   const booted = bootedSlot(decodeUtf8(sys.readBytes('/proc/cmdline') ?? new Uint8Array())) ?? 'A';
-  if (!grubenv) throw new BundleError('the ESP is not mounted: this device was not booted from an imago disk image');
+  if (!env) throw new BundleError('the ESP is not mounted: this device was not booted from an imago disk image');
   if (env.trial) throw new BundleError(`slot ${env.trial} is still on trial; wait until it is committed or rolled back`);
   if (booted !== env.committed) throw new BundleError(`the running slot ${booted} is not the committed one (${env.committed}); reboot first`);
 

@@ -4,7 +4,12 @@ import { build } from '../../build/build.ts';
 import { buildOptions } from '../../build/options.ts';
 import { readImageDir, runDiskInteractive, runInteractive } from '../../qemu/index.ts';
 import { UsageError } from '../../errors.ts';
+import { rawBoot } from '../../formats/raw/raw-boot.ts';
+import { getTarget } from '../../../../targets/index.ts';
 import { terminalProgress } from '../progress.ts';
+
+/** What `imago run` tells the user starts the disk, by how the target boots it (raw-boot.ts). */
+const firmwareNames = { uefi: 'UEFI', bios: 'the BIOS', uboot: 'U-Boot' } as const;
 
 export interface RunFlags {
   out: string;
@@ -19,7 +24,7 @@ export interface RunFlags {
 /**
  * `imago run IMAGE`: boots a built folder, or builds a spec first; exits with
  * QEMU's code. With --disk (or a disk.img as IMAGE) it boots the flashable
- * disk under UEFI instead of the kernel and initrd, as a device would.
+ * disk under UEFI (or U-Boot on armv7) instead of the kernel and initrd, as a device would.
  */
 export async function runCommand(image: string, flags: RunFlags): Promise<void> {
   const found = await stat(image).catch(() => undefined);
@@ -48,6 +53,6 @@ export async function runCommand(image: string, flags: RunFlags): Promise<void> 
   if (!(await stat(diskPath).catch(() => undefined))) throw new UsageError(`${dir} has no disk.img: build it with --format raw`);
   if (flags.append) throw new UsageError('--append applies to kernel boots: a disk boots the kernel command line of its slot');
   const { manifest, memoryMiB } = await readImageDir(dir);
-  process.stderr.write(`booting ${diskPath} under UEFI (Ctrl-A X quits QEMU)\n`);
+  process.stderr.write(`booting ${diskPath} under ${firmwareNames[rawBoot(getTarget(manifest.arch)).kind]} (Ctrl-A X quits QEMU)\n`);
   process.exitCode = await runDiskInteractive(diskPath, manifest.arch, { forwards, memoryMiB: flags.memory ?? memoryMiB });
 }

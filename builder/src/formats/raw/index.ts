@@ -7,14 +7,18 @@
  *   then            imago-data  ext4, mounted at /data, never touched by updates
  *   last 33 sectors backup GPT
  *
+ * On a U-Boot board (armv7) the ESP holds imago/boot.scr and the two copies
+ * of U-Boot's environment instead of GRUB and grubenv, and U-Boot itself
+ * (which a board keeps in its flash) is written next to the disk as u-boot.bin.
+ *
  * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with
- * UEFI, or a BIOS (i386). The same grub.cfg and grubenv serve both.
+ * UEFI, a BIOS (i386; the same grub.cfg and grubenv serve both) or U-Boot.
  *
  * ```ts
  * await buildRawDisk({ imageDir: 'out/x86_64', spec, target: x86_64, epoch: 0, progress, locate });
  * ```
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPartName, encodeGrubenv, espPartName, grubenvFile, slotFiles } from '../../../../contract/index.ts';
 import type { Target } from '../../../../targets/index.ts';
@@ -24,11 +28,12 @@ import type { SpecProblem, UnlocatedProblem } from '../../spec/problem.ts';
 import type { Spec } from '../../spec/schema.ts';
 import { makeDataFs } from './data-fs.ts';
 import { makeEsp } from './esp.ts';
+import { buildUboot, ubootEspFiles } from '../../uboot/index.ts';
+import { rawBoot, ubootFirmwareFile } from './raw-boot.ts';
 import { biosBootType, installBiosBoot } from './bios-boot.ts';
-import { requireDiskTarget } from './disk-target.ts';
 import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
 import { grubConfig, slotBootConfig } from './grub-cfg.ts';
-import { buildGrubImage, fetchGrub } from './grub-image.ts';
+import { buildGrubImage, fetchGrub, type GrubImage } from './grub-image.ts';
 import { guidBytes, guidText, volumeId } from './guid.ts';
 import { defaultDataSize, defaultSlotSize } from '../../spec/update-defaults.ts';
 
@@ -41,7 +46,7 @@ export interface RawDiskRequest {
   /** The built image folder; its files become slot A, and disk.img is written there. */
   imageDir: string;
   spec: Spec;
-  /** The architecture; its definition says how it boots, under UEFI or a BIOS (a target with neither fails). */
+  /** The architecture; raw-boot.ts says how it boots: UEFI, a BIOS or U-Boot (a target with none fails). */
   target: Target;
   epoch: number;
   progress: Progress;
@@ -56,19 +61,29 @@ function roundUp(bytes: number, unit: number): number {
 /** Writes `<imageDir>/disk.img` and returns its path and size. Throws naming the failed step. */
 export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: string; size: number }> {
   const { spec, epoch, progress } = request;
-  const target = requireDiskTarget(request.target);
-  const arch = target.name;
+  const boot = rawBoot(request.target);
+  const arch = boot.target.name;
   const seed = `imago:${spec.name}:${arch}`;
   const slotSize = roundUp(spec.update?.slot_size ?? defaultSlotSize, MiB);
   const espSize = 2 * slotSize + 16 * MiB;
   const dataSize = roundUp(spec.update?.data_size ?? defaultDataSize, MiB);
 
+  // U-Boot is a build of its own (minutes when not cached), reported as its own step before the disk's.
+  const uboot = boot.kind === 'uboot' ? await buildUboot(boot.board, { sourceDateEpoch: epoch, progress }) : undefined;
   progress.step(`raw disk image (${arch})`);
-  const deb = await fetchGrub(target, progress);
   const espId = volumeId(`${seed}:esp`);
-  const grub = await buildGrubImage(target, deb, grubConfig(espId, { serial: Boolean(target.bios) }), epoch);
-  const files: Record<string, Uint8Array | string> = { [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
-  if (target.uefi) files[target.uefi.efiPath] = grub.image;
+  let files: Record<string, Uint8Array | string>;
+  let grub: GrubImage | undefined;
+  if (boot.kind === 'uboot') {
+    if (!uboot) throw new Error(`U-Boot for ${arch} was not built`);
+    files = ubootEspFiles(boot.board, uboot, { epoch });
+    await writeFile(join(request.imageDir, ubootFirmwareFile), uboot.firmware);
+  } else {
+    const deb = await fetchGrub(boot.target, progress);
+    grub = await buildGrubImage(boot.target, deb, grubConfig(espId, { serial: boot.kind === 'bios' }), epoch);
+    files = { [grubenvFile]: encodeGrubenv({ imago_committed: 'A', imago_trial: '', imago_tries: '0' }) };
+    if (boot.target.uefi) files[boot.target.uefi.efiPath] = grub.image;
+  }
   let slotBytes = 0;
   for (const name of slotFiles) {
     const data = await readFile(join(request.imageDir, name));
@@ -93,10 +108,10 @@ export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: str
   ];
   // A BIOS boots GRUB's core from the gap before the ESP (after the GPT's entries), as partition 3
   // so the ESP and data keep their numbers on every target.
-  if (target.bios) partitions.push({ name: biosBootPartName, type: biosBootType, guid: guidText(guidBytes(`${seed}:bios-boot`)), first: biosBootFirst, last: espFirst - 1 });
+  if (boot.kind === 'bios') partitions.push({ name: biosBootPartName, type: biosBootType, guid: guidText(guidBytes(`${seed}:bios-boot`)), first: biosBootFirst, last: espFirst - 1 });
   const { head, tail } = renderGpt({ sectors, diskGuid: guidText(guidBytes(`${seed}:disk`)), partitions });
   let core: Uint8Array | undefined;
-  if (target.bios) {
+  if (boot.kind === 'bios' && grub) {
     const installed = installBiosBoot({ mbr: head.subarray(0, sectorSize), bootImg: grub.bootSector!, coreImg: grub.image, coreSector: biosBootFirst });
     if (installed.core.length > (espFirst - biosBootFirst) * sectorSize) throw new Error(`GRUB's core image (${installed.core.length} bytes) does not fit the BIOS boot partition (${(espFirst - biosBootFirst) * sectorSize} bytes)`);
     installed.mbr.copy(head, 0);
