@@ -20,8 +20,9 @@ all: build
 deps:
 	@./scripts/install-host-packages x86_64
 
+# armv7 too: `make test` updates it through U-Boot (its cross compiler builds U-Boot).
 deps-test:
-	@./scripts/install-host-packages $(TEST_ARCH)
+	@./scripts/install-host-packages $(TEST_ARCH) armv7
 
 deps-all:
 	@./scripts/install-host-packages all
@@ -46,13 +47,17 @@ test-unit:
 	npx ava
 
 # The images are built first, in the open, so a cold kernel build shows its progress.
+# Updates: x86_64 (UEFI) in the main run, with 3 power cuts on armv7 (U-Boot),
+# then armv7's update and rollback; x86_64's power cuts run 20 times in test-matrix.
 test-qemu:
 	$(IMAGO) build $(FOUNDATION) --out $(OUT)/qemu-tests/foundation --arch $(TEST_ARCH)
-	IMAGO_TEST_ARCH=$(subst $(space),$(comma),$(TEST_ARCH)) npx ava --config qemu-tests/ava.config.js
+	IMAGO_TEST_ARCH=$(subst $(space),$(comma),$(TEST_ARCH)) IMAGO_POWERCUT_ARCH=armv7 npx ava --config qemu-tests/ava.config.js
+	IMAGO_UPDATE_ARCH=armv7 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts
 
 ## Boot the foundation scenario on all eight architectures, the containers (edge)
 ## scenario on the six with Debian packages, the update scenarios on aarch64 (UEFI),
-## i386 (BIOS) and armv7 (U-Boot), 20 power cuts each on x86_64 and aarch64, and print the tables.
+## i386 (BIOS) and armv7 (U-Boot), 20 power cuts each on x86_64, aarch64 and armv7,
+## U-Boot's boot counting, and print the tables.
 test-matrix: deps-all
 	# Every scenario runs even when an earlier one failed, so the tables are complete;
 	# the target still fails if any of them did.
@@ -67,6 +72,8 @@ test-matrix: deps-all
 	IMAGO_UPDATE_ARCH=armv7 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=aarch64 IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
+	IMAGO_UPDATE_ARCH=armv7 IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
+	IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/uboot.test.ts || status=1; \
 	node --import tsx qemu-tests/containers-table.ts; \
 	exit $$status
 

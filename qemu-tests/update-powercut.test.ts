@@ -6,7 +6,9 @@
  * the kernel never warning that the ESP "was not properly unmounted" (the
  * init clears FAT's dirty flag before mounting it; it stays read-only except
  * while written).
- * IMAGO_POWERCUT_ITERATIONS sets the count (default 3; `make test-matrix` runs 20).
+ * IMAGO_POWERCUT_ITERATIONS sets the count (default 3; `make test-matrix` runs 20);
+ * IMAGO_POWERCUT_ARCH the architecture, else IMAGO_UPDATE_ARCH, else x86_64
+ * (`make test` cuts armv7's power while its update test runs x86_64).
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +17,7 @@ import { bootDisk, type Vm } from '../builder/src/qemu/index.ts';
 import { TCG_TIMEOUTS } from './harness.ts';
 import { buildVariant, freshDisk, guestShell, makeBundle, serveBundles, waitForShell } from './update-helpers.ts';
 
-const arch = process.env.IMAGO_UPDATE_ARCH ?? 'x86_64';
+const arch = process.env.IMAGO_POWERCUT_ARCH ?? process.env.IMAGO_UPDATE_ARCH ?? 'x86_64';
 const iterations = Number(process.env.IMAGO_POWERCUT_ITERATIONS ?? 3);
 const port = 14000 + Math.floor(Math.random() * 20000);
 
