@@ -78,11 +78,24 @@ export async function updateAptState(state: AptState, progress: Progress): Promi
     undefined,
     (sync, delayMs) => progress.warn?.(`${state.name}: the mirror's ${sync.suites.join(', ') || 'index'} looks mid-sync (${sync.reason}); trying again in ${delayMs / 1000} s`),
   );
+  if (verdict.kind === 'mirror-sync') throw new MirrorSyncError(updateFailureMessage(state, verdict, attempts), verdict.suites);
   if (verdict.kind !== 'ok') throw new Error(updateFailureMessage(state, verdict, attempts));
   const sources = await readFile(join(state.root, 'etc/sources.list'), 'utf8');
   state.updatedAt = Date.now();
   await writeIfChanged(join(state.root, 'updated.json'), JSON.stringify({ at: state.updatedAt, sources: sha256(sources) }));
   progress.done();
+}
+
+/** The mirror kept serving a suite's index mid-sync (or stuck so) through every retry. */
+export class MirrorSyncError extends Error {
+  constructor(
+    message: string,
+    /** The suites whose index did not match its Release file. */
+    readonly suites: readonly string[],
+  ) {
+    super(message);
+    this.name = 'MirrorSyncError';
+  }
 }
 
 /** One `apt-get update`, judged by what it printed. */

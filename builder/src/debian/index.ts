@@ -5,7 +5,7 @@
  */
 export { type AptSource, debianOnly, isDebianSuite, parseDeb822Sources, parseOneLineSources, readHostSources } from './host-sources.ts';
 export { derivePrivateSources, type PrivateSource, type PrivateSourcesOptions, renderSources } from './private-sources.ts';
-export { aptCache, aptGet, type AptState, type AptStateOptions, openAptState, renderAptConf, updateAptState, updateFailureMessage } from './apt-state.ts';
+export { aptCache, aptGet, type AptState, type AptStateOptions, MirrorSyncError, openAptState, renderAptConf, updateAptState, updateFailureMessage } from './apt-state.ts';
 export { binaryRelease, binaryStateName, openBinaryState, openSourceState } from './open-state.ts';
 export { type AptUpdateVerdict, classifyAptUpdate, suiteOf } from './apt-update-output.ts';
 export { aptRetryDelays, retryAptUpdate } from './apt-update-retry.ts';
