@@ -9,7 +9,7 @@ import { exposesControlSocket } from './control-socket-paths.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
-const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user'] as const;
+const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'exclude'] as const;
 
 /** Each container is built from packages or read from an archive, and has a unique name. */
 export function containerSources(spec: Spec): UnlocatedProblem[] {
