@@ -96,13 +96,14 @@ export function ctrRunPreparedArgs(service: ServiceSpec): string[] {
  * The files a container service needs besides its image, for the image
  * (mode 0600, root: they hold the environment): the env file of an imported
  * image's service that sets variables, the runtime spec of a prepared one's.
- * Throws when a prepared service has nothing to run (no command, entrypoint or cmd).
+ * Throws when a prepared service's image is not in `prepared`, or has nothing to run.
  */
 export function containerEnvFiles(spec: Spec, prepared: readonly PreparedImage[] = []): { path: string; text: string }[] {
   return (spec.services ?? []).flatMap((service) => {
     if (service.image === undefined) return [];
-    const image = prepared.find((p) => p.name === service.image);
-    if (runsPrepared(spec, service) && image) {
+    if (runsPrepared(spec, service)) {
+      const image = prepared.find((p) => p.name === service.image);
+      if (!image) throw new Error(`service ${service.name}: no prepared root filesystem for image ${service.image} was given to the plan`);
       const runtime = containerRuntimeSpec(service, { rootfs: `${containerRunDir(service.name)}/root`, run: image.run });
       return [{ path: containerRuntimeSpecPath(service.name), text: `${JSON.stringify(runtime, null, 2)}\n` }];
     }
