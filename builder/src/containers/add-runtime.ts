@@ -33,5 +33,6 @@ export function addContainerRuntime(tree: Tree, images: readonly StoredImage[], 
   if (images.length > 0) tree.add({ path: importScriptPath, kind: 'file', mode: 0o755, data: bytes(importScript(images)) });
   tree.add({ path: runScriptPath, kind: 'file', mode: 0o755, data: bytes(runContainerScript()) });
   for (const image of images) tree.add({ path: image.path, kind: 'file', mode: 0o644, data: image.archive });
-  for (const image of prepared) addPreparedRootfs(tree, image);
+  const shared = new Map<string, string>();
+  for (const image of prepared) addPreparedRootfs(tree, image, shared);
 }
