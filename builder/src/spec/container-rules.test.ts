@@ -26,6 +26,7 @@ const invalidCases: [string, string, RegExp][] = [
     'files:\n  - { path: /srv/state, symlink: ../run }\ncontainers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, mounts: [{ source: /srv/state/imago, target: /x }] }\n',
     /services\[0\]\.mounts\[0\]\.source: "\/srv\/state\/imago" would show the container the init's control socket/,
   ],
+  ['a built image with nothing to run', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a }\n', /services\[0\]: expected command: the image "a" has no entrypoint or cmd \(set one under containers:, or command: here\)/],
   ['containers on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers: containers are not available for mips: they need Debian's containerd and runc packages/],
 ];
 

@@ -9,7 +9,7 @@ import { exposesControlSocket } from './control-socket-paths.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
-const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user'] as const;
+const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'exclude'] as const;
 
 /** Each container is built from packages or read from an archive, and has a unique name. */
 export function containerSources(spec: Spec): UnlocatedProblem[] {
@@ -47,6 +47,11 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
       return problems;
     }
     if (!images.includes(service.image)) at('image', `unknown container image "${service.image}", expected one of ${images.join('|') || '(none: add it under containers:)'}`);
+    const built = (spec.containers ?? []).find((container) => container.name === service.image && container.packages);
+    // A built image runs from the spec the build writes: with nothing to run it could only fail at boot.
+    if (built && !built.entrypoint && !built.cmd && service.command === undefined) {
+      problems.push({ path: ['services', i], message: `expected command: the image "${built.name}" has no entrypoint or cmd (set one under containers:, or command: here)` });
+    }
     for (const field of ['user', 'group', 'umask'] as const) {
       if (service[field] !== undefined) at(field, `a container service runs as its image's user; set user: on the image under containers: instead`);
     }
