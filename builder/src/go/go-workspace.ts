@@ -14,8 +14,8 @@
 import { join } from 'node:path';
 import type { Progress } from '../progress.ts';
 import { aptCache } from '../debian/apt-state.ts';
-import { findMissingPackages } from '../debian/resolve.ts';
-import { fetchPackages } from '../debian/download.ts';
+import { findMissingPackages, resolvePackages } from '../debian/resolve.ts';
+import { downloadPackages } from '../debian/download.ts';
 import { openBinaryState, openSourceState } from '../debian/open-state.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { cachedDir } from '../io/cached-dir.ts';
@@ -64,9 +64,11 @@ export async function openGoWorkspace(sources: readonly string[], options: { pro
     for (const name of goBuildDependencies(stdout.toString('utf8'))) wanted.add(name);
   }
   const names = await withProviders([...wanted].sort(), arch, progress);
-  const debs = (await fetchPackages(names, arch, progress)).filter((deb) => deb.name.startsWith('golang-'));
-  const key = cacheKey('go-workspace', recipeVersion, ...debs.map((deb) => deb.sha256));
+  // The closure also holds C libraries and compilers (Recommends of the -dev packages); only Go is unpacked, so only Go is downloaded.
+  const resolved = (await resolvePackages(names, arch, progress)).filter((pkg) => pkg.name.startsWith('golang-'));
+  const key = cacheKey('go-workspace', recipeVersion, ...resolved.map((pkg) => pkg.sha256));
   const { dir, hit } = await cachedDir(join(cacheRoot(), 'go-workspace', key), async (work) => {
+    const debs = await downloadPackages(resolved, arch, progress);
     progress.step(`unpack Go ${goPackage} and ${debs.length - 1} Go source packages`);
     let done = 0;
     for (const deb of debs) {
@@ -76,7 +78,7 @@ export async function openGoWorkspace(sources: readonly string[], options: { pro
     progress.done();
   });
   if (hit) {
-    progress.step(`Go workspace (${debs.length} packages) from the cache`);
+    progress.step(`Go workspace (${resolved.length} packages) from the cache`);
     progress.done();
   }
   const goBinary = join(dir, goRoot, 'bin', 'go');
@@ -85,7 +87,7 @@ export async function openGoWorkspace(sources: readonly string[], options: { pro
     goBinary,
     gocode: join(dir, 'usr/share/gocode'),
     goVersion: stdout.toString('utf8').trim(),
-    packages: debs.map((deb) => `${deb.name}=${deb.version}`),
+    packages: resolved.map((pkg) => `${pkg.name}=${pkg.version}`),
   };
 }
 
