@@ -70,6 +70,8 @@ function fetchPage(port: number): Promise<string> {
 
 for (const arch of testArches().filter((name) => !getTarget(name).debianArch)) {
   test(`${arch}: a container runs with containerd and runc built from Debian source, and the host reaches it`, async (t) => {
+    // A cold run compiles the kernel with the containers fragment and containerd first: longer than ava's inactivity timeout.
+    t.timeout(90 * 60_000);
     const target = getTarget(arch);
     const specDir = join('out', 'qemu-tests', `bigendian-containers-${arch}-spec`);
     await mkdir(specDir, { recursive: true });
