@@ -1,9 +1,10 @@
 /**
  * containerd, its shim, ctr, runc and the CNI plugins for a target Debian has
  * no binaries for (mips, mips64), compiled from Debian 12's sources with
- * Debian 12's Go (see runtime-recipe.ts for the choices and why). Cached
- * under `<cache>/container-runtime/` by target, recipe, source versions,
- * toolchain and Go dependencies: only the first build pays the compile.
+ * Debian 12's Go (see runtime-recipe.ts for the choices and why). Each source
+ * package's binaries are cached under `<cache>/container-runtime/` by target,
+ * recipe, source version, toolchain and Go dependencies: only the first build
+ * pays the compile.
  *
  *   const runtime = await buildContainerRuntime(mips, { privateNetwork: false, progress });
  *   runtime.files;  // [{ path: '/usr/bin/containerd', data }, ..., { path: '/usr/sbin/runc', data }]
@@ -43,45 +44,33 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
   const { progress } = options;
   const env = goTargetEnv(target);
   const sets = runtimePrograms({ privateNetwork: options.privateNetwork });
-  const sources = new Map<string, DebianSource>();
-  for (const set of sets) sources.set(set.source, await fetchDebianSource(set.source, { release: runtimeSourceRelease, progress }));
-  const go = await openGoWorkspace(sets.map((set) => set.source), { progress });
+  // One workspace for every set an image may need, so adding a private network does not recompile containerd.
+  const go = await openGoWorkspace(runtimePrograms({ privateNetwork: true }).map((set) => set.source), { progress });
   const cc = `${target.triplet}-gcc`;
-  const key = cacheKey(
-    'container-runtime',
-    recipeVersion,
-    recipeFingerprint(target, sets),
-    ...sets.map((set) => `${set.source}=${sources.get(set.source)!.version}`),
-    go.goVersion,
-    ...go.packages,
-    await compilerVersion(cc),
-  );
-  const { dir, hit } = await cachedDir(join(cacheRoot(), 'container-runtime', `${target.name}-${key}`), async (work) => {
-    const gopath = join(work, 'gopath');
-    for (const set of sets) {
-      const source = sources.get(set.source)!;
-      await buildSet(set, source, { go, gopath, env, cc, out: join(work, 'root', set.installTo), target: target.name, progress });
-    }
-    await rm(gopath, { recursive: true, force: true });
-  });
-  if (hit) {
-    progress.step(`containerd, runc${options.privateNetwork ? ', CNI plugins' : ''} for ${target.name} from the cache`);
-    progress.done();
-  }
   const files: BuiltContainerRuntime['files'] = [];
+  const sources: BuiltContainerRuntime['sources'] = [];
+  let cached = true;
   for (const set of sets) {
+    const source = await fetchDebianSource(set.source, { release: runtimeSourceRelease, progress });
+    // Each set is cached on its own: containerd is the same with or without the CNI plugins beside it.
+    const key = cacheKey('container-runtime', recipeVersion, recipeFingerprint(target, [set]), source.version, go.goVersion, ...go.packages, set.cgo ? await compilerVersion(cc) : '');
+    const { dir, hit } = await cachedDir(join(cacheRoot(), 'container-runtime', `${target.name}-${set.source}-${key}`), async (work) => {
+      const gopath = join(work, 'gopath');
+      await buildSet(set, source, { go, gopath, env, cc, out: join(work, 'root', set.installTo), target: target.name, progress });
+      await rm(gopath, { recursive: true, force: true });
+    });
+    if (hit) {
+      progress.step(`${set.commands.map((command) => commandBinary(set, command)).join(', ')} for ${target.name} from the cache`);
+      progress.done();
+    }
+    cached &&= hit;
     for (const command of set.commands) {
       const path = `${set.installTo}/${commandBinary(set, command)}`;
       files.push({ path, data: await readFile(join(dir, 'root', path)) });
     }
+    sources.push({ sourcePackage: set.source, version: source.version });
   }
-  return {
-    files,
-    links: runtimeLinks,
-    sources: sets.map((set) => ({ sourcePackage: set.source, version: sources.get(set.source)!.version })),
-    goVersion: go.goVersion,
-    cached: hit,
-  };
+  return { files, links: runtimeLinks, sources, goVersion: go.goVersion, cached };
 }
 
 interface SetBuild {
