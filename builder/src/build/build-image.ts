@@ -120,6 +120,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     spec: { file: basename(loaded.file), sha256: sha256(loaded.text) },
     kernel: kernel.manifest,
     ...(userland.busybox ? { busybox: userland.busybox } : {}),
+    ...(userland.containerRuntime ? { containerRuntime: userland.containerRuntime } : {}),
     ...(timeDaemon ? { timeDaemon: timeDaemon.manifest } : {}),
     ...(fleet ? { fleetAgent: { sha256: sha256(fleet.agent) } } : {}),
     modules: kernel.modules.map((module) => module.name),

@@ -19,7 +19,7 @@ import { imageFromArchive } from './archive-image.ts';
 import { buildDebianImage, type DebianImage } from './debian-image.ts';
 import { imageRef, preparedRootfsPath, storedImagePath } from './names.ts';
 import { sha256Digest, writeOciArchive, type ImageRunConfig, type OciImage } from './oci-image.ts';
-import { ociPlatform } from './oci-platform.ts';
+import { targetPlatform } from './oci-platform.ts';
 import { readTarFiles } from './read-archive.ts';
 import type { StoredImageRef } from './runtime-files.ts';
 
@@ -65,19 +65,19 @@ export interface ImageContainers {
 
 async function containerImage(loaded: LoadedSpec, container: ContainerSpec, index: number, target: Target, epoch: number, progress: Progress): Promise<{ image: OciImage; packages?: DebianImage['packages']; rootfs?: DebianImage['rootfs'] }> {
   const debianArch = target.debianArch;
-  // The spec rules already refuse containers here; this guards direct callers.
-  if (!debianArch) throw new Error(`containers need Debian's containerd and runc, which ${target.name} does not have`);
   if (container.archive) {
     const file = resolve(loaded.dir, container.archive);
     try {
       const files = await readTarFiles(await readFile(file));
-      return { image: imageFromArchive(files, ociPlatform(debianArch), container.archive, target.name) };
+      return { image: imageFromArchive(files, targetPlatform(target), container.archive, target.name) };
     } catch (error) {
       // The archive is the user's input: another platform or a broken file is a mistake at that line of the spec (exit 2).
       const message = error instanceof Error ? error.message : String(error);
       throw new SpecError([loaded.locate({ path: ['containers', index, 'archive'], message })]);
     }
   }
+  // The spec rules refuse packages: images where Debian has none; this guards direct callers.
+  if (!debianArch) throw new Error(`container images from packages need Debian packages, which ${target.name} does not have`);
   return buildDebianImage(loaded, container, index, debianArch, epoch, progress);
 }
 
