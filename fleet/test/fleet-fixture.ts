@@ -75,12 +75,16 @@ export async function startTestFleet(options: { postgres?: string; commandWaitMs
   };
 }
 
-/** One HTTPS request to a fleet server on 127.0.0.1, trusting only its CA, one TLS connection as the agent makes; the reply with its body parsed when it is JSON. */
-export function sendToFleet(options: { port: number; ca: string; method: string; path: string; as?: Identity; body?: string | Buffer; headers?: Record<string, string>; timeoutMs?: number }): Promise<Reply> {
-  const { port, ca, method, path, as = {}, body, headers = {}, timeoutMs } = options;
+/**
+ * One HTTPS request to a fleet server on 127.0.0.1, trusting only its CA, one TLS connection as the agent makes; the reply with its body parsed when it is JSON.
+ * `protocolHeader: false` sends only the given headers, as a browser does.
+ */
+export function sendToFleet(options: { port: number; ca: string; method: string; path: string; as?: Identity; body?: string | Buffer; headers?: Record<string, string>; timeoutMs?: number; protocolHeader?: boolean }): Promise<Reply> {
+  const { port, ca, method, path, as = {}, body, headers = {}, timeoutMs, protocolHeader = true } = options;
+  const sent = protocolHeader ? { [fleetProtocolHeader]: String(fleetProtocolVersion), ...headers } : headers;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method, path, ca, servername: 'localhost', cert: as.cert, key: as.key, agent: false, timeout: timeoutMs, headers: { [fleetProtocolHeader]: String(fleetProtocolVersion), ...headers } },
+      { host: '127.0.0.1', port, method, path, ca, servername: 'localhost', cert: as.cert, key: as.key, agent: false, timeout: timeoutMs, headers: sent },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

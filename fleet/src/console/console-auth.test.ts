@@ -8,7 +8,7 @@
 import test from 'ava';
 import { request } from 'node:https';
 import { fleetDatabaseIfWanted } from '../../test/postgres-cluster.ts';
-import { activateDevice, createBatch, pollBody, startTestFleet, type TestFleet } from '../../test/fleet-fixture.ts';
+import { activateDevice, createBatch, pollBody, sendToFleet, startTestFleet, type TestFleet } from '../../test/fleet-fixture.ts';
 import { addOperator } from '../cli/operator-add.ts';
 import { startFleetServer, type RunningFleetServer } from '../server/fleet-server.ts';
 import { buildConsole } from './build-console.ts';
@@ -43,27 +43,13 @@ export async function startConsoleFleet(t: { teardown: (fn: () => Promise<void>)
     await server.close();
     await f.close();
   });
-  const browser: ConsoleFleet['browser'] = (method, path, { cookie, csrf, body, headers = {}, port = server.port } = {}) =>
-    new Promise((resolve, reject) => {
-      const all: Record<string, string> = { ...headers, ...(cookie ? { cookie } : {}), ...(csrf !== undefined ? { 'x-imago-csrf': csrf } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
-      const req = request({ host: '127.0.0.1', port, method, path, ca: f.fleet.ca.certificatePem, servername: 'localhost', agent: false, headers: all }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          const setCookie = res.headers['set-cookie']?.[0];
-          resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers, cookie: setCookie?.split(';')[0] });
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+  // A browser: no client certificate and no protocol header unless the page sends one.
+  const browser: ConsoleFleet['browser'] = async (method, path, { cookie, csrf, body, headers = {}, port = server.port } = {}) => {
+    const all: Record<string, string> = { ...headers, ...(cookie ? { cookie } : {}), ...(csrf !== undefined ? { 'x-imago-csrf': csrf } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
+    const reply = await sendToFleet({ port, ca: f.fleet.ca.certificatePem, method, path, body, headers: all, protocolHeader: false });
+    const setCookie = reply.headers['set-cookie']?.[0];
+    return { ...reply, cookie: setCookie?.split(';')[0] };
+  };
   const signIn: ConsoleFleet['signIn'] = (operator = 'carol', secret = password, port) => browser('POST', '/console/sign-in', { body: JSON.stringify({ operator, password: secret }), port });
   return { f, server, browser, signIn };
 }

@@ -1,7 +1,8 @@
 /**
  * 10,000 malformed requests against a running server (real TLS, real store):
  * random and truncated bodies, wrong types, huge fields, bad paths, methods,
- * identities, protocol headers, and raw bytes that are not HTTP at all. Every
+ * identities, protocol headers, the web console's sign-in and made-up session
+ * cookies, and raw bytes that are not HTTP at all. Every
  * reply must be a JSON `{error}` with a 4xx status and no stack trace, and
  * the server must still answer a good request at the end. Seeded, so a
  * failure repeats.
@@ -54,6 +55,7 @@ test('10,000 malformed requests each get a JSON 4xx without a stack trace, and t
     '/v1/device/logs': JSON.stringify({ stream: 's1', lines: ['a'], dropped: 0, end: false }),
     '/v1/batches': JSON.stringify({ count: 1, expires: '1h' }),
     '/v1/devices/dev-0000000000000000/update': JSON.stringify({ sha256: 'a'.repeat(64) }),
+    '/console/sign-in': JSON.stringify({ operator: 'nobody', password: 'not-this-one' }),
   } as Record<string, string>;
   const wrongTypes = [1, -1, 1e308, true, null, [], 'x', '', [1, 2]];
 
@@ -94,10 +96,21 @@ test('10,000 malformed requests each get a JSON 4xx without a stack trace, and t
       const headers = pick<Record<string, string>>([{ [fleetProtocolHeader]: '2' }, { [fleetProtocolHeader]: '' }, { [fleetProtocolHeader]: '1.0' }, { [fleetProtocolHeader]: 'x'.repeat(100) }, {}]);
       return { kind: 'wrong protocol header', method: 'POST', path: pick([...deviceBodyRoutes, '/v1/activate']), as: 'device', headers, body: Buffer.from(pollBody(0)) };
     }
-    if (r < 0.9) {
+    if (r < 0.8) {
       const route = pick(['/v1/activate', ...deviceBodyRoutes, ...operatorBodyRoutes]);
       const as = route === '/v1/activate' ? pick(['none', 'device', 'operator'] as const) : route.startsWith('/v1/device/') ? 'device' : 'operator';
       return { kind: 'malformed body', method: 'POST', path: route, as, body: badBody(validBodies[route === '/v1/activate' ? 'activate' : route]!) };
+    }
+    if (r < 0.85) {
+      // The web console's sign-in: JSON only, so every malformed body is sent as JSON.
+      return { kind: 'malformed sign-in', method: 'POST', path: '/console/sign-in', as: 'none', headers: { 'content-type': 'application/json' }, body: badBody(validBodies['/console/sign-in']!) };
+    }
+    if (r < 0.9) {
+      // A browser's way in: a session cookie, made up, mangled or of the wrong shape, and a CSRF header to match.
+      const session = pick([junk(43).toString('base64url').slice(0, 43), junk(20).toString('hex'), 'x'.repeat(5000), '', '%00;;=', 'a.b.c'.repeat(9)]);
+      const route = pick([...operatorGets, ...operatorBodyRoutes, '/console/session', '/console/sign-out', '/console/events']);
+      const method = operatorGets.includes(route) || route === '/console/session' || route === '/console/events' ? 'GET' : 'POST';
+      return { kind: 'made-up session', method, path: route, as: 'none', headers: { [fleetProtocolHeader]: '1', cookie: `__Host-imago-session=${session}`, 'x-imago-csrf': junk(32).toString('base64url') }, body: Buffer.from('{}') };
     }
     if (r < 0.95) {
       return { kind: 'bad query or unknown id', method: 'GET', path: pick(['/v1/devices/nope', '/v1/commands/nope?wait=abc', '/v1/audit?limit=-1', '/v1/audit?limit=99999999999', `/v1/devices/${device.id}/services/web/logs?lines=x`, '/v1/device/bundles/XYZ']), as: 'operator' };

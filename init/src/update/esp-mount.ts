@@ -18,6 +18,7 @@ import { espMount } from '../../../contract/index.ts';
 import { reasonOf, type MountFlag, type Sys } from '../sys/sys.ts';
 import { mountPartition } from './disk.ts';
 import { planFatCleanup } from './fat-state.ts';
+import { readAt } from './files.ts';
 
 /** The vfat options of the ESP: owned by root, files 0600, folders 0700, written through at close. */
 export const espMountData = 'uid=0,gid=0,fmask=0177,dmask=0077,flush';
@@ -25,22 +26,6 @@ export const espMountData = 'uid=0,gid=0,fmask=0177,dmask=0077,flush';
 /** The mount flags of the ESP, read-only unless `writable`. */
 export function espMountFlags(writable: boolean): MountFlag[] {
   return writable ? ['nosuid', 'nodev', 'noexec'] : ['nosuid', 'nodev', 'noexec', 'readonly'];
-}
-
-/** Up to `length` bytes at `offset` of `fd`; fewer only at the end of the device. */
-function readAt(sys: Sys, fd: number, offset: number, length: number): Uint8Array {
-  sys.seek(fd, offset);
-  const bytes = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const chunk = sys.read(fd, length - filled);
-    // undefined: interrupted by a signal before anything was read, so read again.
-    if (chunk === undefined) continue;
-    if (chunk.length === 0) break;
-    bytes.set(chunk, filled);
-    filled += chunk.length;
-  }
-  return bytes.subarray(0, filled);
 }
 
 /**

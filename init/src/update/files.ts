@@ -1,8 +1,25 @@
 /**
- * Durable file operations for the update agent: in-place rewrites and atomic
- * replacement (temporary name, fsync, rename, fsync of the folder).
+ * File operations for the update agent: reads at an offset, in-place
+ * rewrites and atomic replacement (temporary name, fsync, rename, fsync of
+ * the folder).
  */
 import type { Sys } from '../sys/sys.ts';
+
+/** Up to `length` bytes at `offset` of `fd`; fewer only at the end of the file or device. */
+export function readAt(sys: Sys, fd: number, offset: number, length: number): Uint8Array {
+  sys.seek(fd, offset);
+  const bytes = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const chunk = sys.read(fd, length - filled);
+    // undefined: interrupted by a signal before anything was read, so read again.
+    if (chunk === undefined) continue;
+    if (chunk.length === 0) break;
+    bytes.set(chunk, filled);
+    filled += chunk.length;
+  }
+  return bytes.subarray(0, filled);
+}
 
 /** fsync of a path (a file or a folder); throws on failure. */
 export function syncPath(sys: Sys, path: string): void {

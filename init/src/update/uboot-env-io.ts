@@ -11,6 +11,7 @@
  */
 import type { UbootEnvWrite } from '../../../contract/index.ts';
 import type { Sys } from '../sys/sys.ts';
+import { readAt } from './files.ts';
 import type { UbootEnvLocation } from './uboot-env-config.ts';
 import { parseUbootEnv, updateUbootEnv, type ParsedUbootEnv, type UbootEnvChanges, type UbootEnvUpdateOptions } from './uboot-env.ts';
 
@@ -26,17 +27,8 @@ function place(location: UbootEnvLocation, copy: number): string {
 function readExactly(sys: Sys, path: string, offset: number, length: number): Uint8Array {
   const fd = sys.openRead(path);
   try {
-    sys.seek(fd, offset);
-    const bytes = new Uint8Array(length);
-    let filled = 0;
-    while (filled < length) {
-      const chunk = sys.read(fd, length - filled);
-      // undefined: interrupted by a signal before anything was read, so read again.
-      if (chunk === undefined) continue;
-      if (chunk.length === 0) throw new Error(`unable to read the U-Boot environment from ${path} at 0x${offset.toString(16)}: it ends after ${filled} of ${length} bytes (fw_env.config's offset or size is wrong)`);
-      bytes.set(chunk, filled);
-      filled += chunk.length;
-    }
+    const bytes = readAt(sys, fd, offset, length);
+    if (bytes.length < length) throw new Error(`unable to read the U-Boot environment from ${path} at 0x${offset.toString(16)}: it ends after ${bytes.length} of ${length} bytes (fw_env.config's offset or size is wrong)`);
     return bytes;
   } finally {
     sys.close(fd);
