@@ -10,7 +10,7 @@ export const containersMatrixDir = join('out', 'qemu-tests', 'containers-matrix'
 
 export interface ContainersRow extends ArchRow {
   initrdBytes: number;
-  /** Stored OCI archive sizes by container name. */
+  /** Image sizes by container name: a prepared root filesystem's bytes, or a stored OCI archive's. */
   imageBytes: Record<string, number>;
   /** QEMU start to `init: broker healthy`, seconds. */
   healthySeconds?: number;
@@ -22,7 +22,7 @@ export interface ContainersRow extends ArchRow {
 export function renderContainersMatrix(rows: readonly ContainersRow[]): string {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const s = (value?: number) => (value === undefined ? '-' : `${value.toFixed(1)} s`);
-  const header = ['arch', 'initrd (gzip)', 'OCI images', 'boot to broker healthy', 'broker kill to next message', 'result'];
+  const header = ['arch', 'initrd (gzip)', 'container images', 'boot to broker healthy', 'broker kill to next message', 'result'];
   const lines = rows.map((row) => [
     row.arch,
     mb(row.initrdBytes),

@@ -99,7 +99,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
-  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
+  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, preparedContainers: containers.prepared, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
   const { tree } = planned;
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
   const problems = [...planned.problems, ...commandPathProblems(spec, tree), ...statePathProblems(spec, tree)];
@@ -120,6 +120,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     spec: { file: basename(loaded.file), sha256: sha256(loaded.text) },
     kernel: kernel.manifest,
     ...(userland.busybox ? { busybox: userland.busybox } : {}),
+    ...(userland.containerRuntime ? { containerRuntime: userland.containerRuntime } : {}),
     ...(timeDaemon ? { timeDaemon: timeDaemon.manifest } : {}),
     ...(fleet ? { fleetAgent: { sha256: sha256(fleet.agent) } } : {}),
     modules: kernel.modules.map((module) => module.name),

@@ -1,11 +1,15 @@
 /**
  * The Debian userland of one image: the spec's packages plus BusyBox, unpacked
  * into a tree. Where Debian has no packages (mips, mips64) it is BusyBox alone,
- * compiled from Debian's source with the target's cross compiler.
+ * compiled from Debian's source with the target's cross compiler, and, for a
+ * spec with containers, containerd and runc compiled from Debian's sources.
  */
 import type { Target } from '../../../targets/types.ts';
 import { buildBusybox } from '../busybox/build-busybox.ts';
 import { containerHostPackages } from '../containers/host-support.ts';
+import { usesContainers } from '../containers/names.ts';
+import { usesPrivateNetwork } from '../containers/private-network.ts';
+import { buildContainerRuntime } from '../containers/runtime-from-source.ts';
 import { unpackDeb } from '../debian/deb.ts';
 import { fetchPackages } from '../debian/download.ts';
 import { step } from '../errors.ts';
@@ -23,6 +27,16 @@ export function imagePackages(spec: Spec): string[] {
   return [...new Set(['busybox-static', ...packageNames(spec.packages), ...containerHostPackages(spec)])];
 }
 
+/** containerd, runc and the CNI plugins compiled for a target without Debian's binaries, added where Debian's packages put them. */
+async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<Manifest['containerRuntime']> {
+  const runtime = await step(`build containerd and runc for ${target.name}`, () =>
+    compile(() => buildContainerRuntime(target, { privateNetwork: usesPrivateNetwork(spec), progress: options.progress })),
+  );
+  for (const file of runtime.files) tree.add({ path: file.path, kind: 'file', mode: 0o755, data: file.data });
+  for (const link of runtime.links) tree.add({ path: link.path, kind: 'symlink', mode: 0o777, target: link.target });
+  return { sources: runtime.sources, go: runtime.goVersion, files: runtime.files.map((file) => ({ path: file.path, sha256: sha256(file.data) })) };
+}
+
 /** The unpacked userland and what the manifest records about it. */
 export interface ImageUserland {
   tree: Tree;
@@ -32,6 +46,7 @@ export interface ImageUserland {
   packageNames: string[];
   packages: Manifest['packages'];
   busybox?: Manifest['busybox'];
+  containerRuntime?: Manifest['containerRuntime'];
 }
 
 /**
@@ -45,7 +60,14 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
   if (!target.debianArch) {
     const busybox = await step(`build BusyBox for ${target.name}`, () => compile(() => buildBusybox(target, { progress })));
     tree.add({ path: '/bin/busybox', kind: 'file', mode: 0o755, data: busybox.binary });
-    return { tree, packages: [], packageNames: [], busybox: { sourcePackage: 'busybox', version: busybox.version, sha256: sha256(busybox.binary) } };
+    const containerRuntime = usesContainers(spec) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
+    return {
+      tree,
+      packages: [],
+      packageNames: [],
+      busybox: { sourcePackage: 'busybox', version: busybox.version, sha256: sha256(busybox.binary) },
+      ...(containerRuntime ? { containerRuntime } : {}),
+    };
   }
   const arch = target.debianArch;
   const debs = await step(`download packages for ${target.name}`, () => fetchPackages(imagePackages(spec), arch, progress));

@@ -28,6 +28,8 @@ export interface Manifest {
   kernel: { package: string; version: string; release: string; sha256: string; built?: true; fragments?: string[] };
   /** BusyBox compiled from Debian's source package, on architectures without busybox-static. */
   busybox?: { sourcePackage: string; version: string; sha256: string };
+  /** containerd, runc (and CNI plugins) compiled from Debian's sources, on architectures without Debian's binaries. */
+  containerRuntime?: { sources: { sourcePackage: string; version: string }[]; go: string; files: { path: string; sha256: string }[] };
   /** The ntpd-only BusyBox compiled for the time service (spec time: or fleet:). */
   timeDaemon?: { sourcePackage: string; version: string; sha256: string };
   /** The fleet agent binary (spec fleet:). */

@@ -34,6 +34,11 @@ test('required tools: mips64 builds kernel and BusyBox and runs its qjsc under u
   t.false(tools.includes('dpkg-deb'), 'no Debian packages on mips64');
 });
 
+test('required tools: containers on mips unpack Debian\'s Go with dpkg-deb, to build containerd', (t) => {
+  const tools = requiredTools(spec({ containers: [{ name: 'a', archive: 'a.tar' }] }), [getTarget('mips')], plain);
+  t.deepEqual(tools.find((tool) => tool.command === 'dpkg-deb'), { command: 'dpkg-deb', package: 'dpkg', why: "unpacking Debian's Go to build containerd for mips" });
+});
+
 test('required tools: kernel.build on x86_64 adds the kernel build tools', (t) => {
   const tools = commands(spec({ kernel: { build: true } } as Partial<Spec>), ['x86_64']);
   for (const command of ['make', 'x86_64-linux-gnu-strip', 'bison', 'flex', 'bc']) t.true(tools.includes(command), command);

@@ -12,6 +12,7 @@
 import type { Target } from '../../../targets/types.ts';
 import type { Compression } from '../archive/compress.ts';
 import type { FormatName } from '../formats/registry.ts';
+import { usesContainers } from '../containers/names.ts';
 import { buildsKernel } from '../spec/arch-rules.ts';
 import { usesTime } from '../spec/fleet-defaults.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -64,6 +65,8 @@ export function requiredTools(spec: Spec, targets: readonly Target[], options: T
   for (const target of targets) {
     const cross = target.triplet;
     if (target.debianArch) tools.push({ command: 'dpkg-deb', package: 'dpkg', why: `unpacking Debian packages for ${target.name}` });
+    // Debian's Go and the Go source containerd compiles against come as .debs (containers/runtime-from-source.ts).
+    else if (usesContainers(spec)) tools.push({ command: 'dpkg-deb', package: 'dpkg', why: `unpacking Debian's Go to build containerd for ${target.name}` });
     tools.push(
       { command: `${cross}-gcc`, package: target.compilerPackage, why: `the init for ${target.name}` },
       { command: `${cross}-ar`, package: target.compilerPackage, why: `the init for ${target.name}` },

@@ -12,9 +12,9 @@ import { readFileSources } from '../io/file-sources.ts';
 import type { Progress } from '../progress.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { ContainerSpec } from '../spec/schema.ts';
-import { Tree } from '../tree/tree.ts';
+import { Tree, type Entry } from '../tree/tree.ts';
 import { planContainerTree } from './container-tree.ts';
-import { assembleImage, type OciImage } from './oci-image.ts';
+import { assembleImage, type ImageRunConfig, type OciImage } from './oci-image.ts';
 import { ociPlatform } from './oci-platform.ts';
 import { writeTar } from './write-tar.ts';
 
@@ -23,6 +23,8 @@ const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 /** A built image and the packages it holds, for the manifest. */
 export interface DebianImage {
   image: OciImage;
+  /** The image's root filesystem (the one layer's entries) and config, to be run as it is on the device. */
+  rootfs: { entries: Entry[]; run: ImageRunConfig };
   packages: { name: string; version: string; architecture: string; sha256: string }[];
 }
 
@@ -41,10 +43,19 @@ export async function buildDebianImage(
 ): Promise<DebianImage> {
   const debs = await fetchPackages(container.packages ?? [], debianArch, progress);
   const unpacked = new Tree();
-  for (const deb of debs) await unpackDeb(deb.path, unpacked);
+  const owners = new Map<string, string>();
+  for (const deb of debs) {
+    // One tree per package, so each path is known by the package that brought it (see lean-tree.ts).
+    const own = new Tree();
+    await unpackDeb(deb.path, own);
+    for (const entry of own.entries()) {
+      unpacked.add(entry);
+      owners.set(entry.path, deb.name);
+    }
+  }
   const sources = await readFileSources(loaded.dir, container.files);
   const { master, deb: basePasswd } = await fetchBaseMasterFiles(debianArch, progress);
-  const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources, { master, packageNames: debs.map((deb) => deb.name) });
+  const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources, { master, packageNames: debs.map((deb) => deb.name), owners });
   if (problems.length > 0) throw new SpecError(problems.map(loaded.locate));
   const env = { PATH: defaultPath, ...(container.env ?? {}) };
   const run = {
@@ -54,9 +65,11 @@ export async function buildDebianImage(
     ...(container.cmd ? { Cmd: container.cmd } : {}),
     WorkingDir: container.workdir ?? '/',
   };
-  const layer = await writeTar(tree.entries(), sourceDateEpoch);
+  const entries = tree.entries();
+  const layer = await writeTar(entries, sourceDateEpoch);
   return {
     image: assembleImage(ociPlatform(debianArch), run, [layer], sourceDateEpoch),
+    rootfs: { entries, run },
     // base-passwd's master files made /etc/passwd: an input, listed even when not unpacked.
     packages: (debs.some((deb) => deb.name === 'base-passwd') ? debs : [...debs, basePasswd]).map(({ name, version, architecture, sha256 }) => ({ name, version, architecture, sha256 })),
   };

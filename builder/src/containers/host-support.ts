@@ -1,6 +1,7 @@
 /**
  * What the host image itself needs to run containers: Debian's containerd and
- * runc, and kernel support (Debian kernels: modules; built kernels: the
+ * runc (compiled from Debian's sources instead on mips and mips64, see
+ * runtime-from-source.ts), and kernel support (Debian kernels: modules; built kernels: the
  * kernel-config/containers.config fragment). Empty for a spec without containers.
  */
 import { fileURLToPath } from 'node:url';

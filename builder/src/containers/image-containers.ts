@@ -1,10 +1,11 @@
 /**
  * The containers of one image: each spec container built from Debian packages
- * or taken from an archive for the target's platform, then written as an OCI
- * archive to be stored in the image. The build calls this once per target.
+ * (kept as its root filesystem, run as it is on the device) or taken from an
+ * archive for the target's platform (written as an OCI archive, imported at
+ * boot). The build calls this once per target.
  *
  *   const containers = await imageContainers(loaded, x86_64, options);
- *   containers.stored[0].path;   // '/usr/share/imago/containers/broker.tar'
+ *   containers.prepared[0].path;   // '/usr/lib/imago/containers/broker'
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -13,18 +14,33 @@ import { SpecError, step } from '../errors.ts';
 import type { Progress } from '../progress.ts';
 import type { LoadedSpec } from '../spec/load.ts';
 import type { ContainerSpec, Spec } from '../spec/schema.ts';
+import type { Entry } from '../tree/tree.ts';
 import { imageFromArchive } from './archive-image.ts';
 import { buildDebianImage, type DebianImage } from './debian-image.ts';
-import { imageRef, storedImagePath } from './names.ts';
-import { sha256Digest, writeOciArchive, type OciImage } from './oci-image.ts';
-import { ociPlatform } from './oci-platform.ts';
+import { imageRef, preparedRootfsPath, storedImagePath } from './names.ts';
+import { sha256Digest, writeOciArchive, type ImageRunConfig, type OciImage } from './oci-image.ts';
+import { targetPlatform } from './oci-platform.ts';
 import { readTarFiles } from './read-archive.ts';
 import type { StoredImageRef } from './runtime-files.ts';
 
-/** One OCI archive to store in the image. */
+/** One OCI archive to store in the image and import at boot: an image taken from an archive. */
 export interface StoredImage extends StoredImageRef {
   name: string;
   archive: Uint8Array;
+}
+
+/**
+ * An image built from packages, stored as its root filesystem under
+ * `path` and run from there as it is: nothing to import at boot.
+ */
+export interface PreparedImage {
+  name: string;
+  ref: string;
+  manifestDigest: string;
+  /** The folder in the image that holds the root filesystem (preparedRootfsPath). */
+  path: string;
+  entries: readonly Entry[];
+  run: ImageRunConfig;
 }
 
 /** What the manifest records about one container image. */
@@ -34,31 +50,34 @@ export interface ContainerManifestEntry {
   /** `debian` (built from packages) or the archive's file name. */
   source: string;
   manifestDigest: string;
-  /** The stored OCI archive. */
-  archive: { sha256: string; size: number };
+  /** The stored OCI archive, for an image imported at boot. */
+  archive?: { sha256: string; size: number };
+  /** The prepared root filesystem, for an image run as it is: its entries and the bytes of its files. */
+  rootfs?: { entries: number; bytes: number };
   packages?: DebianImage['packages'];
 }
 
 export interface ImageContainers {
   stored: StoredImage[];
+  prepared: PreparedImage[];
   manifest: ContainerManifestEntry[];
 }
 
-async function containerImage(loaded: LoadedSpec, container: ContainerSpec, index: number, target: Target, epoch: number, progress: Progress): Promise<{ image: OciImage; packages?: DebianImage['packages'] }> {
+async function containerImage(loaded: LoadedSpec, container: ContainerSpec, index: number, target: Target, epoch: number, progress: Progress): Promise<{ image: OciImage; packages?: DebianImage['packages']; rootfs?: DebianImage['rootfs'] }> {
   const debianArch = target.debianArch;
-  // The spec rules already refuse containers here; this guards direct callers.
-  if (!debianArch) throw new Error(`containers need Debian's containerd and runc, which ${target.name} does not have`);
   if (container.archive) {
     const file = resolve(loaded.dir, container.archive);
     try {
       const files = await readTarFiles(await readFile(file));
-      return { image: imageFromArchive(files, ociPlatform(debianArch), container.archive, target.name) };
+      return { image: imageFromArchive(files, targetPlatform(target), container.archive, target.name) };
     } catch (error) {
       // The archive is the user's input: another platform or a broken file is a mistake at that line of the spec (exit 2).
       const message = error instanceof Error ? error.message : String(error);
       throw new SpecError([loaded.locate({ path: ['containers', index, 'archive'], message })]);
     }
   }
+  // The spec rules refuse packages: images where Debian has none; this guards direct callers.
+  if (!debianArch) throw new Error(`container images from packages need Debian packages, which ${target.name} does not have`);
   return buildDebianImage(loaded, container, index, debianArch, epoch, progress);
 }
 
@@ -68,22 +87,23 @@ async function containerImage(loaded: LoadedSpec, container: ContainerSpec, inde
  */
 export async function imageContainers(loaded: LoadedSpec & { spec: Spec }, target: Target, sourceDateEpoch: number, progress: Progress): Promise<ImageContainers> {
   const stored: StoredImage[] = [];
+  const prepared: PreparedImage[] = [];
   const manifest: ContainerManifestEntry[] = [];
   for (const [index, container] of (loaded.spec.containers ?? []).entries()) {
     const what = container.archive ? `read container image ${container.name} from ${container.archive} for ${target.name}` : `build container image ${container.name} for ${target.name}`;
-    const { image, packages } = await step(what, () => containerImage(loaded, container, index, target, sourceDateEpoch, progress));
+    const { image, packages, rootfs } = await step(what, () => containerImage(loaded, container, index, target, sourceDateEpoch, progress));
     const ref = imageRef(container.name);
+    const entry = { name: container.name, ref, source: container.archive ?? 'debian', manifestDigest: image.manifest.digest };
+    if (rootfs) {
+      prepared.push({ name: container.name, ref, manifestDigest: image.manifest.digest, path: preparedRootfsPath(container.name), entries: rootfs.entries, run: rootfs.run });
+      const bytes = rootfs.entries.reduce((sum, e) => sum + (e.kind === 'file' ? e.data.length : 0), 0);
+      manifest.push({ ...entry, rootfs: { entries: rootfs.entries.length, bytes }, ...(packages ? { packages } : {}) });
+      continue;
+    }
     const archive = await writeOciArchive(image, ref, sourceDateEpoch);
     const digest = sha256Digest(archive);
     stored.push({ name: container.name, ref, manifestDigest: image.manifest.digest, path: storedImagePath(container.name), archive });
-    manifest.push({
-      name: container.name,
-      ref,
-      source: container.archive ?? 'debian',
-      manifestDigest: image.manifest.digest,
-      archive: { sha256: digest.slice('sha256:'.length), size: archive.length },
-      ...(packages ? { packages } : {}),
-    });
+    manifest.push({ ...entry, archive: { sha256: digest.slice('sha256:'.length), size: archive.length }, ...(packages ? { packages } : {}) });
   }
-  return { stored, manifest };
+  return { stored, prepared, manifest };
 }

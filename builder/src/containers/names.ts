@@ -50,3 +50,34 @@ export function storedImagePath(name: string): string {
 export function usesContainers(spec: { containers?: unknown[]; services?: { image?: string }[] }): boolean {
   return (spec.containers?.length ?? 0) > 0 || (spec.services ?? []).some((service) => service.image !== undefined);
 }
+
+/**
+ * Where the root filesystem of a container built from packages is stored in
+ * the image: read-only to its containers, which write to a layer in RAM.
+ */
+export function preparedRootfsPath(name: string): string {
+  return `/usr/lib/imago/containers/${name}`;
+}
+
+/** The generated OCI runtime spec of a container service run from a prepared image (mode 0600: it holds the env). */
+export function containerRuntimeSpecPath(service: string): string {
+  return `/etc/imago/containers/${service}.json`;
+}
+
+/** Where the run helper mounts a prepared container's root (the image, and upper and work folders on the /run tmpfs). */
+export function containerRunDir(service: string): string {
+  return `/run/imago-containers/${service}`;
+}
+
+/**
+ * Whether a spec container is run from its prepared root filesystem: every
+ * image built from packages. One from an archive is imported at boot.
+ */
+export function isPrepared(container: { archive?: string }): boolean {
+  return container.archive === undefined;
+}
+
+/** Whether any container of the spec is imported at boot (and so needs the import task). */
+export function needsImport(spec: { containers?: { archive?: string }[] }): boolean {
+  return (spec.containers ?? []).some((container) => !isPrepared(container));
+}

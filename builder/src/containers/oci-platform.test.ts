@@ -1,5 +1,8 @@
 import test from 'ava';
-import { formatPlatform, ociPlatform, platformMatches } from './oci-platform.ts';
+import { mips } from '../../../targets/mips.ts';
+import { mips64 } from '../../../targets/mips64.ts';
+import { mips64el } from '../../../targets/mips64el.ts';
+import { formatPlatform, ociPlatform, platformMatches, targetPlatform } from './oci-platform.ts';
 
 const cases: [string, string][] = [
   ['amd64', 'linux/amd64'],
@@ -16,6 +19,13 @@ for (const [debian, oci] of cases) {
 
 test('an architecture without containers is named in the error', (t) => {
   t.throws(() => ociPlatform('mips'), { message: /no OCI platform for Debian architecture mips/ });
+});
+
+test('mips and mips64, whose containerd is built from source, run linux/mips and linux/mips64 images; the others go by Debian architecture', (t) => {
+  t.is(formatPlatform(targetPlatform(mips)), 'linux/mips');
+  t.is(formatPlatform(targetPlatform(mips64)), 'linux/mips64');
+  t.is(formatPlatform(targetPlatform(mips64el)), 'linux/mips64le');
+  t.throws(() => targetPlatform({ name: 'sparc' }), { message: /no OCI platform for target sparc: expected one with a Debian architecture, or one of mips\|mips64/ });
 });
 
 test('matching: arm64 without variant, arm up to v7, never another architecture', (t) => {

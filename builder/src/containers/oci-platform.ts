@@ -27,6 +27,23 @@ export function ociPlatform(debianArch: string): OciPlatform {
   return { os: 'linux', ...platform };
 }
 
+/**
+ * Go's names for the targets Debian has no architecture for, whose containerd
+ * is built from source (runtime-from-source.ts): big-endian MIPS.
+ */
+const sourceOnlyPlatforms: Record<string, Omit<OciPlatform, 'os'>> = {
+  mips: { architecture: 'mips' },
+  mips64: { architecture: 'mips64' },
+};
+
+/** The platform containerd on `target` runs: by its Debian architecture, else by the target's name. */
+export function targetPlatform(target: { name: string; debianArch?: string }): OciPlatform {
+  if (target.debianArch) return ociPlatform(target.debianArch);
+  const platform = sourceOnlyPlatforms[target.name];
+  if (!platform) throw new Error(`no OCI platform for target ${target.name}: expected one with a Debian architecture, or one of ${Object.keys(sourceOnlyPlatforms).join('|')}`);
+  return { os: 'linux', ...platform };
+}
+
 /** `linux/arm/v7` style, for messages. */
 export function formatPlatform(platform: Partial<OciPlatform>): string {
   return [platform.os ?? '?', platform.architecture ?? '?', platform.variant].filter(Boolean).join('/');

@@ -7,7 +7,7 @@ import { containerHostPackages, containerKernelModules } from './host-support.ts
 import { addPrivateNetwork, cniConfig, usesPrivateNetwork } from './private-network.ts';
 
 const spec = (network: string) => {
-  const { spec: parsed, problems } = parseSpec(`version: 1\nname: t\ncontainers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, network: ${network} }\n`, 'spec.yml');
+  const { spec: parsed, problems } = parseSpec(`version: 1\nname: t\ncontainers:\n  - { name: a, packages: [xx], entrypoint: [/x] }\nservices:\n  - { name: s, image: a, network: ${network} }\n`, 'spec.yml');
   if (!parsed) throw new Error(problems.map((p) => p.message).join('\n'));
   return parsed;
 };

@@ -22,12 +22,13 @@ test('the run helper clears a container left behind, then runs ctr run --rm in i
   t.regex(script, /tasks delete -f "\$id"/);
   t.regex(script, /^setsid \$ctr run --rm "\$@" &$/m);
   t.regex(script, /trap "\$ctr tasks kill --signal SIG\$sig \$id > \/dev\/null 2>&1" \$sig/, 'stop signals go to the task');
-  t.regex(script, /kill -0 \$child 2> \/dev\/null \|\| exit \$status/, 'exits with ctr\'s status once ctr is gone');
+  t.regex(script, /kill -0 \$child 2> \/dev\/null \|\| break/, 'leaves the wait once ctr is gone');
+  t.regex(script, /\nexit \$status\n$/, 'exits with ctr\'s status');
 });
 
 test('the run helper puts a pids limit on the container\'s cgroup before ctr makes it', (t) => {
   const script = runContainerScript();
-  t.regex(script, /^ns=\$1 id=\$2 pids=\$3$/m);
+  t.regex(script, /^ns=\$1 id=\$2 pids=\$3 lower=\$4$/m);
   t.regex(script, /echo "\$pids" > "\$cgroup\/\$id\/pids\.max"\nfi\n/);
 });
 
@@ -36,4 +37,13 @@ test('containerd\'s root goes on /data when the data partition is mounted, else 
   t.regex(script, /^root=\/var\/lib\/containerd$/m);
   t.regex(script, /^if grep -q "\^\[\^ \]\* \/data " \/proc\/mounts; then root=\/data\/containerd; fi$/m);
   t.regex(script, /^exec \/usr\/bin\/containerd --config \/etc\/containerd\/config\.toml --root "\$root"$/m);
+});
+
+test('the run helper mounts a prepared root read-only under a fresh RAM layer, and removes it when the container ends', (t) => {
+  const script = runContainerScript();
+  t.regex(script, /^dir=\/run\/imago-containers\/\$id$/m);
+  t.regex(script, /mount -t overlay overlay -o "lowerdir=\$lower,upperdir=\$dir\/upper,workdir=\$dir\/work" "\$dir\/root" \|\| exit 1/);
+  t.true(script.indexOf('  unmount_root\n  mkdir -p') > 0, 'a layer left by a killed run is removed before the new one');
+  t.true(script.indexOf('unmount_root; fi\nexit $status') > script.indexOf('setsid'), 'the layer goes after ctr has removed the container');
+  t.regex(script, /^if \[ "\$lower" != - \]; then$/m, 'an imported image (LOWER -) mounts nothing');
 });

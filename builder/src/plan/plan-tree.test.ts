@@ -9,15 +9,16 @@ import { parseSpec } from '../spec/parse.ts';
 import { renderProblem } from '../spec/problem.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { FileEntry } from '../tree/tree.ts';
+import type { PreparedImage } from '../containers/image-containers.ts';
 import { planTree } from './plan-tree.ts';
 
 /** A stand-in BusyBox: a regular file naming three applets, as the applet scan expects. */
 const busybox: FileEntry = { path: 'bin/busybox', kind: 'file', mode: 0o755, uid: 0, gid: 0, data: new TextEncoder().encode('\0[\0[[\0ash\0sh\0\0') };
 
-function plan(text: string) {
+function plan(text: string, preparedContainers: PreparedImage[] = []) {
   const { spec, problems } = parseSpec(`version: 1\nname: secrets\n${text}`, 'secrets.yml');
   if (!spec) throw new Error(problems.map(renderProblem).join('\n'));
-  const { tree } = planTree(spec as Spec, { packageEntries: [busybox], init: new Uint8Array([0x7f]), modules: [], sources: new Map() });
+  const { tree } = planTree(spec as Spec, { packageEntries: [busybox], init: new Uint8Array([0x7f]), modules: [], sources: new Map(), preparedContainers });
   return tree;
 }
 
@@ -31,9 +32,9 @@ test('init.json, which holds every service environment, is readable by root alon
   t.like(config, { uid: 0, gid: 0 });
 });
 
-test("a container's environment is in a root-only file, not on ctr's command line", (t) => {
+test("an imported container's environment is in a root-only file, not on ctr's command line", (t) => {
   const tree = plan(`containers:
-  - { name: box, packages: [busybox-static] }
+  - { name: box, archive: box.tar }
 services:
   - { name: boxed, image: box, env: { API_TOKEN: s3cret, MODE: fast } }
   - { name: plain, image: box }
@@ -51,4 +52,29 @@ services:
   t.is(text(file), 'API_TOKEN=s3cret\nMODE=fast\n');
   const plain = config.services.find((s: { name: string }) => s.name === 'plain');
   t.false(plain.command.includes('--env-file'), 'a container without env gets no file');
+});
+
+test("a prepared container's environment is in its root-only runtime spec, with its root filesystem in the image", (t) => {
+  const box: PreparedImage = {
+    name: 'box',
+    ref: 'imago/box:latest',
+    manifestDigest: 'sha256:aa',
+    path: '/usr/lib/imago/containers/box',
+    entries: [{ path: 'bin/busybox', kind: 'file', mode: 0o755, uid: 0, gid: 0, data: new Uint8Array([1]) }],
+    run: { Entrypoint: ['/bin/busybox'], Env: ['PATH=/bin'] },
+  };
+  const tree = plan(`containers:
+  - { name: box, packages: [busybox-static], entrypoint: [/bin/busybox] }
+services:
+  - { name: boxed, image: box, env: { API_TOKEN: s3cret } }
+`, [box]);
+  const config = JSON.parse(text(tree.get(configPath) as FileEntry));
+  const boxed = config.services.find((s: { name: string }) => s.name === 'boxed');
+  t.false(JSON.stringify(boxed.command).includes('s3cret'), 'no value on the command line, which /proc shows to anyone');
+  t.deepEqual(boxed.command.slice(4), ['/usr/lib/imago/containers/box', '--config', '/etc/imago/containers/boxed.json', 'boxed']);
+  const file = tree.get('/etc/imago/containers/boxed.json') as FileEntry;
+  t.is(file.mode.toString(8), '600');
+  t.deepEqual(JSON.parse(text(file)).process.env, ['PATH=/bin', 'API_TOKEN=s3cret']);
+  t.like(tree.get('/usr/lib/imago/containers/box/bin/busybox'), { kind: 'file', mode: 0o755 });
+  t.false(tree.has('/usr/libexec/imago/import-containers'), 'nothing to import, so no import script');
 });

@@ -11,7 +11,7 @@ import { packageNames } from '../spec/package-schema.ts';
 import { addContainerRuntime } from '../containers/add-runtime.ts';
 import { containerdDataProblems } from '../containers/data-room.ts';
 import { containerEnvFiles, expandContainerServices } from '../containers/expand-services.ts';
-import type { StoredImage } from '../containers/image-containers.ts';
+import type { PreparedImage, StoredImage } from '../containers/image-containers.ts';
 import { usesContainers } from '../containers/names.ts';
 import { usesPrivateNetwork } from '../containers/private-network.ts';
 import { addBusyboxLinks } from '../debian/busybox.ts';
@@ -49,6 +49,8 @@ export interface PlanInputs {
   sources: ReadonlyMap<number, Uint8Array>;
   /** The spec's container images as OCI archives, for the target (none without containers). */
   containers?: readonly StoredImage[];
+  /** The spec's images built from packages, as root filesystems to run as they are. */
+  preparedContainers?: readonly PreparedImage[];
   /** For a spec with `update:`: the target and the trusted keys read from their files. */
   update?: UpdateInputs;
   /** For a spec with `time:` or `fleet:`: a static BusyBox with the ntpd applet for the target. */
@@ -83,7 +85,7 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
   for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
-  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], { privateNetwork: usesPrivateNetwork(spec), dataPartition: spec.update !== undefined });
+  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], { privateNetwork: usesPrivateNetwork(spec), dataPartition: spec.update !== undefined }, inputs.preparedContainers);
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);
@@ -97,7 +99,7 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   addFleetAgent(tree, spec, config, inputs.fleet);
   // Root only: it holds every service's environment, tokens and passwords included.
   tree.add({ path: configPath, kind: 'file', mode: 0o600, data: bytes(`${JSON.stringify(config, null, 2)}\n`) });
-  for (const file of containerEnvFiles(spec)) tree.add({ path: file.path, kind: 'file', mode: 0o600, data: bytes(file.text) });
+  for (const file of containerEnvFiles(spec, inputs.preparedContainers)) tree.add({ path: file.path, kind: 'file', mode: 0o600, data: bytes(file.text) });
   const dataProblems = containerdDataProblems(spec, (inputs.containers ?? []).map((image) => image.archive.length));
   return { tree, problems: [...accounts.problems, ...problems, ...configProblems, ...dataProblems], notes: tmpfiles.notes };
 }

@@ -26,7 +26,9 @@ const invalidCases: [string, string, RegExp][] = [
     'files:\n  - { path: /srv/state, symlink: ../run }\ncontainers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, mounts: [{ source: /srv/state/imago, target: /x }] }\n',
     /services\[0\]\.mounts\[0\]\.source: "\/srv\/state\/imago" would show the container the init's control socket/,
   ],
-  ['containers on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers: containers are not available for mips: they need Debian's containerd and runc packages/],
+  ['a built image with nothing to run', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a }\n', /services\[0\]: expected command: the image "a" has no entrypoint or cmd \(set one under containers:, or command: here\)/],
+  ['an image from Debian packages on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers\[0\]\.packages: an image built from Debian packages is not available for mips: Debian has no packages for mips\. Use archive: with an OCI image built for linux\/mips/],
+  ['a private network on mips64', 'arch: [mips64]\ncontainers:\n  - { name: a, archive: a.tar }\nservices:\n  - { name: s, image: a, network: private }\n', /services\[0\]\.network: network: private is not available for mips64: it needs iptables/],
 ];
 
 for (const [name, text, expected] of invalidCases) {
@@ -35,6 +37,10 @@ for (const [name, text, expected] of invalidCases) {
     t.true(found.some((p) => expected.test(p)), found.join('\n'));
   });
 }
+
+test('containers from an archive on the host network are valid on mips and mips64, whose containerd is built from source', (t) => {
+  t.deepEqual(problems('arch: [mips, mips64]\ncontainers:\n  - { name: a, archive: a.tar }\nservices:\n  - { name: s, image: a, network: host }\n'), []);
+});
 
 test('a valid container spec has no problems', (t) => {
   const text = `qemu: { memory: 1G }

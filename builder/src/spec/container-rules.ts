@@ -1,7 +1,7 @@
 /**
  * Cross-field rules for `containers` and container services (`image:`), in the
- * form of rules.ts, plus the architecture check archProblems runs: containers
- * need Debian's containerd and runc, which mips and mips64 do not have.
+ * form of rules.ts, plus the architecture check archProblems runs (what
+ * containers still cannot do on mips and mips64).
  */
 import type { Target } from '../../../targets/types.ts';
 import { containerdService, importService, usesContainers } from '../containers/names.ts';
@@ -9,7 +9,7 @@ import { exposesControlSocket } from './control-socket-paths.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
-const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user'] as const;
+const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'exclude'] as const;
 
 /** Each container is built from packages or read from an archive, and has a unique name. */
 export function containerSources(spec: Spec): UnlocatedProblem[] {
@@ -47,6 +47,11 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
       return problems;
     }
     if (!images.includes(service.image)) at('image', `unknown container image "${service.image}", expected one of ${images.join('|') || '(none: add it under containers:)'}`);
+    const built = (spec.containers ?? []).find((container) => container.name === service.image && container.packages);
+    // A built image runs from the spec the build writes: with nothing to run it could only fail at boot.
+    if (built && !built.entrypoint && !built.cmd && service.command === undefined) {
+      problems.push({ path: ['services', i], message: `expected command: the image "${built.name}" has no entrypoint or cmd (set one under containers:, or command: here)` });
+    }
     for (const field of ['user', 'group', 'umask'] as const) {
       if (service[field] !== undefined) at(field, `a container service runs as its image's user; set user: on the image under containers: instead`);
     }
@@ -72,16 +77,34 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
   });
 }
 
-/** Containers on targets without Debian packages: named, with the way out. */
+/**
+ * Containers on targets without Debian packages (mips, mips64): containerd,
+ * runc and the CNI plugins are compiled from Debian's source there
+ * (containers/runtime-from-source.ts), but an image built from packages:
+ * needs Debian packages of that architecture, and a private network needs
+ * iptables, which is not built from source yet. Each is named, with the way out.
+ */
 export function containerArchProblems(spec: Spec, targets: readonly Target[]): UnlocatedProblem[] {
   if (!usesContainers(spec)) return [];
   const missing = targets.filter((target) => !target.debianArch).map((target) => target.name);
   if (missing.length === 0) return [];
-  const path = spec.containers?.length ? ['containers'] : ['services', (spec.services ?? []).findIndex((service) => service.image !== undefined), 'image'];
-  return [
-    {
-      path,
-      message: `containers are not available for ${missing.join(', ')}: they need Debian's containerd and runc packages, and Debian has none for ${missing.join(', ')}. Build this spec for another architecture`,
-    },
-  ];
+  const names = missing.join(', ');
+  const problems: UnlocatedProblem[] = [];
+  (spec.containers ?? []).forEach((container, i) => {
+    if (container.packages) {
+      problems.push({
+        path: ['containers', i, 'packages'],
+        message: `an image built from Debian packages is not available for ${names}: Debian has no packages for ${names}. Use archive: with an OCI image built for ${missing.map((name) => `linux/${name}`).join(', ')}, or build this spec for another architecture`,
+      });
+    }
+  });
+  (spec.services ?? []).forEach((service, i) => {
+    if (service.image !== undefined && service.network === 'private') {
+      problems.push({
+        path: ['services', i, 'network'],
+        message: `network: private is not available for ${names}: it needs iptables, which Debian has no package of for ${names} and imago does not build from source yet. Use network: host, or build this spec for another architecture`,
+      });
+    }
+  });
+  return problems;
 }

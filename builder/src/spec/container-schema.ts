@@ -6,6 +6,7 @@
  * Also the `qemu` section: how `imago run` and the tests boot the image.
  */
 import { z } from 'zod';
+import { excludePatternProblem } from '../containers/exclude-paths.ts';
 import { fileSchema } from './file-schema.ts';
 import { absolutePath, env, name, owner } from './primitives.ts';
 import { sizeWithin } from './units.ts';
@@ -29,6 +30,13 @@ export const containerSchema = z
     env: env.optional().describe('Environment of a built image, added to PATH.'),
     workdir: absolutePath.optional().describe('Working directory of a built image. Default /.'),
     user: owner.optional().describe('User of a built image: "user", "user:group" or "uid:gid", looked up in the image\'s /etc/passwd: base-passwd\'s accounts and its packages\' users (sysusers.d files and imago\'s package-users table). Default root.'),
+    exclude: z
+      .array(z.string().superRefine((pattern, ctx) => {
+        const problem = excludePatternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }))
+      .optional()
+      .describe('Paths of a built image\'s packages to leave out, added to the defaults (documentation, manuals, translations, completions, service-manager units, headers, package-manager state): absolute path patterns where * matches within a segment and ** across segments; a folder takes everything below it; !pattern keeps what an earlier one left out (the last match decides). Besides, of the programs and libraries that dependencies bring, only those a kept program links stay: list a package to keep all its programs. The image\'s `files` are never left out.'),
     archive: z
       .string()
       .min(1)

@@ -127,7 +127,7 @@ export const specSchema = z
       .optional()
       .describe('Network interfaces; lo is always brought up. Default: eth0 by DHCP.'),
     onboot: z.array(onbootSchema).optional().describe('One-shot commands run in order at boot, each to completion, before any service starts.'),
-    containers: z.array(containerSchema).optional().describe('Container images stored in the image and imported into containerd at boot; services run them with `image:`.'),
+    containers: z.array(containerSchema).optional().describe('Container images stored in the image: one built from packages as its root filesystem, run as it is; one from an archive imported into containerd at boot. Services run them with `image:`.'),
     services: z.array(serviceSchema).optional().describe('Processes the init starts, supervises and restarts, in dependency order.'),
     state: stateSchema.optional(),
     logs: logsSchema.optional(),

@@ -26,7 +26,7 @@ function effectiveTimeouts(): Record<Kind, Timeouts> {
     `version: 1
 name: defaults
 containers:
-  - { name: box, packages: [busybox-static] }
+  - { name: box, archive: box.tar }
 services:
   - { name: plain, command: sleep 1000 }
   - { name: boxed, image: box }
