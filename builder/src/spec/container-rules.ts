@@ -79,10 +79,10 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
 
 /**
  * Containers on targets without Debian packages (mips, mips64): containerd,
- * runc and the CNI plugins are compiled from Debian's source there
- * (containers/runtime-from-source.ts), but an image built from packages:
- * needs Debian packages of that architecture, and a private network needs
- * iptables, which is not built from source yet. Each is named, with the way out.
+ * runc, the CNI plugins and iptables are compiled from Debian's source there
+ * (containers/runtime-from-source.ts, containers/iptables-from-source.ts), but
+ * an image built from packages: needs Debian packages of that architecture.
+ * It is named, with the way out.
  */
 export function containerArchProblems(spec: Spec, targets: readonly Target[]): UnlocatedProblem[] {
   if (!usesContainers(spec)) return [];
@@ -95,14 +95,6 @@ export function containerArchProblems(spec: Spec, targets: readonly Target[]): U
       problems.push({
         path: ['containers', i, 'packages'],
         message: `an image built from Debian packages is not available for ${names}: Debian has no packages for ${names}. Use archive: with an OCI image built for ${missing.map((name) => `linux/${name}`).join(', ')}, or build this spec for another architecture`,
-      });
-    }
-  });
-  (spec.services ?? []).forEach((service, i) => {
-    if (service.image !== undefined && service.network === 'private') {
-      problems.push({
-        path: ['services', i, 'network'],
-        message: `network: private is not available for ${names}: it needs iptables, which Debian has no package of for ${names} and imago does not build from source yet. Use network: host, or build this spec for another architecture`,
       });
     }
   });
