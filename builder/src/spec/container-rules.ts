@@ -80,11 +80,10 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
 
 /**
  * Containers on targets without Debian packages (mips, mips64): containerd,
- * runc and the CNI plugins are compiled from Debian's source there
- * (containers/runtime-from-source.ts), and so are the few packages of
- * containers/source-packages.ts that packages: may list there; any other
- * package, and a private network (it needs iptables, not built from source
- * yet), is refused naming the way out.
+ * runc, the CNI plugins and iptables are compiled from Debian's source there
+ * (containers/runtime-from-source.ts, containers/iptables-from-source.ts), and
+ * so are the few packages of containers/source-packages.ts that packages: may
+ * list there; any other package is refused, naming the way out.
  */
 export function containerArchProblems(spec: Spec, targets: readonly Target[]): UnlocatedProblem[] {
   if (!usesContainers(spec)) return [];
@@ -102,14 +101,6 @@ export function containerArchProblems(spec: Spec, targets: readonly Target[]): U
         message: `package "${name}" is not available for ${names}: Debian has no packages for ${names}, and imago builds only ${buildable.join(', ')} from Debian's source there. Use one of those, archive: with an OCI image built for ${missing.map((name) => `linux/${name}`).join(', ')}, or build this spec for another architecture`,
       });
     });
-  });
-  (spec.services ?? []).forEach((service, i) => {
-    if (service.image !== undefined && service.network === 'private') {
-      problems.push({
-        path: ['services', i, 'network'],
-        message: `network: private is not available for ${names}: it needs iptables, which Debian has no package of for ${names} and imago does not build from source yet. Use network: host, or build this spec for another architecture`,
-      });
-    }
   });
   return problems;
 }
