@@ -6,8 +6,8 @@
  * makes from the BusyBox imago builds for that architecture: containerd
  * imports it at boot, runc starts `busybox httpd` on the device's network, the
  * init sees it healthy, and the host fetches the page through the forwarded
- * port. Debian's packages, which images/edge.yml builds its container images
- * from, do not exist for these architectures.
+ * port. It covers the archive: path there; edge.test.ts covers images built
+ * from packages, which imago compiles from source on these architectures.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';

@@ -2,13 +2,15 @@
  * The Debian userland of one image: the spec's packages plus BusyBox, unpacked
  * into a tree. Where Debian has no packages (mips, mips64) it is BusyBox alone,
  * compiled from Debian's source with the target's cross compiler, and, for a
- * spec with containers, containerd and runc compiled from Debian's sources.
+ * spec with containers, containerd and runc compiled from Debian's sources
+ * (with a private network, the CNI plugins and iptables too).
  */
 import type { Target } from '../../../targets/types.ts';
 import { buildBusybox } from '../busybox/build-busybox.ts';
 import { containerHostPackages } from '../containers/host-support.ts';
 import { usesContainers } from '../containers/names.ts';
 import { usesPrivateNetwork } from '../containers/private-network.ts';
+import { buildIptables } from '../containers/iptables-from-source.ts';
 import { buildContainerRuntime } from '../containers/runtime-from-source.ts';
 import { unpackDeb } from '../debian/deb.ts';
 import { fetchPackages } from '../debian/download.ts';
@@ -27,14 +29,28 @@ export function imagePackages(spec: Spec): string[] {
   return [...new Set(['busybox-static', ...packageNames(spec.packages), ...containerHostPackages(spec)])];
 }
 
-/** containerd, runc and the CNI plugins compiled for a target without Debian's binaries, added where Debian's packages put them. */
+/**
+ * containerd, runc and the CNI plugins compiled for a target without Debian's
+ * binaries, plus iptables for a private network (the bridge plugin runs it),
+ * added where Debian's packages put them.
+ */
 async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<Manifest['containerRuntime']> {
+  const privateNetwork = usesPrivateNetwork(spec);
   const runtime = await step(`build containerd and runc for ${target.name}`, () =>
-    compile(() => buildContainerRuntime(target, { privateNetwork: usesPrivateNetwork(spec), progress: options.progress })),
+    compile(() => buildContainerRuntime(target, { privateNetwork, progress: options.progress })),
   );
-  for (const file of runtime.files) tree.add({ path: file.path, kind: 'file', mode: 0o755, data: file.data });
-  for (const link of runtime.links) tree.add({ path: link.path, kind: 'symlink', mode: 0o777, target: link.target });
-  return { sources: runtime.sources, go: runtime.goVersion, files: runtime.files.map((file) => ({ path: file.path, sha256: sha256(file.data) })) };
+  const files = [...runtime.files];
+  const links = [...runtime.links];
+  const sources = [...runtime.sources];
+  if (privateNetwork) {
+    const iptables = await step(`build iptables for ${target.name}`, () => compile(() => buildIptables(target, { progress: options.progress })));
+    files.push({ path: iptables.path, data: iptables.binary });
+    links.push(...iptables.links);
+    sources.push({ sourcePackage: iptables.sourcePackage, version: iptables.version });
+  }
+  for (const file of files) tree.add({ path: file.path, kind: 'file', mode: 0o755, data: file.data });
+  for (const link of links) tree.add({ path: link.path, kind: 'symlink', mode: 0o777, target: link.target });
+  return { sources, go: runtime.goVersion, files: files.map((file) => ({ path: file.path, sha256: sha256(file.data) })) };
 }
 
 /** The unpacked userland and what the manifest records about it. */

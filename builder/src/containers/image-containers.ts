@@ -47,7 +47,7 @@ export interface PreparedImage {
 export interface ContainerManifestEntry {
   name: string;
   ref: string;
-  /** `debian` (built from packages) or the archive's file name. */
+  /** `debian` (built from packages), `debian-source` (from packages compiled from their source) or the archive's file name. */
   source: string;
   manifestDigest: string;
   /** The stored OCI archive, for an image imported at boot. */
@@ -64,7 +64,6 @@ export interface ImageContainers {
 }
 
 async function containerImage(loaded: LoadedSpec, container: ContainerSpec, index: number, target: Target, epoch: number, progress: Progress): Promise<{ image: OciImage; packages?: DebianImage['packages']; rootfs?: DebianImage['rootfs'] }> {
-  const debianArch = target.debianArch;
   if (container.archive) {
     const file = resolve(loaded.dir, container.archive);
     try {
@@ -76,9 +75,8 @@ async function containerImage(loaded: LoadedSpec, container: ContainerSpec, inde
       throw new SpecError([loaded.locate({ path: ['containers', index, 'archive'], message })]);
     }
   }
-  // The spec rules refuse packages: images where Debian has none; this guards direct callers.
-  if (!debianArch) throw new Error(`container images from packages need Debian packages, which ${target.name} does not have`);
-  return buildDebianImage(loaded, container, index, debianArch, epoch, progress);
+  // Without Debian binaries (mips, mips64) the packages are compiled from source; the spec rules keep to the ones that can be.
+  return buildDebianImage(loaded, container, index, target, epoch, progress);
 }
 
 /**
@@ -93,7 +91,9 @@ export async function imageContainers(loaded: LoadedSpec & { spec: Spec }, targe
     const what = container.archive ? `read container image ${container.name} from ${container.archive} for ${target.name}` : `build container image ${container.name} for ${target.name}`;
     const { image, packages, rootfs } = await step(what, () => containerImage(loaded, container, index, target, sourceDateEpoch, progress));
     const ref = imageRef(container.name);
-    const entry = { name: container.name, ref, source: container.archive ?? 'debian', manifestDigest: image.manifest.digest };
+    // `debian-source`: the packages were compiled from Debian's source (no Debian binaries for the target).
+    const source = container.archive ?? (target.debianArch ? 'debian' : 'debian-source');
+    const entry = { name: container.name, ref, source, manifestDigest: image.manifest.digest };
     if (rootfs) {
       prepared.push({ name: container.name, ref, manifestDigest: image.manifest.digest, path: preparedRootfsPath(container.name), entries: rootfs.entries, run: rootfs.run });
       const bytes = rootfs.entries.reduce((sum, e) => sum + (e.kind === 'file' ? e.data.length : 0), 0);

@@ -27,8 +27,11 @@ const invalidCases: [string, string, RegExp][] = [
     /services\[0\]\.mounts\[0\]\.source: "\/srv\/state\/imago" would show the container the init's control socket/,
   ],
   ['a built image with nothing to run', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a }\n', /services\[0\]: expected command: the image "a" has no entrypoint or cmd \(set one under containers:, or command: here\)/],
-  ['an image from Debian packages on mips', 'arch: [mips]\ncontainers:\n  - { name: a, packages: [xx] }\n', /containers\[0\]\.packages: an image built from Debian packages is not available for mips: Debian has no packages for mips\. Use archive: with an OCI image built for linux\/mips/],
-  ['a private network on mips64', 'arch: [mips64]\ncontainers:\n  - { name: a, archive: a.tar }\nservices:\n  - { name: s, image: a, network: private }\n', /services\[0\]\.network: network: private is not available for mips64: it needs iptables/],
+  [
+    'a package imago cannot build from source on mips',
+    'arch: [mips]\ncontainers:\n  - { name: a, packages: [mosquitto, nginx] }\n',
+    /containers\[0\]\.packages\[1\]: package "nginx" is not available for mips: Debian has no packages for mips, and imago builds only busybox-static, mosquitto, mosquitto-clients from Debian's source there\. Use one of those, archive: with an OCI image built for linux\/mips/,
+  ],
 ];
 
 for (const [name, text, expected] of invalidCases) {
@@ -40,6 +43,20 @@ for (const [name, text, expected] of invalidCases) {
 
 test('containers from an archive on the host network are valid on mips and mips64, whose containerd is built from source', (t) => {
   t.deepEqual(problems('arch: [mips, mips64]\ncontainers:\n  - { name: a, archive: a.tar }\nservices:\n  - { name: s, image: a, network: host }\n'), []);
+});
+
+test("images/edge.yml's packages are built from source on mips and mips64, its publisher on the private network", (t) => {
+  const text = 'arch: [mips, mips64]\ncontainers:\n  - { name: b, packages: [mosquitto], entrypoint: [/usr/sbin/mosquitto] }\n  - { name: c, packages: [mosquitto-clients, busybox-static], entrypoint: [/bin/busybox] }\nservices:\n  - { name: s, image: b, network: host }\n  - { name: p, image: c, network: private }\n';
+  t.deepEqual(problems(text), []);
+});
+
+test('only the package outside the table is refused on mips, not its buildable neighbours', (t) => {
+  const found = problems('arch: [mips]\ncontainers:\n  - { name: a, packages: [nginx, mosquitto-clients, curl] }\n');
+  t.deepEqual(found.filter((p) => p.includes('is not available')).map((p) => /packages\[\d\]: package "[^"]+"/.exec(p)?.[0]), ['packages[0]: package "nginx"', 'packages[2]: package "curl"']);
+});
+
+test('a private network is valid on mips and mips64, whose iptables is built from source', (t) => {
+  t.deepEqual(problems('arch: [mips, mips64]\ncontainers:\n  - { name: a, archive: a.tar }\nservices:\n  - { name: s, image: a, network: private }\n'), []);
 });
 
 test('a valid container spec has no problems', (t) => {

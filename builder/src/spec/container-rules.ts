@@ -5,6 +5,7 @@
  */
 import type { Target } from '../../../targets/types.ts';
 import { containerdService, importService, usesContainers } from '../containers/names.ts';
+import { sourceBuiltPackage, sourceBuiltPackageNames } from '../containers/source-packages.ts';
 import { exposesControlSocket } from './control-socket-paths.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
@@ -79,10 +80,10 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
 
 /**
  * Containers on targets without Debian packages (mips, mips64): containerd,
- * runc and the CNI plugins are compiled from Debian's source there
- * (containers/runtime-from-source.ts), but an image built from packages:
- * needs Debian packages of that architecture, and a private network needs
- * iptables, which is not built from source yet. Each is named, with the way out.
+ * runc, the CNI plugins and iptables are compiled from Debian's source there
+ * (containers/runtime-from-source.ts, containers/iptables-from-source.ts), and
+ * so are the few packages of containers/source-packages.ts that packages: may
+ * list there; any other package is refused, naming the way out.
  */
 export function containerArchProblems(spec: Spec, targets: readonly Target[]): UnlocatedProblem[] {
   if (!usesContainers(spec)) return [];
@@ -90,21 +91,16 @@ export function containerArchProblems(spec: Spec, targets: readonly Target[]): U
   if (missing.length === 0) return [];
   const names = missing.join(', ');
   const problems: UnlocatedProblem[] = [];
+  // Debian has no binaries there: packages: may name only what imago compiles from source (containers/source-packages.ts).
+  const buildable = sourceBuiltPackageNames();
   (spec.containers ?? []).forEach((container, i) => {
-    if (container.packages) {
+    (container.packages ?? []).forEach((name, p) => {
+      if (sourceBuiltPackage(name)) return;
       problems.push({
-        path: ['containers', i, 'packages'],
-        message: `an image built from Debian packages is not available for ${names}: Debian has no packages for ${names}. Use archive: with an OCI image built for ${missing.map((name) => `linux/${name}`).join(', ')}, or build this spec for another architecture`,
+        path: ['containers', i, 'packages', p],
+        message: `package "${name}" is not available for ${names}: Debian has no packages for ${names}, and imago builds only ${buildable.join(', ')} from Debian's source there. Use one of those, archive: with an OCI image built for ${missing.map((name) => `linux/${name}`).join(', ')}, or build this spec for another architecture`,
       });
-    }
-  });
-  (spec.services ?? []).forEach((service, i) => {
-    if (service.image !== undefined && service.network === 'private') {
-      problems.push({
-        path: ['services', i, 'network'],
-        message: `network: private is not available for ${names}: it needs iptables, which Debian has no package of for ${names} and imago does not build from source yet. Use network: host, or build this spec for another architecture`,
-      });
-    }
+    });
   });
   return problems;
 }

@@ -23,7 +23,7 @@ export const containerSchema = z
       .array(packageName)
       .min(1)
       .optional()
-      .describe('Build the image from these Debian packages (with their dependencies, for the target architecture, maintainer scripts not run), like apko. Exactly one of packages or archive.'),
+      .describe('Build the image from these Debian packages (with their dependencies, for the target architecture, maintainer scripts not run), like apko. On mips and mips64, which Debian has no binaries for, only busybox-static, mosquitto and mosquitto-clients, which imago compiles from Debian\'s source (mosquitto without TLS). Exactly one of packages or archive.'),
     files: z.array(fileSchema).optional().describe('Files added to a built image after its packages; `source` is relative to the spec.'),
     entrypoint: z.array(z.string()).min(1).optional().describe('The built image\'s Entrypoint (argv).'),
     cmd: z.array(z.string()).optional().describe('The built image\'s Cmd: arguments after the entrypoint, or the command when there is none.'),
