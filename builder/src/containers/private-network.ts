@@ -68,7 +68,9 @@ export function cniConfig(): string {
 /**
  * Adds the CNI configuration and the plugin folder link to `tree`, and drops
  * unused plugins. The iptables commands the bridge plugin runs are linked by
- * iptables' row of plan/postinst-table.ts, as for any image with iptables.
+ * iptables' row of plan/postinst-table.ts, as for any image with iptables;
+ * on mips and mips64 the compiled iptables brings its own links
+ * (iptables-recipe.ts iptablesLayout).
  */
 export function addPrivateNetwork(tree: Tree): void {
   const pluginDir = `${debianPluginDir.slice(1)}/`;
