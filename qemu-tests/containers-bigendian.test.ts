@@ -80,7 +80,7 @@ services:
               sleep 5
             done
             echo "BRIDGE $page" ;;
-          outbound\ *)
+          'outbound '*)
             echo "OUTBOUND $(ctr -n imago tasks exec --exec-id outbound client busybox wget -q -O - 10.0.2.2:\${order#outbound }/ 2>&1)"
             echo "NAT $(iptables -t nat -S POSTROUTING | grep -c CNI) rules, $(iptables --version)" ;;
         esac
