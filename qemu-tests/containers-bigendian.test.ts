@@ -6,14 +6,21 @@
  * makes from the BusyBox imago builds for that architecture: containerd
  * imports it at boot, runc starts `busybox httpd` on the device's network, the
  * init sees it healthy, and the host fetches the page through the forwarded
- * port. It covers the archive: path there; edge.test.ts covers images built
- * from packages, which imago compiles from source on these architectures.
+ * port. A second container from the same archive runs on the private network,
+ * whose bridge rules the iptables compiled from Debian's source sets
+ * (builder/src/containers/iptables-from-source.ts): from inside it the test
+ * reaches the device's httpd at the bridge address 10.88.0.1, and a web
+ * server on the host through the NAT. It covers the archive: path there;
+ * edge.test.ts covers images built from packages, which imago compiles from
+ * source on these architectures.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import { build } from '../builder/src/build/build.ts';
+import type { Manifest } from '../builder/src/build/manifest.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { buildBusybox } from '../builder/src/busybox/build-busybox.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
@@ -53,6 +60,31 @@ services:
     image: web
     network: host
     health: { tcp: 8080 }
+  - name: client
+    image: web
+    network: private
+    command: [/bin/busybox, sleep, '1000000']
+    # After the web check, so the console says "started probe" only after "web healthy".
+    depends_on: { web: healthy }
+  # Takes orders typed on the serial console, as qemu-tests/edge/probe.yml does.
+  - name: probe
+    depends_on: { client: started }
+    restart: never
+    command: |
+      while read -r order < /dev/console; do
+        case "$order" in
+          bridge)
+            # The client may still be starting (containerd, then CNI, under emulation): retry for up to 10 minutes.
+            for try in $(seq 120); do
+              page=$(ctr -n imago tasks exec --exec-id bridge$try client busybox wget -q -O - 10.88.0.1:8080/index.html 2>&1) && break
+              sleep 5
+            done
+            echo "BRIDGE $page" ;;
+          'outbound '*)
+            echo "OUTBOUND $(ctr -n imago tasks exec --exec-id outbound client busybox wget -q -O - 10.0.2.2:\${order#outbound }/ 2>&1)"
+            echo "NAT $(iptables -t nat -S POSTROUTING | grep -c CNI) rules, $(iptables --version)" ;;
+        esac
+      done
 `;
 
 function fetchPage(port: number): Promise<string> {
@@ -69,7 +101,7 @@ function fetchPage(port: number): Promise<string> {
 }
 
 for (const arch of testArches().filter((name) => !getTarget(name).debianArch)) {
-  test(`${arch}: a container runs with containerd and runc built from Debian source, and the host reaches it`, async (t) => {
+  test(`${arch}: a container runs with containerd and runc built from Debian source, and the host reaches it; a private-network container reaches the device's bridge address and the host through iptables built from Debian source`, async (t) => {
     // A cold run compiles the kernel with the containers fragment and containerd first: longer than ava's inactivity timeout.
     t.timeout(90 * 60_000);
     const target = getTarget(arch);
@@ -78,6 +110,8 @@ for (const arch of testArches().filter((name) => !getTarget(name).debianArch)) {
     await writeFile(join(specDir, 'web.tar'), await busyboxWebArchive(target));
     await writeFile(join(specDir, 'spec.yml'), spec);
     const [image] = await build(join(specDir, 'spec.yml'), buildOptions({ outDir: join('out', 'qemu-tests', `bigendian-containers-${arch}`), arch: [arch], progress: terminalProgress() }));
+    const manifest = JSON.parse(await readFile(join(image!.dir, 'manifest.json'), 'utf8')) as Manifest;
+    t.regex(manifest.containerRuntime?.sources.find((source) => source.sourcePackage === 'iptables')?.version ?? 'none', /^1\.8\.9-/, 'the manifest names the iptables source');
     const port = await freePort();
     await withImage(
       image!.dir,
@@ -85,6 +119,19 @@ for (const arch of testArches().filter((name) => !getTarget(name).debianArch)) {
         const healthy = await vm.expect('init: web healthy', HEALTHY_MS);
         t.log(`${arch}: container healthy ${(healthy.ms / 1000).toFixed(1)} s after QEMU started`);
         t.is(await fetchPage(port), page);
+        await vm.expect('init: started probe', HEALTHY_MS);
+        await vm.send('bridge\n');
+        t.is((await vm.expect(/probe: BRIDGE (.*)\r?\n/, HEALTHY_MS)).groups[0], page.trim(), 'the private container reaches the device at 10.88.0.1');
+        const token = `outbound-${Date.now()}`;
+        const web = createServer((_request, response) => response.end(token));
+        await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+        try {
+          await vm.send(`outbound ${(web.address() as AddressInfo).port}\n`);
+          t.is((await vm.expect(/probe: OUTBOUND (.*)\r?\n/, HEALTHY_MS)).groups[0], token, 'the private container reaches the host (QEMU 10.0.2.2) through the masquerade rule');
+          t.regex((await vm.expect(/probe: NAT (.*)\r?\n/)).groups[0] ?? '', /^[1-9]\d* rules, iptables v1\.8\.9 \(legacy\)$/);
+        } finally {
+          web.close();
+        }
       },
       { test: t, forwards: [{ host: port, guest: 8080 }] },
     );

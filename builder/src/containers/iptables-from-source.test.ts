@@ -1,6 +1,7 @@
 /**
  * Compiles iptables from Debian's source for mips and mips64 (a cold build
- * takes about a minute per architecture on two cores), checks the binary with
+ * takes about a minute per architecture on two idle cores, up to ten on a
+ * loaded host; so does the second build below), checks the binary with
  * `file`, runs it under qemu-user by each name an image uses, and compiles it
  * a second time in another folder to compare the bytes. Needs the network for
  * the first download, the cross compilers and qemu-user-static. Skipped with

@@ -4,7 +4,9 @@
  * 10.88.0.0/16, the device at 10.88.0.1 as its gateway, and outbound traffic
  * masqueraded to the device's own addresses. It is Docker's default bridge,
  * made by Debian's CNI plugins (bridge, host-local, loopback) through
- * `ctr run --cni`; the NAT rules go in with Debian's iptables (nft backend).
+ * `ctr run --cni`; the NAT rules go in with Debian's iptables (nft backend),
+ * or on mips and mips64 with iptables compiled from Debian's source (legacy
+ * backend, see iptables-recipe.ts).
  * Pure: what the image needs, as packages, modules, files and text.
  */
 import { bytes, type Tree } from '../tree/tree.ts';
@@ -66,7 +68,9 @@ export function cniConfig(): string {
 /**
  * Adds the CNI configuration and the plugin folder link to `tree`, and drops
  * unused plugins. The iptables commands the bridge plugin runs are linked by
- * iptables' row of plan/postinst-table.ts, as for any image with iptables.
+ * iptables' row of plan/postinst-table.ts, as for any image with iptables;
+ * on mips and mips64 the compiled iptables brings its own links
+ * (iptables-recipe.ts iptablesLayout).
  */
 export function addPrivateNetwork(tree: Tree): void {
   const pluginDir = `${debianPluginDir.slice(1)}/`;
