@@ -83,6 +83,7 @@ bench: deps-all
 	node --import tsx bench/supervisor.ts
 	node --import tsx bench/logs.ts
 	node --import tsx bench/fleet.ts
+	node --import tsx bench/edge.ts
 
 clean:
 	rm -rf $(OUT)

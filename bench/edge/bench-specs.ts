@@ -1,0 +1,64 @@
+/**
+ * The spec texts the edge benchmark builds, derived from images/minimal.yml
+ * and images/edge.yml so it measures what users get. Pure: text in, text out.
+ * Edited as text, not parsed and re-printed: re-printing would turn
+ * `mode: 0755` (octal to imago) into the decimal 755.
+ *
+ *   withBuiltKernel(minimalText);   // adds `kernel: { build: true }` after `version:`
+ *   withMemoryProbes(edgeText);     // adds the two MemAvailable readings (see memoryProbeMarker)
+ */
+
+/** Printed on the console before each MemAvailable reading; the stage says which one. */
+export const memoryProbeMarker = 'BENCH-MEMAVAILABLE';
+
+/** When a reading is taken: `boot` before any service (so before containerd), `healthy` once the broker is. */
+export type MemoryStage = 'boot' | 'healthy';
+
+const readingCommand = (stage: MemoryStage) => `echo "${memoryProbeMarker} ${stage} $(grep MemAvailable /proc/meminfo)"`;
+
+/**
+ * `spec` with `kernel: { build: true }`, for an architecture whose Debian
+ * kernel cannot use the memory the edge image asks for (mipsel): minimal
+ * and edge then share the built kernel. Throws when the spec already has a
+ * top-level `kernel:` (two would be a YAML error, and the benchmark would
+ * no longer compare one kernel).
+ */
+export function withBuiltKernel(spec: string, file = 'spec'): string {
+  if (topLevelKeys(spec).includes('kernel')) throw new Error(`${file}: kernel: already set; the benchmark adds kernel: { build: true } itself, expected no kernel: key`);
+  return afterVersion(spec, 'kernel: { build: true }\n', file);
+}
+
+/**
+ * The edge spec plus two readings of MemAvailable on the console: an
+ * onboot task (onboot tasks run before any service, so before containerd
+ * and any image import) and a one-shot service that waits for the broker to
+ * be healthy. Throws when the spec has its own `onboot:` or does not end
+ * with `services:` (the two places the probes go).
+ */
+export function withMemoryProbes(spec: string, file = 'spec'): string {
+  const keys = topLevelKeys(spec);
+  if (keys.includes('onboot')) throw new Error(`${file}: onboot: already set; expected none, the benchmark adds its own onboot task`);
+  if (keys.at(-1) !== 'services') throw new Error(`${file}: expected services: as the last top-level key, got ${keys.at(-1) ?? 'none'}`);
+  const onboot = `onboot:\n  - name: bench-memory-boot\n    command: ${readingCommand('boot')}\n`;
+  const service = [
+    '  # Added by bench/edge.ts: MemAvailable once the broker is healthy.',
+    '  - name: bench-memory-healthy',
+    '    depends_on: { broker: healthy }',
+    '    restart: never',
+    `    command: ${readingCommand('healthy')}`,
+    '',
+  ].join('\n');
+  return `${afterVersion(spec, onboot, file).replace(/\n*$/, '\n')}\n${service}`;
+}
+
+/** The spec's top-level keys in order. */
+export function topLevelKeys(spec: string): string[] {
+  return spec.split('\n').flatMap((line) => /^([a-z_]+):/.exec(line)?.[1] ?? []);
+}
+
+function afterVersion(spec: string, text: string, file: string): string {
+  const match = /^version:.*\n/m.exec(spec);
+  if (!match) throw new Error(`${file}: expected a top-level version: line, found none`);
+  const end = match.index + match[0].length;
+  return `${spec.slice(0, end)}${text}${spec.slice(end)}`;
+}
