@@ -54,8 +54,8 @@ test-qemu:
 	IMAGO_TEST_ARCH=$(subst $(space),$(comma),$(TEST_ARCH)) IMAGO_POWERCUT_ARCH=armv7 npx ava --config qemu-tests/ava.config.js
 	IMAGO_UPDATE_ARCH=armv7 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts
 
-## Boot the foundation scenario on all eight architectures, the containers (edge)
-## scenario on the six with Debian packages, the update scenarios on aarch64 (UEFI),
+## Boot the foundation scenario and the containers (edge) scenario on all eight
+## architectures (mips64's containerd, iptables and mosquitto compiled and checked too), the update scenarios on aarch64 (UEFI),
 ## i386 (BIOS) and armv7 (U-Boot), 20 power cuts each on x86_64, aarch64 and armv7,
 ## U-Boot's boot counting, and print the tables.
 test-matrix: deps-all
@@ -65,7 +65,8 @@ test-matrix: deps-all
 	$(IMAGO) build $(FOUNDATION) --out $(OUT)/qemu-tests/foundation --arch all
 	@status=0; \
 	IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/foundation.test.ts || status=1; \
-	IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/edge.test.ts || status=1; \
+	IMAGO_TEST_ARCH=all npx ava builder/src/containers/runtime-from-source.test.ts builder/src/containers/iptables-from-source.test.ts builder/src/containers/build-mosquitto.test.ts || status=1; \
+	IMAGO_TEST_ARCH=all npx ava --config qemu-tests/ava.config.js qemu-tests/edge.test.ts qemu-tests/containers-bigendian.test.ts || status=1; \
 	node --import tsx qemu-tests/matrix-table.ts; \
 	IMAGO_UPDATE_ARCH=aarch64 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=i386 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
