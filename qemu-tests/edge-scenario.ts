@@ -6,9 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from '../builder/src/build/build.ts';
-import { buildOptions } from '../builder/src/build/options.ts';
-import { terminalProgress } from '../builder/src/cli/progress.ts';
+import { buildTestImage } from './build-image.ts';
 import type { FormatName } from '../builder/src/formats/registry.ts';
 
 /**
@@ -36,8 +34,7 @@ export async function buildEdgeScenario(arch: string, options: EdgeScenarioOptio
   const extra = `${builtKernelArches.includes(arch) ? 'kernel: { build: true }\n' : ''}${options.extra ?? ''}`;
   const text = appendServices(await readFile('images/edge.yml', 'utf8'), await readFile(join('qemu-tests', 'edge', 'probe.yml'), 'utf8'));
   await writeFile(spec, extra ? text.replace(/^containers:$/m, `${extra}\ncontainers:`) : text);
-  const [image] = await build(spec, buildOptions({ outDir: join('out', 'qemu-tests', name), arch: [arch], formats: options.formats, progress: terminalProgress() }));
-  return image!.dir;
+  return buildTestImage(spec, { outDir: join('out', 'qemu-tests', name), arch: [arch], ...(options.formats ? { formats: options.formats } : {}) });
 }
 
 /**
@@ -55,6 +52,5 @@ export function appendServices(spec: string, extra: string): string {
 
 /** Builds `images/edge.yml` as it is into `out/qemu-tests/<name>/` (for the reproducibility check). */
 export async function buildEdgeExample(name: string, arch: string): Promise<string> {
-  const [image] = await build('images/edge.yml', buildOptions({ outDir: join('out', 'qemu-tests', name), arch: [arch], progress: terminalProgress() }));
-  return image!.dir;
+  return buildTestImage('images/edge.yml', { outDir: join('out', 'qemu-tests', name), arch: [arch] });
 }

@@ -10,38 +10,19 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { build } from '../builder/src/build/build.ts';
-import { MirrorSyncError } from '../builder/src/debian/apt-state.ts';
-import { skippableSuites } from '../builder/src/debian/suite-selection.ts';
-import { buildOptions } from '../builder/src/build/options.ts';
 import { createBundle } from '../builder/src/bundle/create-bundle.ts';
-import { terminalProgress } from '../builder/src/cli/progress.ts';
 import { diskBootloader, ubootFirmwareFile } from '../builder/src/formats/raw/raw-boot.ts';
 import { grubenvFile, readUbootEnv, ubootEnvFiles, ubootEnvFormat } from '../contract/index.ts';
 import { run } from '../builder/src/io/exec.ts';
 import { getTarget } from '../targets/index.ts';
+import { buildTestImage } from './build-image.ts';
 
 export const scenarioDir = join('qemu-tests', 'update');
 export const outRoot = join('out', 'qemu-tests', 'update');
 
-/** Suites left out of every build of this process: IMAGO_SKIP_SUITE, plus any the mirror turned out to serve stuck mid-sync. */
-const skippedSuites = new Set(process.env.IMAGO_SKIP_SUITE?.split(',').filter(Boolean) ?? []);
-
-/** The MirrorSyncError anywhere in `error`'s cause chain. */
-function mirrorSync(error: unknown): MirrorSyncError | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof MirrorSyncError) return e;
-  return undefined;
-}
-
 /**
  * Builds the scenario spec with `edit` applied to its text, as a raw disk;
- * returns the image folder. IMAGO_SKIP_SUITE=bookworm-security (a comma list)
- * builds without a suite, as `--skip-suite` does. A security or updates suite
- * the mirror still serves mid-sync after the build's own retries is skipped
- * too, loudly: these tests are about slots and bootloaders, and the mirror
- * here once kept armhf's and i386's bookworm-security index inconsistent with
- * its Release file for days. The build's refusal itself is tested in
- * builder/src/debian/apt-update-retry.test.ts.
+ * returns the image folder (suites skipped as build-image.ts says).
  */
 export async function buildVariant(name: string, arch: string, edit: (text: string) => string): Promise<string> {
   const text = await readFile(join(scenarioDir, 'spec.yml'), 'utf8');
@@ -50,17 +31,7 @@ export async function buildVariant(name: string, arch: string, edit: (text: stri
   const spec = join(specs, `${name}.yml`);
   // Key files are relative to the spec: point them back at the scenario folder.
   await writeFile(spec, edit(text).replace('test-keys/', `${resolve(scenarioDir, 'test-keys')}/`));
-  for (;;) {
-    try {
-      const [image] = await build(spec, buildOptions({ outDir: join(outRoot, name), arch: [arch], formats: ['raw'], skipSuites: [...skippedSuites], progress: terminalProgress() }));
-      return image!.dir;
-    } catch (error) {
-      const stuck = mirrorSync(error)?.suites.filter((suite) => (skippableSuites as readonly string[]).includes(suite) && !skippedSuites.has(suite));
-      if (!stuck?.length) throw error;
-      process.stderr.write(`update tests: the mirror's ${stuck.join(', ')} index is mid-sync; building ${arch} without it (as --skip-suite does; the manifest says so)\n`);
-      for (const suite of stuck) skippedSuites.add(suite);
-    }
-  }
+  return buildTestImage(spec, { outDir: join(outRoot, name), arch: [arch], formats: ['raw'] });
 }
 
 /** Signs the image folder with a key of qemu-tests/update/test-keys (or another key file) into `<out>/<file>`. */
