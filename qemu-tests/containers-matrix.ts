@@ -14,6 +14,8 @@ export interface ContainersRow extends ArchRow {
   imageBytes: Record<string, number>;
   /** QEMU start to `init: broker healthy`, seconds. */
   healthySeconds?: number;
+  /** MemTotal - MemAvailable in the guest once the broker is healthy and the publisher started, KiB. */
+  memoryInUseKiB?: number;
   /** Kill of the broker's process to the next message on the host, seconds. */
   recoverySeconds?: number;
 }
@@ -22,12 +24,14 @@ export interface ContainersRow extends ArchRow {
 export function renderContainersMatrix(rows: readonly ContainersRow[]): string {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const s = (value?: number) => (value === undefined ? '-' : `${value.toFixed(1)} s`);
-  const header = ['arch', 'initrd (gzip)', 'container images', 'boot to broker healthy', 'broker kill to next message', 'result'];
+  const mib = (kib?: number) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`);
+  const header = ['arch', 'initrd (gzip)', 'container images', 'boot to broker healthy', 'RAM in use once healthy', 'broker kill to next message', 'result'];
   const lines = rows.map((row) => [
     row.arch,
     mb(row.initrdBytes),
     Object.entries(row.imageBytes).map(([name, bytes]) => `${name} ${mb(bytes)}`).join(', '),
     s(row.healthySeconds),
+    mib(row.memoryInUseKiB),
     s(row.recoverySeconds),
     row.passed ? 'pass' : 'FAIL',
   ]);

@@ -68,6 +68,9 @@ for (const arch of arches) {
         t.log(`broker healthy ${row.healthySeconds.toFixed(1)} s after QEMU started; initrd ${(row.initrdBytes / 1e6).toFixed(2)} MB; images ${Object.entries(row.imageBytes).map(([name, bytes]) => `${name} ${(bytes / 1e6).toFixed(2)} MB`).join(', ')}`);
         t.notRegex(vm.console.transcript(), /containers-import/, 'images built from packages are not imported at boot');
         await vm.expect(/init: started publisher/, HEALTHY_MS);
+        await vm.send('memory\n');
+        row.memoryInUseKiB = Number((await vm.expect(/probe: MEMORY (\d+) KiB in use/)).groups[0]);
+        t.log(`RAM in use with the broker healthy and the publisher started: ${(row.memoryInUseKiB / 1024).toFixed(1)} MiB (MemTotal - MemAvailable)`);
 
         const messages: { at: number; text: string }[] = [];
         const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 1000, connectTimeout: 30_000 });
