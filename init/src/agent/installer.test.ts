@@ -1,18 +1,11 @@
 import test from 'ava';
-import { createHash } from 'node:crypto';
 import { FakeSys } from '../sys/fake.ts';
-import type { Hashing } from '../sys/sys.ts';
+import { nodeHashing } from '../../test/node-hashing.ts';
 import type { HttpResponse } from './http-message.ts';
 import { bundleInstaller } from './installer.ts';
 import type { RequestOptions, Transport } from './transport.ts';
 
-const hashing: Hashing = {
-  sha256() {
-    const hash = createHash('sha256');
-    return { update: (data) => void hash.update(data), digest: () => new Uint8Array(hash.digest()) };
-  },
-  sha512: (data) => new Uint8Array(createHash('sha512').update(data).digest()),
-};
+const hashing = nodeHashing;
 
 /** A server that streams `body` in 1000-byte pieces to onBody, as the TLS transport does. */
 function streaming(body: Uint8Array, status = 200): Transport {

@@ -6,42 +6,22 @@
  * must never arm a partly written slot or touch the running one.
  */
 import test from 'ava';
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBundle } from '../../../builder/src/bundle/create-bundle.ts';
-import { generateKeys, parsePublicKey } from '../../../builder/src/bundle/keys.ts';
-import { decodeGrubenv, encodeGrubenv, espMount, grubenvFile, readSlotEnv, slotBootConfig, slotFiles, type UpdateConfig, writeSlotEnv } from '../../../contract/index.ts';
+import { decodeGrubenv, encodeGrubenv, espMount, grubenvFile, readSlotEnv, slotBootConfig, slotFiles, writeSlotEnv } from '../../../contract/index.ts';
 import type { Logger } from '../logs/logger.ts';
 import { FakeSys } from '../sys/fake.ts';
-import type { Hashing } from '../sys/sys.ts';
+import { nodeHashing } from '../../test/node-hashing.ts';
 import { UpdateAgent } from './agent.ts';
 import { applyBundle } from './apply.ts';
+import { testUpdateConfig } from '../../test/update-config.ts';
 import { espMountData, espMountFlags } from './esp-mount.ts';
 
-const hashing: Hashing = {
-  sha256() {
-    const hash = createHash('sha256');
-    return { update: (data) => void hash.update(data), digest: () => new Uint8Array(hash.digest()) };
-  },
-  sha512: (data) => new Uint8Array(createHash('sha512').update(data).digest()),
-};
-
-const keys = generateKeys();
-const config: UpdateConfig = {
-  version: '1',
-  arch: 'x86_64',
-  compatible: 'demo-x86_64',
-  keys: [parsePublicKey(keys.publicLine, 'test.pub')],
-  critical: [],
-  commitAfterMs: 10_000,
-  commitTimeoutMs: 60_000,
-  tries: 3,
-  espLabel: 'imago-esp',
-  dataLabel: 'imago-data',
-  dataMount: '/data',
-};
+const hashing = nodeHashing;
+const { config, privatePem } = testUpdateConfig('x86_64');
 const grubenvPath = `${espMount}/${grubenvFile}`;
 const bundlePath = '/data/update.bundle';
 const quiet = { info() {}, warn() {} } as unknown as Logger;
@@ -75,7 +55,7 @@ const grubenv = encodeGrubenv(writeSlotEnv({}, { committed: 'A', tries: 0 }));
 async function makeBundle(files: Slot): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), 'imago-apply-'));
   for (const [name, data] of files) await writeFile(join(dir, name), data);
-  return new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+  return new Uint8Array((await createBundle(dir, createPrivateKey(privatePem))).bytes);
 }
 
 /** Version 2 as a small image, for runs that read the bundle a byte at a time. */

@@ -5,45 +5,25 @@
  * writable only while they write; an image without the file keeps grubenv.
  */
 import test from 'ava';
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBundle } from '../../../builder/src/bundle/create-bundle.ts';
-import { generateKeys, parsePublicKey } from '../../../builder/src/bundle/keys.ts';
 import { ubootFwEnvConfig } from '../../../builder/src/uboot/fw-env-config.ts';
-import { encodeGrubenv, encodeUbootEnvImage, espMount, grubenvFile, readUbootEnv, slotBootConfig, ubootEnvFiles, ubootEnvFormat, type UpdateConfig } from '../../../contract/index.ts';
+import { encodeGrubenv, encodeUbootEnvImage, espMount, grubenvFile, readUbootEnv, slotBootConfig, ubootEnvFiles, ubootEnvFormat } from '../../../contract/index.ts';
 import type { Logger } from '../logs/logger.ts';
 import { FakeSys } from '../sys/fake.ts';
-import type { Hashing } from '../sys/sys.ts';
+import { nodeHashing } from '../../test/node-hashing.ts';
 import { UpdateAgent } from './agent.ts';
 import { applyBundle } from './apply.ts';
+import { testUpdateConfig } from '../../test/update-config.ts';
 import { espMountData, espMountFlags } from './esp-mount.ts';
 import { openSlotStore } from './slot-store.ts';
 import { fwEnvConfigPath } from './uboot-env-io.ts';
 
-const hashing: Hashing = {
-  sha256() {
-    const hash = createHash('sha256');
-    return { update: (data) => void hash.update(data), digest: () => new Uint8Array(hash.digest()) };
-  },
-  sha512: (data) => new Uint8Array(createHash('sha512').update(data).digest()),
-};
-
-const keys = generateKeys();
-const config: UpdateConfig = {
-  version: '1',
-  arch: 'armv7',
-  compatible: 'demo-armv7',
-  keys: [parsePublicKey(keys.publicLine, 'test.pub')],
-  critical: [],
-  commitAfterMs: 10_000,
-  commitTimeoutMs: 60_000,
-  tries: 3,
-  espLabel: 'imago-esp',
-  dataLabel: 'imago-data',
-  dataMount: '/data',
-};
+const hashing = nodeHashing;
+const { config, privatePem } = testUpdateConfig('armv7');
 const envPaths = ubootEnvFiles.map((file) => `${espMount}/${file}`);
 /** What U-Boot's own default environment brings: the init must keep it. */
 const ubootDefaults = { bootcmd: 'load virtio 0:1 ${scriptaddr} imago/boot.scr; source ${scriptaddr}', altbootcmd: 'setenv imago_fallback 1; run bootcmd', bootdelay: '2' };
@@ -66,7 +46,7 @@ let bundle: Uint8Array;
 test.before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'imago-slot-store-'));
   for (const [name, data] of imageFiles('2')) await writeFile(join(dir, name), data);
-  bundle = new Uint8Array((await createBundle(dir, createPrivateKey(keys.privatePem))).bytes);
+  bundle = new Uint8Array((await createBundle(dir, createPrivateKey(privatePem))).bytes);
 });
 
 /** An armv7 device booted from its U-Boot disk into `booted`, the environment holding `vars` (copy 0 in use). */
