@@ -1,4 +1,5 @@
 import test from 'ava';
+import { createHash } from 'node:crypto';
 import { FakeSys } from '../sys/fake.ts';
 import { nodeHashing } from '../../test/node-hashing.ts';
 import type { HttpResponse } from './http-message.ts';
