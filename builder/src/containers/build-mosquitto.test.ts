@@ -1,11 +1,14 @@
 /**
- * Compiles Debian 12's mosquitto for mips and mips64 (about a minute each on
- * two cores when the cache is cold), checks each program with `file`, runs
- * them under qemu-user, passes a message from mosquitto_pub through the
- * broker to mosquitto_sub, and compiles mips a second time in another folder
- * to compare the bytes. Needs the network for the first download, the cross
- * compilers and qemu-user-static. Skipped with IMAGO_SKIP_NATIVE=1, like the
- * other native tests.
+ * Compiles Debian 12's OpenSSL and mosquitto for each test architecture
+ * (IMAGO_TEST_ARCH: x86_64 and mips in `make test`; OpenSSL takes a few
+ * minutes, mosquitto about one, when the cache is cold), checks each program
+ * with `file`, runs them under qemu-user, passes a message from mosquitto_pub
+ * on a plain listener through the broker to mosquitto_sub on a TLS listener
+ * (a certificate made by the host's openssl, checked by the client against
+ * its CA), and compiles mips a second time in another folder to compare the
+ * bytes. Needs the network for the first download, the cross compilers and
+ * qemu-user-static. Skipped with IMAGO_SKIP_NATIVE=1, like the other native
+ * tests.
  */
 import test from 'ava';
 import { execFile as execFileCb, spawn } from 'node:child_process';
@@ -14,11 +17,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { getTarget } from '../../../targets/index.ts';
 import { mips } from '../../../targets/mips.ts';
-import { mips64 } from '../../../targets/mips64.ts';
 import { testArches } from '../../../qemu-tests/test-arches.ts';
 import type { Target } from '../../../targets/types.ts';
 import { fetchDebianSource } from '../debian/source.ts';
+import { buildOpenssl } from '../openssl/build-openssl.ts';
 import { silentProgress } from '../progress.ts';
 import { buildMosquitto, compileMosquitto } from './build-mosquitto.ts';
 import { sourcePackageRelease } from './source-packages.ts';
@@ -44,10 +48,22 @@ function qemu(target: Target, binary: string, args: string[]): Promise<{ stdout:
   return execFile(target.qemu.userBinary, [binary, ...args], { timeout: 60_000, encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
 }
 
-// mips in `make test` (IMAGO_TEST_ARCH's default); mips64 too with IMAGO_TEST_ARCH=mips64 or all (`make test-matrix`).
-for (const target of [mips, mips64].filter((target) => testArches().includes(target.name))) {
-  nativeTest(`mosquitto, mosquitto_pub, mosquitto_sub and mosquitto_rr built from Debian source for ${target.name} are static ${target.elf.class}-bit big-endian MIPS and pass a message under qemu-user`, async (t) => {
-    t.timeout(10 * 60_000);
+/** A CA and a server certificate for 127.0.0.1 it signed, made with the host's openssl. */
+async function tlsFiles(dir: string): Promise<{ ca: string; cert: string; key: string }> {
+  const file = (name: string) => join(dir, name);
+  const ssl = (args: string[]) => execFile('openssl', args, { encoding: 'utf8' });
+  await ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=imago test CA', '-keyout', file('ca.key'), '-out', file('ca.crt')]);
+  await ssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr')]);
+  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  await ssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file('san.ext'), '-out', file('server.crt')]);
+  return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
+}
+
+// x86_64 and mips in `make test` (IMAGO_TEST_ARCH's default); every architecture in `make test-matrix`.
+for (const target of testArches().map(getTarget)) {
+  const elf = `${target.elf.class}-bit ${target.elf.endian} executable, ${target.elf.machine}`;
+  nativeTest(`mosquitto, mosquitto_pub, mosquitto_sub and mosquitto_rr built from Debian source for ${target.name} are static ${elf} and pass a message over TLS under qemu-user`, async (t) => {
+    t.timeout(20 * 60_000);
     const started = Date.now();
     const built = await buildMosquitto(target, { progress: silentProgress });
     t.log(`${target.name}: mosquitto ${built.version} ${built.cached ? 'from the cache' : 'compiled'} in ${((Date.now() - started) / 1000).toFixed(0)} s; ${[...built.outputs].map(([path, data]) => `${path} ${data.length} bytes`).join(', ')}`);
@@ -57,7 +73,7 @@ for (const target of [mips, mips64].filter((target) => testArches().includes(tar
       writeFileSync(file, data, { mode: 0o755 });
       paths.set(path, file);
       const { stdout } = await execFile('file', ['-b', file], { encoding: 'utf8' });
-      t.regex(stdout, new RegExp(`^ELF ${target.elf.class}-bit MSB executable, MIPS, .*statically linked.*stripped`), path);
+      t.regex(stdout, new RegExp(`^ELF ${elf}, .*statically linked.*stripped`), path);
     }
     const broker = paths.get('src/mosquitto')!;
     // -h prints the usage and exits 3 (mosquitto's own convention).
@@ -66,14 +82,19 @@ for (const target of [mips, mips64].filter((target) => testArches().includes(tar
     t.regex((await qemu(target, paths.get('client/mosquitto_pub')!, ['--help']).catch((error: { stdout: string }) => error)).stdout, /mosquitto_pub version 2\.0\.11 running on libmosquitto 2\.0\.11/);
 
     const port = await freePort();
+    const tlsPort = await freePort();
+    const tls = await tlsFiles(mkdtempSync(join(work, `${target.name}-tls-`)));
     const config = join(work, `${target.name}.conf`);
-    writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\n`);
+    // user root: as root mosquitto would switch to the mosquitto user, and the lookup, absent from the host's /etc/passwd, goes on to
+    // the host's nsswitch.conf sources (libnss_systemd), which a static glibc program cannot load. In an image /etc/passwd has the user.
+    writeFileSync(config, `user root\nallow_anonymous true\nlistener ${port} 127.0.0.1\nlistener ${tlsPort} 127.0.0.1\ncafile ${tls.ca}\ncertfile ${tls.cert}\nkeyfile ${tls.key}\n`);
     const server = spawn(target.qemu.userBinary, [broker, '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     server.stderr.on('data', (chunk) => (log += chunk));
     try {
       await waitFor(() => /mosquitto version 2\.0\.11 running/.test(log), 30_000, () => `the broker did not start: ${log}`);
-      const subscriber = qemu(target, paths.get('client/mosquitto_sub')!, ['-h', '127.0.0.1', '-p', String(port), '-t', 'edge/#', '-C', '1', '-v', '-W', '50']);
+      // The subscriber checks the broker's certificate against the CA (and 127.0.0.1 against its subjectAltName).
+      const subscriber = qemu(target, paths.get('client/mosquitto_sub')!, ['-h', '127.0.0.1', '-p', String(tlsPort), '--cafile', tls.ca, '-t', 'edge/#', '-C', '1', '-v', '-W', '50']);
       await waitFor(() => /New client connected/.test(log), 30_000, () => `the subscriber did not connect: ${log}`);
       await qemu(target, paths.get('client/mosquitto_pub')!, ['-h', '127.0.0.1', '-p', String(port), '-t', 'edge/telemetry', '-m', `reading from ${target.name}`]);
       t.is((await subscriber).stdout, `edge/telemetry reading from ${target.name}\n`);
@@ -88,7 +109,7 @@ nativeTest('two compiles of mosquitto for mips in different folders are byte-ide
   const cached = await buildMosquitto(mips, { progress: silentProgress });
   const source = await fetchDebianSource('mosquitto', { release: sourcePackageRelease });
   const again = join(work, 'second-compile');
-  await compileMosquitto(mips, source, again, silentProgress);
+  await compileMosquitto(mips, source, await buildOpenssl(mips, { progress: silentProgress }), again, silentProgress);
   for (const [path, data] of cached.outputs) t.true(Buffer.from(data).equals(readFileSync(join(again, 'out', path))), path);
 });
 

@@ -3,7 +3,7 @@ import { mips } from '../../../targets/mips.ts';
 import { mips64 } from '../../../targets/mips64.ts';
 import { x86_64 } from '../../../targets/x86_64.ts';
 import { packageUsersRows } from '../plan/package-users.ts';
-import { builtOutputs, mosquittoMakeVariables, mosquittoRecipeFingerprint, needsSourcePackages, sourceBuiltPackage, sourceBuiltPackageNames } from './source-packages.ts';
+import { builtOutputs, mosquittoMakeVariables, mosquittoRecipeFingerprint, buildsFromSource, sourceBuiltPackage, sourceBuiltPackageNames } from './source-packages.ts';
 
 test('the table names the packages images/edge.yml lists, and nothing else', (t) => {
   t.deepEqual(sourceBuiltPackageNames(), ['busybox-static', 'mosquitto', 'mosquitto-clients']);
@@ -32,23 +32,35 @@ test('every user a built package needs is one the package-users table creates', 
   t.deepEqual(sourceBuiltPackage('mosquitto')!.users, ['mosquitto']);
 });
 
-test('mosquitto is built static with the target cross compiler, and TLS, libsystemd, libwrap, websockets and cJSON off', (t) => {
-  const variables = mosquittoMakeVariables(mips64, '/tmp/mosquitto-build');
+const openssl = { includeDir: '/tmp/openssl-build/include', libDir: '/tmp/openssl-build/lib', extraLibs: ['-ldl', '-pthread', '-latomic'] };
+
+test('mosquitto is built static with the target cross compiler against OpenSSL, and libsystemd, libwrap, websockets and cJSON off', (t) => {
+  const variables = mosquittoMakeVariables(mips64, '/tmp/mosquitto-build', openssl);
   t.true(variables.includes('CC=mips64-linux-gnuabi64-gcc'));
-  t.true(variables.includes('LDFLAGS=-static'));
-  for (const off of ['WITH_TLS', 'WITH_SYSTEMD', 'WITH_WRAP', 'WITH_WEBSOCKETS', 'WITH_CJSON', 'WITH_SHARED_LIBRARIES', 'WITH_DOCS']) t.true(variables.includes(`${off}=no`), off);
+  t.true(variables.includes('LDFLAGS=-static -Wl,--gc-sections -L/tmp/openssl-build/lib'));
+  for (const on of ['WITH_TLS', 'WITH_TLS_PSK', 'WITH_EC']) t.true(variables.includes(`${on}=yes`), on);
+  for (const off of ['WITH_SYSTEMD', 'WITH_WRAP', 'WITH_WEBSOCKETS', 'WITH_CJSON', 'WITH_SHARED_LIBRARIES', 'WITH_DOCS']) t.true(variables.includes(`${off}=no`), off);
   t.true(variables.includes('WITH_STATIC_LIBRARIES=yes'), 'the clients link the static libmosquitto');
-  t.regex(variables.find((v) => v.startsWith('CFLAGS='))!, /-ffile-prefix-map=\/tmp\/mosquitto-build=mosquitto/, 'the build folder does not reach the binaries');
-  t.deepEqual(sourceBuiltPackage('mosquitto')!.without.slice(0, 5), ['tls', 'websockets', 'systemd', 'libwrap', 'dlt'], 'the manifest says what is missing');
+  // After -lssl -lcrypto on the link lines: the broker's LDADD, the static clients' CLIENT_STATIC_LDADD.
+  t.true(variables.includes('LDADD=-ldl -pthread -latomic'));
+  t.true(variables.includes('CLIENT_STATIC_LDADD=-ldl -pthread -latomic'));
+  const cflags = variables.find((v) => v.startsWith('CFLAGS='))!;
+  t.regex(cflags, /-ffile-prefix-map=\/tmp\/mosquitto-build=mosquitto/, 'the build folder does not reach the binaries');
+  t.regex(cflags, /-ffile-prefix-map=\/tmp\/openssl-build=openssl -I\/tmp\/openssl-build\/include/, "nor OpenSSL's");
+  t.deepEqual(sourceBuiltPackage('mosquitto')!.without.slice(0, 4), ['websockets', 'systemd', 'libwrap', 'dlt'], 'the manifest says what is missing');
+  t.false(sourceBuiltPackage('mosquitto')!.without.includes('tls'));
 });
 
-test('the cache key changes with the target but not with the build folder', (t) => {
-  t.not(mosquittoRecipeFingerprint(mips), mosquittoRecipeFingerprint(mips64));
-  t.false(mosquittoRecipeFingerprint(mips).includes('/work'));
+test('the cache key changes with the target and with what OpenSSL needs linked, but not with the build folders', (t) => {
+  t.not(mosquittoRecipeFingerprint(mips, openssl), mosquittoRecipeFingerprint(mips64, openssl));
+  t.not(mosquittoRecipeFingerprint(mips, openssl), mosquittoRecipeFingerprint(mips, { extraLibs: ['-ldl', '-pthread'] }));
+  t.false(mosquittoRecipeFingerprint(mips, openssl).includes('/tmp'));
 });
 
-test('only targets without Debian binaries use the table', (t) => {
-  t.true(needsSourcePackages(mips));
-  t.true(needsSourcePackages(mips64));
-  t.false(needsSourcePackages(x86_64));
+test('packages are compiled from source where Debian has no binaries, and wherever a container asks', (t) => {
+  t.true(buildsFromSource({}, mips));
+  t.true(buildsFromSource({}, mips64));
+  t.false(buildsFromSource({}, x86_64));
+  t.true(buildsFromSource({ from_source: true }, x86_64));
+  t.true(buildsFromSource({ from_source: false }, mips), 'mips has nothing else');
 });

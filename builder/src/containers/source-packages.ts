@@ -1,9 +1,11 @@
 /**
- * The Debian packages imago compiles itself for container images on targets
- * Debian 12 has no binaries for (mips, mips64): which source package each
- * comes from, how it is built, which files it installs at Debian's paths and
- * which accounts it needs. A spec's `packages:` there may name only these.
- * Pure; build-source-packages.ts runs it.
+ * The Debian packages imago compiles itself for container images: on targets
+ * Debian 12 has no binaries for (mips, mips64), and wherever a container asks
+ * for `from_source` (a static program is a fraction of Debian's binary and the
+ * libraries it links). Which source package each comes from, how it is built,
+ * which files it installs at Debian's paths and which accounts it needs.
+ * `packages:` of such a container may name only these. Pure;
+ * build-source-packages.ts runs it.
  *
  *   sourceBuiltPackage('mosquitto-clients')?.files;   // mosquitto_pub, mosquitto_sub, mosquitto_rr at /usr/bin
  *   sourceBuiltPackageNames();                         // ['busybox-static', 'mosquitto', 'mosquitto-clients']
@@ -12,26 +14,25 @@
  * rather than Debian's CMake: the CMake project enables C++ (for
  * libmosquittopp, which nothing here needs) and Debian has no C++ cross
  * compiler in the toolchain imago installs. Everything is linked statically
- * against glibc, so an image holds the programs and nothing else. What is off
- * and why (Debian's build has each of these on):
- * - TLS: it needs OpenSSL built for the target, which imago does not compile
- *   yet. The broker listens and the clients connect in plain MQTT only.
- *   Beware: mosquitto ignores a listener's cafile/certfile/keyfile with only
- *   a warning ("Bridge and/or TLS support not available") and serves that
- *   listener in plain text. Put TLS in front (a tunnel) or use another target.
+ * against glibc and OpenSSL (compiled from Debian's source too,
+ * openssl/openssl-recipe.ts), so an image holds the programs and nothing
+ * else. TLS, TLS-PSK and elliptic curves are on, as in Debian's build. What
+ * is off and why (Debian's build has each of these on):
  * - websockets (libwebsockets), systemd notification (libsystemd; a container
  *   has no systemd), TCP wrappers (libwrap), DLT logging (libdlt): none has
  *   a use in a container, and each would be one more library to cross-build.
  * - cJSON: only the dynamic-security plugin and the clients' JSON output
  *   (`-F %j`, `-F %J`) use it, and neither is built here.
- * - apps and plugins: mosquitto_passwd needs OpenSSL, mosquitto_ctrl and the
- *   dynamic-security plugin need cJSON; a static broker cannot load plugins.
+ * - apps and plugins: mosquitto_ctrl and the dynamic-security plugin need
+ *   cJSON; a static broker cannot load plugins; mosquitto_passwd is not built
+ *   (make password files on the build host and add them with `files:`).
  * - asynchronous DNS for bridges (ADNS, glibc's libanl): bridges resolve
  *   their address synchronously instead.
  * Static glibc still resolves host names and user names through /etc/hosts,
  * DNS and /etc/passwd (glibc 2.34 and later have the files and dns sources in
  * libc itself); other NSS sources (LDAP, systemd's) are not available.
  */
+import { dirname } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 
 /** Debian release whose sources are compiled: the one the other targets' binaries come from. */
@@ -67,7 +68,7 @@ export interface SourceBuiltPackage {
   without: readonly string[];
 }
 
-const mosquittoWithout = ['tls', 'websockets', 'systemd', 'libwrap', 'dlt', 'cjson', 'plugins', 'mosquitto_passwd', 'mosquitto_ctrl'];
+const mosquittoWithout = ['websockets', 'systemd', 'libwrap', 'dlt', 'cjson', 'plugins', 'mosquitto_passwd', 'mosquitto_ctrl'];
 
 const table: readonly SourceBuiltPackage[] = [
   {
@@ -98,7 +99,7 @@ const table: readonly SourceBuiltPackage[] = [
     files: ['pub', 'sub', 'rr'].map((name) => ({ path: `/usr/bin/mosquitto_${name}`, mode: 0o755, built: `client/mosquitto_${name}` })),
     dirs: [],
     users: [],
-    without: ['tls', 'cjson'],
+    without: ['cjson'],
   },
 ];
 
@@ -112,25 +113,38 @@ export function sourceBuiltPackageNames(): string[] {
   return table.map((pkg) => pkg.name).sort();
 }
 
-/** The targets this table is for: those Debian 12 has no binary packages for. */
-export function needsSourcePackages(target: Pick<Target, 'debianArch'>): boolean {
-  return !target.debianArch;
+/** Whether a container's packages are compiled from source for `target`: asked for, or Debian 12 has no binaries there. */
+export function buildsFromSource(container: { from_source?: boolean }, target: Pick<Target, 'debianArch'>): boolean {
+  return container.from_source === true || !target.debianArch;
+}
+
+/** Where the static OpenSSL mosquitto links lives, and what it needs linked after it. */
+export interface OpensslForLink {
+  includeDir: string;
+  libDir: string;
+  extraLibs: readonly string[];
 }
 
 /**
  * make's variables for mosquitto's own Makefile (config.mk): the cross
- * compiler, static linking and every feature above off. `buildDir` is the
- * copy being built, mapped away in debugging and assert strings so no build
- * path reaches the output.
+ * compiler, static linking against `openssl`, and every feature above off.
+ * `buildDir` (the copy being built) and OpenSSL's folder are mapped away in
+ * debugging and assert strings so no build path reaches the output. OpenSSL's
+ * own needs (e.g. -latomic on 32-bit targets) go after the libraries: LDADD
+ * for the broker, CLIENT_STATIC_LDADD for the clients.
  */
-export function mosquittoMakeVariables(target: Pick<Target, 'triplet' | 'cflags'>, buildDir: string): string[] {
+export function mosquittoMakeVariables(target: Pick<Target, 'triplet' | 'cflags'>, buildDir: string, openssl: OpensslForLink): string[] {
+  const opensslRoot = dirname(openssl.includeDir);
   return [
     `CC=${target.triplet}-gcc`,
-    `CFLAGS=-O2 -Wall -ffile-prefix-map=${buildDir}=mosquitto ${target.cflags.join(' ')}`.trim(),
-    'LDFLAGS=-static',
-    'WITH_TLS=no',
-    'WITH_TLS_PSK=no',
-    'WITH_EC=no',
+    `CFLAGS=-O2 -Wall -ffunction-sections -fdata-sections -ffile-prefix-map=${buildDir}=mosquitto -ffile-prefix-map=${opensslRoot}=openssl -I${openssl.includeDir} ${target.cflags.join(' ')}`.trim(),
+    // --gc-sections: OpenSSL is compiled with a section per function, so only what mosquitto calls is linked.
+    `LDFLAGS=-static -Wl,--gc-sections -L${openssl.libDir}`,
+    `LDADD=${openssl.extraLibs.join(' ')}`,
+    `CLIENT_STATIC_LDADD=${openssl.extraLibs.join(' ')}`,
+    'WITH_TLS=yes',
+    'WITH_TLS_PSK=yes',
+    'WITH_EC=yes',
     'WITH_CJSON=no',
     'WITH_WEBSOCKETS=no',
     'WITH_SYSTEMD=no',
@@ -162,7 +176,8 @@ export function builtOutputs(build: SourceBuild): string[] {
   return [...new Set(table.filter((pkg) => pkg.build === build).flatMap((pkg) => pkg.files.flatMap((file) => (file.built ? [file.built] : []))))].sort();
 }
 
-/** Text that changes whenever the mosquitto recipe does: part of its cache key. */
-export function mosquittoRecipeFingerprint(target: Pick<Target, 'triplet' | 'cflags'>): string {
-  return JSON.stringify({ variables: mosquittoMakeVariables(target, 'BUILD'), steps: mosquittoMakeSteps, outputs: builtOutputs('mosquitto') });
+/** Text that changes whenever the mosquitto recipe does: part of its cache key (with OpenSSL's version and recipe). */
+export function mosquittoRecipeFingerprint(target: Pick<Target, 'triplet' | 'cflags'>, openssl: Pick<OpensslForLink, 'extraLibs'>): string {
+  const variables = mosquittoMakeVariables(target, 'BUILD', { includeDir: 'OPENSSL/include', libDir: 'OPENSSL/lib', extraLibs: openssl.extraLibs });
+  return JSON.stringify({ variables, steps: mosquittoMakeSteps, outputs: builtOutputs('mosquitto') });
 }
