@@ -3,12 +3,13 @@
  * into a tree. Where Debian has no packages (mips, mips64) it is BusyBox alone,
  * compiled from Debian's source with the target's cross compiler, and, for a
  * spec with containers, containerd and runc compiled from Debian's sources
- * (with a private network, the CNI plugins and iptables too).
+ * (with a private network, the CNI plugins and iptables too). A spec's
+ * `container_runtime: { from_source: true }` gets the compiled containerd,
+ * runc and CNI plugins on the other targets too, with Debian's iptables.
  */
 import type { Target } from '../../../targets/types.ts';
 import { buildBusybox } from '../busybox/build-busybox.ts';
-import { containerHostPackages } from '../containers/host-support.ts';
-import { usesContainers } from '../containers/names.ts';
+import { containerHostPackages, runtimeFromSource } from '../containers/host-support.ts';
 import { usesPrivateNetwork } from '../containers/private-network.ts';
 import { buildIptables } from '../containers/iptables-from-source.ts';
 import { buildContainerRuntime } from '../containers/runtime-from-source.ts';
@@ -30,9 +31,10 @@ export function imagePackages(spec: Spec): string[] {
 }
 
 /**
- * containerd, runc and the CNI plugins compiled for a target without Debian's
- * binaries, plus iptables for a private network (the bridge plugin runs it),
- * added where Debian's packages put them.
+ * containerd, runc and the CNI plugins compiled from source, added where
+ * Debian's packages put them; on a target without Debian's binaries also
+ * iptables for a private network (the bridge plugin runs it; elsewhere it is
+ * Debian's package).
  */
 async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<Manifest['containerRuntime']> {
   const privateNetwork = usesPrivateNetwork(spec);
@@ -42,7 +44,7 @@ async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, opti
   const files = [...runtime.files];
   const links = [...runtime.links];
   const sources = [...runtime.sources];
-  if (privateNetwork) {
+  if (privateNetwork && !target.debianArch) {
     const iptables = await step(`build iptables for ${target.name}`, () => compile(() => buildIptables(target, { progress: options.progress })));
     files.push({ path: iptables.path, data: iptables.binary });
     links.push(...iptables.links);
@@ -76,7 +78,7 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
   if (!target.debianArch) {
     const busybox = await step(`build BusyBox for ${target.name}`, () => compile(() => buildBusybox(target, { progress })));
     tree.add({ path: '/bin/busybox', kind: 'file', mode: 0o755, data: busybox.binary });
-    const containerRuntime = usesContainers(spec) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
+    const containerRuntime = runtimeFromSource(spec, target) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
     return {
       tree,
       packages: [],
@@ -92,6 +94,7 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
     for (const deb of debs) await unpackDeb(deb.path, tree);
     progress.done();
   });
+  const containerRuntime = runtimeFromSource(spec, target) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
   const base = await step(`get base-passwd for ${target.name}`, () => fetchBaseMasterFiles(arch, progress));
   // base-passwd is an input (its master files make /etc/passwd), so the manifest lists it even when it is not unpacked.
   const inputs = debs.some((deb) => deb.name === 'base-passwd') ? debs : [...debs, base.deb];
@@ -100,5 +103,6 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
     master: base.master,
     packageNames: debs.map((deb) => deb.name),
     packages: inputs.map(({ name, version, architecture, sha256: hash }) => ({ name, version, architecture, sha256: hash })),
+    ...(containerRuntime ? { containerRuntime } : {}),
   };
 }

@@ -3,9 +3,9 @@
  * the way apko does for Alpine: resolve and download the packages (shared
  * cache, signed index), unpack them into one tree with the spec's files, and
  * write it as a single reproducible layer. No Docker, no root. On targets
- * Debian has no binaries for (mips, mips64) the packages are compiled from
- * their Debian source instead (build-source-packages.ts) and laid out the
- * same way.
+ * Debian has no binaries for (mips, mips64), and for a container with
+ * `from_source`, the packages are compiled from their Debian source instead
+ * (build-source-packages.ts) and laid out the same way.
  */
 import { fetchBaseMasterFiles } from '../build/base-passwd.ts';
 import { unpackDeb } from '../debian/deb.ts';
@@ -20,6 +20,7 @@ import type { ContainerSpec } from '../spec/schema.ts';
 import { Tree, type Entry } from '../tree/tree.ts';
 import { buildSourcePackages, type SourceBuiltPackageRecord } from './build-source-packages.ts';
 import { planContainerTree } from './container-tree.ts';
+import { buildsFromSource } from './source-packages.ts';
 import { assembleImage, type ImageRunConfig, type OciImage } from './oci-image.ts';
 import { targetPlatform } from './oci-platform.ts';
 import { writeTar } from './write-tar.ts';
@@ -90,7 +91,7 @@ export async function buildDebianImage(
   progress: Progress,
 ): Promise<DebianImage> {
   const names = container.packages ?? [];
-  const gathered = target.debianArch ? await debianPackages(names, target.debianArch, progress) : await sourcePackages(names, target, progress);
+  const gathered = buildsFromSource(container, target) || !target.debianArch ? await sourcePackages(names, target, progress) : await debianPackages(names, target.debianArch, progress);
   const { unpacked, owners, master } = gathered;
   const sources = await readFileSources(loaded.dir, container.files);
   const { tree, user, problems } = planContainerTree(container, index, unpacked.entries(), sources, { master, packageNames: gathered.packageNames, owners });

@@ -1,7 +1,7 @@
 /**
  * What the host image itself needs to run containers: Debian's containerd and
- * runc (compiled from Debian's sources instead on mips and mips64, see
- * runtime-from-source.ts), and kernel support (Debian kernels: modules; built kernels: the
+ * runc (compiled from Debian's sources instead on mips and mips64, or when the
+ * spec's container_runtime asks, see runtime-from-source.ts), and kernel support (Debian kernels: modules; built kernels: the
  * kernel-config/containers.config fragment). Empty for a spec without containers.
  */
 import { fileURLToPath } from 'node:url';
@@ -9,10 +9,21 @@ import type { Spec } from '../spec/schema.ts';
 import { usesContainers } from './names.ts';
 import { privateNetworkModules, privateNetworkPackages, usesPrivateNetwork } from './private-network.ts';
 
-/** Debian packages the image needs for containers (with their dependencies, resolved later). */
+/** Whether containerd, runc and the CNI plugins are compiled from source: asked for, or Debian has no binaries for the target. */
+export function runtimeFromSource(spec: Spec, target: { debianArch?: string }): boolean {
+  return usesContainers(spec) && (spec.container_runtime?.from_source === true || !target.debianArch);
+}
+
+/**
+ * Debian packages the image needs for containers (with their dependencies,
+ * resolved later): containerd and runc, and for a private network the CNI
+ * plugins and iptables; only iptables when the runtime is compiled from source.
+ */
 export function containerHostPackages(spec: Spec): string[] {
   if (!usesContainers(spec)) return [];
-  return ['containerd', 'runc', ...(usesPrivateNetwork(spec) ? privateNetworkPackages : [])];
+  const network = usesPrivateNetwork(spec) ? privateNetworkPackages : [];
+  if (spec.container_runtime?.from_source) return network.filter((name) => name === 'iptables');
+  return ['containerd', 'runc', ...network];
 }
 
 /**

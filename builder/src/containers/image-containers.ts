@@ -21,6 +21,7 @@ import { imageRef, preparedRootfsPath, storedImagePath } from './names.ts';
 import { sha256Digest, writeOciArchive, type ImageRunConfig, type OciImage } from './oci-image.ts';
 import { targetPlatform } from './oci-platform.ts';
 import { readTarFiles } from './read-archive.ts';
+import { buildsFromSource } from './source-packages.ts';
 import type { StoredImageRef } from './runtime-files.ts';
 
 /** One OCI archive to store in the image and import at boot: an image taken from an archive. */
@@ -91,8 +92,8 @@ export async function imageContainers(loaded: LoadedSpec & { spec: Spec }, targe
     const what = container.archive ? `read container image ${container.name} from ${container.archive} for ${target.name}` : `build container image ${container.name} for ${target.name}`;
     const { image, packages, rootfs } = await step(what, () => containerImage(loaded, container, index, target, sourceDateEpoch, progress));
     const ref = imageRef(container.name);
-    // `debian-source`: the packages were compiled from Debian's source (no Debian binaries for the target).
-    const source = container.archive ?? (target.debianArch ? 'debian' : 'debian-source');
+    // `debian-source`: the packages were compiled from Debian's source (asked for, or no Debian binaries for the target).
+    const source = container.archive ?? (buildsFromSource(container, target) ? 'debian-source' : 'debian');
     const entry = { name: container.name, ref, source, manifestDigest: image.manifest.digest };
     if (rootfs) {
       prepared.push({ name: container.name, ref, manifestDigest: image.manifest.digest, path: preparedRootfsPath(container.name), entries: rootfs.entries, run: rootfs.run });

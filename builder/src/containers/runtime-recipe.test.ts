@@ -4,10 +4,11 @@ import { mips64 } from '../../../targets/mips64.ts';
 import { x86_64 } from '../../../targets/x86_64.ts';
 import { commandBinary, goLdflags, goTargetEnv, recipeFingerprint, runtimePrograms, upstreamVersion } from './runtime-recipe.ts';
 
-test('mips and mips64 compile hard-float (their kernels have FP or emulate it); other targets keep Debian binaries', (t) => {
+test('each target has its GOARCH: mips and mips64 hard-float (their kernels have FP or emulate it)', (t) => {
   t.deepEqual(goTargetEnv(mips), { GOARCH: 'mips', GOMIPS: 'hardfloat' });
   t.deepEqual(goTargetEnv(mips64), { GOARCH: 'mips64', GOMIPS64: 'hardfloat' });
-  t.throws(() => goTargetEnv(x86_64), { message: /only for mips and mips64 .* not for x86_64/ });
+  t.deepEqual(goTargetEnv(x86_64), { GOARCH: 'amd64', GOAMD64: 'v1' });
+  t.throws(() => goTargetEnv({ name: 'sparc' }), { message: /no Go target for "sparc": expected one of x86_64\|i386\|armv7\|aarch64\|mips\|mipsel\|mips64\|mips64el/ });
 });
 
 test('the runtime is the binaries an image runs, at the paths of Debian\'s packages', (t) => {

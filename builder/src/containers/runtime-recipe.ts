@@ -113,16 +113,27 @@ export function commandBinary(set: GoProgramSet, command: string): string {
 /** Links Debian's packages have that scripts and users rely on, e.g. /usr/bin/runc. */
 export const runtimeLinks: readonly { path: string; target: string }[] = [{ path: '/usr/bin/runc', target: '../sbin/runc' }];
 
-/** GOARCH and its floating-point setting for a target that gets the runtime from source. */
+/**
+ * GOARCH and its variant for each target, as Debian's Go builds for the
+ * matching Debian architecture (i386 with SSE2, as targets/i386.ts compiles
+ * C; ARMv7 with VFPv3; the baseline x86-64).
+ */
+const goTargets: Readonly<Record<string, Record<string, string>>> = {
+  x86_64: { GOARCH: 'amd64', GOAMD64: 'v1' },
+  i386: { GOARCH: '386', GO386: 'sse2' },
+  armv7: { GOARCH: 'arm', GOARM: '7' },
+  aarch64: { GOARCH: 'arm64' },
+  mips: { GOARCH: 'mips', GOMIPS: 'hardfloat' },
+  mipsel: { GOARCH: 'mipsle', GOMIPS: 'hardfloat' },
+  mips64: { GOARCH: 'mips64', GOMIPS64: 'hardfloat' },
+  mips64el: { GOARCH: 'mips64le', GOMIPS64: 'hardfloat' },
+};
+
+/** GOARCH and its variant setting for `target`; throws naming the targets Go builds for. */
 export function goTargetEnv(target: Pick<Target, 'name'>): Record<string, string> {
-  switch (target.name) {
-    case 'mips':
-      return { GOARCH: 'mips', GOMIPS: 'hardfloat' };
-    case 'mips64':
-      return { GOARCH: 'mips64', GOMIPS64: 'hardfloat' };
-    default:
-      throw new Error(`containerd is built from source only for mips and mips64 (Debian has binaries for the others), not for ${target.name}`);
-  }
+  const env = goTargets[target.name];
+  if (!env) throw new Error(`no Go target for ${JSON.stringify(target.name)}: expected one of ${Object.keys(goTargets).join('|')}`);
+  return env;
 }
 
 /** Debian's DEB_VERSION_UPSTREAM: `1:1.6.20~ds1-1+deb12u3` gives `1.6.20~ds1`. */

@@ -26,6 +26,13 @@ const invalidCases: [string, string, RegExp][] = [
     'files:\n  - { path: /srv/state, symlink: ../run }\ncontainers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a, mounts: [{ source: /srv/state/imago, target: /x }] }\n',
     /services\[0\]\.mounts\[0\]\.source: "\/srv\/state\/imago" would show the container the init's control socket/,
   ],
+  [
+    'a package imago cannot compile, with from_source',
+    'containers:\n  - { name: a, packages: [mosquitto, nginx], from_source: true, entrypoint: [/x] }\n',
+    /containers\[0\]\.packages\[1\]: package "nginx" cannot be compiled from source \(from_source: true\): imago builds only busybox-static, mosquitto, mosquitto-clients from Debian's source; drop from_source to use Debian's binaries/,
+  ],
+  ['container_runtime without containers', 'container_runtime: { from_source: true }\nservices:\n  - { name: s, command: x }\n', /container_runtime: container_runtime applies to a spec with containers \(a service with image:\); this one runs none/],
+  ['from_source on an archive', 'containers:\n  - { name: a, archive: a.tar, from_source: true }\n', /containers\[0\]\.from_source: from_source applies to images built from packages/],
   ['a built image with nothing to run', 'containers:\n  - { name: a, packages: [xx] }\nservices:\n  - { name: s, image: a }\n', /services\[0\]: expected command: the image "a" has no entrypoint or cmd \(set one under containers:, or command: here\)/],
   [
     'a package imago cannot build from source on mips',
@@ -48,6 +55,7 @@ test('containers from an archive on the host network are valid on mips and mips6
 test("images/edge.yml's packages are built from source on mips and mips64, its publisher on the private network", (t) => {
   const text = 'arch: [mips, mips64]\ncontainers:\n  - { name: b, packages: [mosquitto], entrypoint: [/usr/sbin/mosquitto] }\n  - { name: c, packages: [mosquitto-clients, busybox-static], entrypoint: [/bin/busybox] }\nservices:\n  - { name: s, image: b, network: host }\n  - { name: p, image: c, network: private }\n';
   t.deepEqual(problems(text), []);
+  t.deepEqual(problems(`container_runtime: { from_source: true }\n${text}`), [], 'the runtime compiled from source');
 });
 
 test('only the package outside the table is refused on mips, not its buildable neighbours', (t) => {
@@ -64,6 +72,7 @@ test('a valid container spec has no problems', (t) => {
 containers:
   - name: broker
     packages: [mosquitto]
+    from_source: true
     files: [{ path: /etc/m.conf, contents: "x" }]
     entrypoint: [/usr/sbin/mosquitto]
     env: { A: 1 }

@@ -10,11 +10,12 @@ import { exposesControlSocket } from './control-socket-paths.ts';
 import type { UnlocatedProblem } from './problem.ts';
 import type { Spec } from './schema.ts';
 
-const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'exclude'] as const;
+const builtOnly = ['files', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'exclude', 'from_source'] as const;
 
 /** Each container is built from packages or read from an archive, and has a unique name. */
 export function containerSources(spec: Spec): UnlocatedProblem[] {
   const problems: UnlocatedProblem[] = [];
+  if (spec.container_runtime !== undefined && !usesContainers(spec)) problems.push({ path: ['container_runtime'], message: 'container_runtime applies to a spec with containers (a service with image:); this one runs none' });
   const seen = new Map<string, number>();
   (spec.containers ?? []).forEach((container, i) => {
     const first = seen.get(container.name);
@@ -22,6 +23,13 @@ export function containerSources(spec: Spec): UnlocatedProblem[] {
     else seen.set(container.name, i);
     if (Boolean(container.packages) === Boolean(container.archive)) {
       problems.push({ path: ['containers', i], message: `expected exactly one of packages or archive, got ${container.packages ? 'both' : 'none'}` });
+    }
+    if (container.from_source) {
+      // Whatever the target: these are the only packages imago knows how to compile.
+      const buildable = sourceBuiltPackageNames();
+      (container.packages ?? []).forEach((name, p) => {
+        if (!sourceBuiltPackage(name)) problems.push({ path: ['containers', i, 'packages', p], message: `package "${name}" cannot be compiled from source (from_source: true): imago builds only ${buildable.join(', ')} from Debian's source; drop from_source to use Debian's binaries` });
+      });
     }
     if (container.archive) {
       for (const field of builtOnly) {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { targetNames } from '../../../targets/index.ts';
-import { containerSchema, qemuSchema } from './container-schema.ts';
+import { containerRuntimeSchema, containerSchema, qemuSchema } from './container-schema.ts';
 import { controlSchema } from './control-schema.ts';
 import { fileSchema } from './file-schema.ts';
 import { fleetSchema, timeSchema } from './fleet-schema.ts';
@@ -128,6 +128,7 @@ export const specSchema = z
       .describe('Network interfaces; lo is always brought up. Default: eth0 by DHCP.'),
     onboot: z.array(onbootSchema).optional().describe('One-shot commands run in order at boot, each to completion, before any service starts.'),
     containers: z.array(containerSchema).optional().describe('Container images stored in the image: one built from packages as its root filesystem, run as it is; one from an archive imported into containerd at boot. Services run them with `image:`.'),
+    container_runtime: containerRuntimeSchema.optional(),
     services: z.array(serviceSchema).optional().describe('Processes the init starts, supervises and restarts, in dependency order.'),
     state: stateSchema.optional(),
     logs: logsSchema.optional(),
