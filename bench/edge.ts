@@ -8,7 +8,7 @@
  * cannot be built (mips, mips64: no Debian packages for its containers) is
  * skipped with the reason.
  *
- *   node --import tsx bench/edge.ts [--arch x86_64,aarch64] [--runs 3] [--skip-suite bookworm-security]...
+ *   node --import tsx bench/edge.ts [--arch x86_64,aarch64] [--runs 3] [--compression gzip] [--skip-suite bookworm-security]...
  *
  * `--skip-suite` (repeatable) is the build's: both images of an architecture
  * are built with it, so they still share a kernel (checked).
@@ -16,6 +16,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compressions, type Compression } from '../builder/src/archive/compress.ts';
 import { build } from '../builder/src/build/build.ts';
 import type { Manifest } from '../builder/src/build/manifest.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
@@ -33,6 +34,8 @@ import { sameKernel } from './edge/same-kernel.ts';
 const argument = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const runs = Number(argument('--runs')) || 3;
 const arches = argument('--arch')?.split(',') ?? targetNames;
+const compression = argument('--compression') as Compression | undefined;
+if (compression && !compressions.includes(compression)) throw new Error(`--compression: expected one of ${compressions.join('|')}, got ${JSON.stringify(compression)}`);
 const skipSuites = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--skip-suite' ? [arg] : []));
 
 /** containerd and runc under emulation take minutes on the slower targets (as in qemu-tests/edge.test.ts). */
@@ -66,7 +69,7 @@ async function writeSpecs(arch: string, dir: string): Promise<{ minimal: string;
 }
 
 async function buildImage(spec: string, outDir: string, arch: string): Promise<{ dir: string; manifest: Manifest }> {
-  const [image] = await build(spec, buildOptions({ outDir, arch: [arch], skipSuites, progress: terminalProgress() }));
+  const [image] = await build(spec, buildOptions({ outDir, arch: [arch], skipSuites, compression, progress: terminalProgress() }));
   return { dir: image!.dir, manifest: image!.manifest };
 }
 
