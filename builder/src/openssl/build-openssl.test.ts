@@ -14,12 +14,18 @@ import { testArches } from '../../../qemu-tests/test-arches.ts';
 import { mips64 } from '../../../targets/mips64.ts';
 import { fetchDebianSource } from '../debian/source.ts';
 import { silentProgress } from '../progress.ts';
-import { buildOpenssl, compileOpenssl } from './build-openssl.ts';
+import { buildOpenssl, compileOpenssl, extraLibsOf } from './build-openssl.ts';
 import { opensslLibraries, opensslRelease } from './openssl-recipe.ts';
 
 const nativeTest = process.env.IMAGO_SKIP_NATIVE !== '1' && testArches().includes('mips64') ? test : test.skip;
 const work = mkdtempSync(join(tmpdir(), 'imago-openssl-'));
 test.after.always(() => rmSync(work, { recursive: true, force: true }));
+
+test("a program links the target's libraries after OpenSSL's (-latomic where 64-bit atomics are library calls), each once", (t) => {
+  t.deepEqual(extraLibsOf('CC=gcc\nEX_LIBS=-lz\nCNF_EX_LIBS=-ldl -pthread -latomic\n'), ['-ldl', '-pthread', '-latomic', '-lz']);
+  t.deepEqual(extraLibsOf('EX_LIBS= \nCNF_EX_LIBS=-ldl -pthread\nLIB_EX_LIBS=$(CNF_EX_LIBS) $(EX_LIBS)\n'), ['-ldl', '-pthread']);
+  t.deepEqual(extraLibsOf(''), []);
+});
 
 nativeTest('two compiles of OpenSSL for mips64 in different folders give byte-identical libraries and headers', async (t) => {
   t.timeout(40 * 60_000);

@@ -37,6 +37,17 @@ export interface BuiltOpenssl {
 
 const extraLibsFile = 'ex-libs';
 
+/**
+ * What a program linking the static libraries needs after them, from the
+ * configured Makefile: the target's own (CNF_EX_LIBS, e.g. -latomic on 32-bit
+ * ARM, x86 and MIPS, whose 64-bit atomics are library calls) and the
+ * configuration's (EX_LIBS).
+ */
+export function extraLibsOf(makefile: string): string[] {
+  const line = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(makefile)?.[1] ?? '';
+  return [...new Set(`${line('CNF_EX_LIBS')} ${line('EX_LIBS')}`.split(/\s+/).filter(Boolean))];
+}
+
 /** Returns OpenSSL for `target`, compiling it when the cache lacks it. Throws naming the step that failed. */
 export async function buildOpenssl(target: Pick<Target, 'name' | 'triplet' | 'cflags'>, options: { progress: Progress }): Promise<BuiltOpenssl> {
   const { progress } = options;
@@ -81,8 +92,7 @@ export async function compileOpenssl(target: Pick<Target, 'name' | 'triplet' | '
   for (const library of opensslLibraries) await cp(join(build, library), join(work, 'lib', library));
   // Public headers, and those Configure generated (configuration.h, opensslv.h, ...) in the same folder.
   await cp(join(build, 'include', 'openssl'), join(work, 'include', 'openssl'), { recursive: true, filter: (path) => !path.endsWith('.in') });
-  const makefile = await readFile(join(build, 'Makefile'), 'utf8');
-  await writeFile(join(work, extraLibsFile), `${/^EX_LIBS=(.*)$/m.exec(makefile)?.[1]?.trim() ?? ''}\n`);
+  await writeFile(join(work, extraLibsFile), `${extraLibsOf(await readFile(join(build, 'Makefile'), 'utf8')).join(' ')}\n`);
   await rm(build, { recursive: true, force: true });
   progress.done();
 }
