@@ -28,8 +28,10 @@ export type StopSignal = 'TERM' | 'INT' | 'QUIT' | 'HUP' | 'USR1' | 'USR2' | 'KI
 
 /** One probe: exactly one of the targets is set, as `kind` says. */
 export interface ProbeConfig {
-  kind: 'tcp' | 'http' | 'command' | 'file';
+  kind: 'tcp' | 'http' | 'unix' | 'command' | 'file';
   port?: number;
+  /** Unix socket path (kind unix). */
+  socket?: string;
   /** HTTP request path. */
   path?: string;
   /** Expected HTTP status; any 2xx or 3xx when absent. */

@@ -19,15 +19,18 @@ import { containerdConfigPath, containerEnvPath, containerdService, containerdSo
 import { containerRuntimeSpec } from './runtime-spec.ts';
 
 /**
- * containerd's own service: supervised like any other, ready once `ctr version`
- * gets an answer over the socket. With a data partition it starts through the
+ * containerd's own service: supervised like any other, ready once its API
+ * socket accepts a connection (containerd listens only after loading its
+ * plugins). Not `ctr version`: each attempt would start a 17-23 MB Go program,
+ * whose start-up on a small or emulated CPU is seconds of the very CPU
+ * containerd is starting on. With a data partition it starts through the
  * helper that puts its root there.
  */
 function containerdServiceSpec(dataPartition: boolean): ServiceSpec {
   return {
     name: containerdService,
     command: dataPartition ? [startContainerdPath] : ['/usr/bin/containerd', '--config', containerdConfigPath],
-    ready: { command: ['/usr/bin/ctr', '--address', containerdSocket, 'version'], interval: 500, timeout: 10_000 },
+    ready: { unix: containerdSocket, interval: 100, timeout: 10_000 },
     // Longer than a service's: see timeoutsByKind for why.
     start_timeout: timeoutsByKind.containerd.startTimeoutMs,
     stop_timeout: timeoutsByKind.containerd.stopTimeoutMs,

@@ -27,6 +27,7 @@ function probeConfig(probe: ProbeSpec, defaults: { intervalMs: number; timeoutMs
   const timing = { intervalMs: probe.interval ?? defaults.intervalMs, timeoutMs: probe.timeout ?? defaults.timeoutMs };
   if (probe.tcp !== undefined) return { kind: 'tcp', port: probe.tcp, ...timing };
   if (probe.http) return { kind: 'http', port: probe.http.port, path: probe.http.path ?? '/', status: probe.http.status, ...timing };
+  if (probe.unix !== undefined) return { kind: 'unix', socket: probe.unix, ...timing };
   if (probe.command) return { kind: 'command', command: probe.command, ...timing };
   return { kind: 'file', file: probe.file, ...timing };
 }

@@ -88,7 +88,7 @@ const uniqueInterfaces: Rule = (spec) => {
   });
 };
 
-const probeKinds = ['tcp', 'http', 'command', 'file'] as const;
+const probeKinds = ['tcp', 'http', 'unix', 'command', 'file'] as const;
 
 /** A ready or health probe checks exactly one thing. */
 const oneTargetPerProbe: Rule = (spec) =>

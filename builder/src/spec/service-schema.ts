@@ -26,6 +26,7 @@ const probeTargets = {
     })
     .optional()
     .describe('Succeeds when an HTTP GET answers with the expected status.'),
+  unix: absolutePath.optional().describe('Succeeds when a connection to this Unix socket is accepted, e.g. a daemon\'s API socket: cheaper than a command that asks the daemon, which a small CPU pays for at every attempt.'),
   command: command.optional().describe('Succeeds when this command exits 0 (run as the service user).'),
   file: absolutePath.optional().describe('Succeeds when this path exists.'),
 };
@@ -36,7 +37,7 @@ export const readySchema = z
     interval: nonzeroWait.optional().describe(`Time between attempts. Default ${formatDuration(d.ready.intervalMs)}.`),
     timeout: nonzeroWait.optional().describe(`Time one attempt may take. Default ${formatDuration(d.ready.timeoutMs)}.`),
   })
-  .describe('How to tell the service is ready: exactly one of tcp, http, command or file. Without it, a service is ready once started.');
+  .describe('How to tell the service is ready: exactly one of tcp, http, unix, command or file. Without it, a service is ready once started.');
 
 export const healthSchema = z
   .strictObject({
@@ -46,7 +47,7 @@ export const healthSchema = z
     retries: z.number().int().min(1).optional().describe(`Consecutive failures that make the service unhealthy (it is then restarted). Default ${d.health.retries}.`),
     start_period: duration.optional().describe(`Failures in this time after ready do not count. Default ${d.health.startPeriodMs === 0 ? '0' : formatDuration(d.health.startPeriodMs)}.`),
   })
-  .describe('A check that keeps running once the service is ready: exactly one of tcp, http, command or file.');
+  .describe('A check that keeps running once the service is ready: exactly one of tcp, http, unix, command or file.');
 
 const condition = z.enum(['started', 'ready', 'healthy']);
 

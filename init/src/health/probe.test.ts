@@ -23,6 +23,16 @@ test('a TCP probe succeeds on an open port and fails on a closed one', async (t)
   t.deepEqual(await closed, { ok: false, detail: 'port 1884: Connection refused' });
 });
 
+test('a Unix socket probe succeeds when something listens at the path and fails at once when nothing does', async (t) => {
+  const sys = new FakeSys();
+  sys.listeningSockets.add('/run/containerd/containerd.sock');
+  const listening = runProbe(sys, { kind: 'unix', socket: '/run/containerd/containerd.sock', intervalMs: 100, timeoutMs: 1000 }, noCommands);
+  const missing = runProbe(sys, { kind: 'unix', socket: '/run/other.sock', intervalMs: 100, timeoutMs: 1000 }, noCommands);
+  t.deepEqual(await missing, { ok: false, detail: 'no server at /run/other.sock' });
+  await sys.advance(1);
+  t.deepEqual(await listening, { ok: true });
+});
+
 test('a file probe checks existence', async (t) => {
   const sys = new FakeSys();
   sys.files.put('/run/ready', '');

@@ -1,6 +1,6 @@
 /**
- * Runs one ready or health probe: a TCP connect, an HTTP GET, a command, or a
- * file check. Every probe ends within its timeout and never throws: the result
+ * Runs one ready or health probe: a TCP or Unix socket connect, an HTTP GET,
+ * a command, or a file check. Every probe ends within its timeout and never throws: the result
  * says ok or not, with a detail for the log.
  */
 import { decodeUtf8, type ProbeConfig } from '../../../contract/index.ts';
@@ -23,9 +23,11 @@ export function runProbe(sys: Sys, probe: ProbeConfig, runCommand: CommandRunner
     case 'command':
       return runCommand(probe.command!, probe.timeoutMs);
     case 'tcp':
-      return tcpExchange(sys, probe.port!, probe.timeoutMs, undefined);
+      return exchange(sys, tcpPeer(sys, probe.port!), probe.timeoutMs, undefined);
+    case 'unix':
+      return exchange(sys, { name: probe.socket!, connect: () => sys.connectUnix(probe.socket!) }, probe.timeoutMs, undefined);
     case 'http':
-      return tcpExchange(sys, probe.port!, probe.timeoutMs, { path: probe.path ?? '/', status: probe.status });
+      return exchange(sys, tcpPeer(sys, probe.port!), probe.timeoutMs, { path: probe.path ?? '/', status: probe.status });
   }
 }
 
@@ -38,11 +40,21 @@ export function httpStatusOk(statusLine: string, wanted?: number): ProbeResult {
   return ok ? { ok } : { ok, detail: `HTTP status ${status}${wanted === undefined ? '' : `, expected ${wanted}`}` };
 }
 
+/** What a probe connects to: a name for its messages and a non-blocking connect. */
+interface Peer {
+  name: string;
+  connect: () => number;
+}
+
+function tcpPeer(sys: Sys, port: number): Peer {
+  return { name: `port ${port}`, connect: () => sys.connectTcp(localhost, port) };
+}
+
 /**
- * Connects to 127.0.0.1:port; for HTTP, sends a GET and reads the status line.
+ * Connects to the peer; for HTTP, sends a GET and reads the status line.
  * Non-blocking throughout: the event loop wakes on the socket or the timeout.
  */
-function tcpExchange(sys: Sys, port: number, timeoutMs: number, http: { path: string; status?: number } | undefined): Promise<ProbeResult> {
+function exchange(sys: Sys, peer: Peer, timeoutMs: number, http: { path: string; status?: number } | undefined): Promise<ProbeResult> {
   return new Promise((resolve) => {
     let fd = -1;
     let done = false;
@@ -58,9 +70,9 @@ function tcpExchange(sys: Sys, port: number, timeoutMs: number, http: { path: st
       }
       resolve(result);
     };
-    const timer = sys.setTimeout(() => finish({ ok: false, detail: `no answer on port ${port} within ${timeoutMs} ms` }), timeoutMs);
+    const timer = sys.setTimeout(() => finish({ ok: false, detail: `no answer on ${peer.name} within ${timeoutMs} ms` }), timeoutMs);
     try {
-      fd = sys.connectTcp(localhost, port);
+      fd = peer.connect();
     } catch (error) {
       finish({ ok: false, detail: error instanceof Error ? error.message : String(error) });
       return;
@@ -68,7 +80,7 @@ function tcpExchange(sys: Sys, port: number, timeoutMs: number, http: { path: st
     sys.onWritable(fd, () => {
       sys.onWritable(fd, null);
       const error = sys.socketError(fd);
-      if (error.errno !== 0) return finish({ ok: false, detail: `port ${port}: ${error.text}` });
+      if (error.errno !== 0) return finish({ ok: false, detail: `${peer.name}: ${error.text}` });
       if (!http) return finish({ ok: true });
       try {
         sys.write(fd, `GET ${http.path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: imago-init\r\nConnection: close\r\n\r\n`);

@@ -289,8 +289,15 @@ export class FakeSys implements Sys {
   accept(): number | undefined {
     return undefined;
   }
+  /** Unix socket paths that accept connections in connectUnix. */
+  readonly listeningSockets = new Set<string>();
   connectUnix(path: string): number {
-    throw new Error(`no server at ${path}`);
+    // A real connect fails at once, not later, when nothing listens at the path.
+    if (!this.listeningSockets.has(path)) throw new Error(`no server at ${path}`);
+    const fd = this.nextFd++;
+    this.socketErrors.set(fd, 0);
+    this.setTimeout(() => this.writableHandlers.get(fd)?.(), 0);
+    return fd;
   }
   /** Peers of accepted sockets by fd, as tests set them; any other fd is root's (pid 1). */
   readonly peers = new Map<number, PeerCredentials>();
