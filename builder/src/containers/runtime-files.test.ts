@@ -17,7 +17,7 @@ test('the import script skips an image already there with the same digest', (t) 
 });
 
 test('the run helper clears a container left behind, then runs ctr run --rm in its own session', (t) => {
-  const script = runContainerScript();
+  const script = runContainerScript({ persistentRoot: false });
   t.regex(script, /containers info "\$id"/);
   t.regex(script, /tasks delete -f "\$id"/);
   t.regex(script, /^setsid \$ctr run --rm "\$@" &$/m);
@@ -26,8 +26,18 @@ test('the run helper clears a container left behind, then runs ctr run --rm in i
   t.regex(script, /\nexit \$status\n$/, 'exits with ctr\'s status');
 });
 
+test('the run helper looks for a leftover container only after an earlier run in this boot, or always with containerd\'s root on the data partition', (t) => {
+  const ram = runContainerScript({ persistentRoot: false });
+  t.regex(ram, /^persistent=$/m);
+  t.regex(ram, /^started=\$dir\.started$/m);
+  t.regex(ram, /^if \[ -n "\$persistent" \] \|\| \[ -e "\$started" \]; then\n  if \$ctr containers info "\$id"/m);
+  t.true(ram.indexOf(': > "$started"') > ram.indexOf('containers info'), 'the marker is made after the check, before ctr run');
+  t.true(ram.indexOf(': > "$started"') < ram.indexOf('setsid'));
+  t.regex(runContainerScript({ persistentRoot: true }), /^persistent=yes$/m);
+});
+
 test('the run helper puts a pids limit on the container\'s cgroup before ctr makes it', (t) => {
-  const script = runContainerScript();
+  const script = runContainerScript({ persistentRoot: false });
   t.regex(script, /^ns=\$1 id=\$2 pids=\$3 lower=\$4$/m);
   t.regex(script, /echo "\$pids" > "\$cgroup\/\$id\/pids\.max"\nfi\n/);
 });
@@ -40,7 +50,7 @@ test('containerd\'s root goes on /data when the data partition is mounted, else 
 });
 
 test('the run helper mounts a prepared root read-only under a fresh RAM layer, and removes it when the container ends', (t) => {
-  const script = runContainerScript();
+  const script = runContainerScript({ persistentRoot: false });
   t.regex(script, /^dir=\/run\/imago-containers\/\$id$/m);
   t.regex(script, /mount -t overlay overlay -o "lowerdir=\$lower,upperdir=\$dir\/upper,workdir=\$dir\/work" "\$dir\/root" \|\| exit 1/);
   t.true(script.indexOf('  unmount_root\n  mkdir -p') > 0, 'a layer left by a killed run is removed before the new one');

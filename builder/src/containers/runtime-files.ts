@@ -115,9 +115,15 @@ export function importScript(images: readonly StoredImageRef[]): string {
  * of ctr, containerd restarted under it) leaves its container behind and the
  * id taken, so that is removed first, with the private-network address
  * host-local still holds for it (its file names the owner as NAMESPACE-ID,
- * then a CR), and its root's mount.
+ * then a CR), and its root's mount. That check costs a `ctr` start (a large
+ * Go program: a second or more on a small or emulated CPU), so it is made
+ * only where a leftover can be: after an earlier run of the service in this
+ * boot (a marker on /run says one started), or always when containerd's root
+ * outlives a boot (`persistentRoot`: on the data partition, where a power cut
+ * leaves the container's record behind). A first start in a RAM-only image,
+ * the one on the boot's critical path, goes straight to `ctr run`.
  */
-export function runContainerScript(): string {
+export function runContainerScript(options: { persistentRoot: boolean }): string {
   const dir = containerRunDir('$id');
   return [
     '#!/bin/sh',
@@ -126,12 +132,17 @@ export function runContainerScript(): string {
     'shift 4',
     'ctr="/usr/bin/ctr -n $ns"',
     `dir=${dir}`,
-    'if $ctr containers info "$id" > /dev/null 2>&1; then',
-    '  echo "run-container: removing the container $id left by an earlier run" >&2',
-    '  $ctr tasks delete -f "$id" > /dev/null 2>&1 || true',
-    '  $ctr containers delete "$id" > /dev/null',
-    `  for lease in $(grep -l "^$ns-$id$(printf '\\r')" ${cniLeaseDir}/* 2> /dev/null); do rm -f "$lease"; done`,
+    `persistent=${options.persistentRoot ? 'yes' : ''}`,
+    'started=$dir.started',
+    'if [ -n "$persistent" ] || [ -e "$started" ]; then',
+    '  if $ctr containers info "$id" > /dev/null 2>&1; then',
+    '    echo "run-container: removing the container $id left by an earlier run" >&2',
+    '    $ctr tasks delete -f "$id" > /dev/null 2>&1 || true',
+    '    $ctr containers delete "$id" > /dev/null',
+    `    for lease in $(grep -l "^$ns-$id$(printf '\\r')" ${cniLeaseDir}/* 2> /dev/null); do rm -f "$lease"; done`,
+    '  fi',
     'fi',
+    'mkdir -p "${dir%/*}" && : > "$started"',
     'unmount_root() {',
     '  if grep -q "^[^ ]* $dir/root " /proc/mounts; then umount "$dir/root" || umount -l "$dir/root"; fi',
     '  rm -rf "$dir"',
