@@ -20,6 +20,8 @@ export interface UbootBoard {
   defconfig: string;
   /** Our fragments in `builder/src/uboot/config/`, merged over the defconfig in order. */
   fragments: string[];
+  /** Our patches in `builder/src/uboot/patches/` (names without `.patch`), applied to a copy of the source in order. */
+  patches?: string[];
   /** The firmware file in the build folder QEMU's `-bios` loads. */
   image: string;
   /** `mkimage -A` name for the script image header: arm, mips or mips64. */
@@ -44,7 +46,8 @@ export interface UbootBoard {
 
 // U-Boot 2023.01's board code probes the PIIX4 IDE controller before any
 // drive is identified, so `ide reset` alone finds the disk but makes no block
-// device for it; a fresh, unprobed IDE device does (config/malta.config).
+// device for it; a fresh, unprobed IDE device does (config/malta.config). The
+// block device it makes has the right size only with patches/ide-size-in-blocks.patch.
 const maltaIde = ['unbind ide 0', 'bind pci 0 ide', 'ide reset'];
 
 /** Malta's addresses: 32-bit KSEG0, sign-extended on the 64-bit builds. */
@@ -54,7 +57,7 @@ function maltaAddresses(prefix: string): UbootBoard['addresses'] {
 }
 
 function malta(arch: string, defconfig: string, mkimageArch: 'mips' | 'mips64', image: string, prefix: string): UbootBoard {
-  return { arch, defconfig, fragments: ['common', 'malta'], image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm' };
+  return { arch, defconfig, fragments: ['common', 'malta'], patches: ['ide-size-in-blocks'], image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm' };
 }
 
 /** Every board, by architecture. */
