@@ -36,6 +36,8 @@ export interface UbootBoard {
   /** Load addresses of the boot script, the kernel command line, the kernel and the initrd. */
   addresses: { script: string; cmdline: string; kernel: string; initrd: string };
   boot: UbootBootCommand;
+  /** Kernel arguments the boot script adds after the slot's command line and `imago.slot=`. */
+  bootargs?: string;
   /**
    * The device tree `bootz` hands to the kernel: QEMU's own, which it puts at
    * the start of RAM for a `-bios` boot. (`fdtcontroladdr` is not used: `env
@@ -56,8 +58,14 @@ function maltaAddresses(prefix: string): UbootBoard['addresses'] {
   return { script: `${prefix}82000000`, cmdline: `${prefix}82100000`, kernel: `${prefix}83000000`, initrd: `${prefix}86000000` };
 }
 
+// With MIPS_BOOT_ENV_LEGACY off (config/malta.config) U-Boot hands Linux no
+// YAMON environment, so the malta kernel would assume 32 MiB of RAM and drop
+// the initrd above it; it reads memsize= from its command line too. 256 MiB is
+// what the targets give QEMU's malta, and all it maps below its I/O hole.
+const maltaBootargs = 'memsize=256M';
+
 function malta(arch: string, defconfig: string, mkimageArch: 'mips' | 'mips64', image: string, prefix: string): UbootBoard {
-  return { arch, defconfig, fragments: ['common', 'malta'], patches: ['ide-size-in-blocks'], image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm' };
+  return { arch, defconfig, fragments: ['common', 'malta'], patches: ['ide-size-in-blocks'], image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm', bootargs: maltaBootargs };
 }
 
 /** Every board, by architecture. */
