@@ -6,6 +6,7 @@ import test from 'ava';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ubootBoard } from './boards.ts';
 import { patchedFiles, patchedSource, readUbootPatches } from './patched-source.ts';
 
 const patch = {
@@ -43,4 +44,12 @@ test('patchedSource patches a copy and leaves the source it links to unchanged',
 test('the Malta boards\' IDE patch is readable and changes drivers/block/ide.c only', async (t) => {
   const [ide] = await readUbootPatches(['ide-size-in-blocks'], 'mips');
   t.deepEqual(patchedFiles(ide!), ['drivers/block/ide.c']);
+});
+
+test('the 64-bit Malta boards also get the bootm entry sign-extension patch, which changes arch/mips/lib/bootm.c only', async (t) => {
+  t.deepEqual(ubootBoard('mips64').patches, ['ide-size-in-blocks', 'mips64-sign-extend-entry']);
+  t.deepEqual(ubootBoard('mips64el').patches, ['ide-size-in-blocks', 'mips64-sign-extend-entry']);
+  t.deepEqual(ubootBoard('mipsel').patches, ['ide-size-in-blocks']);
+  const [entry] = await readUbootPatches(['mips64-sign-extend-entry'], 'mips64');
+  t.deepEqual(patchedFiles(entry!), ['arch/mips/lib/bootm.c']);
 });
