@@ -19,7 +19,12 @@ import { getTarget } from '../targets/index.ts';
 import { buildTestImage } from './build-image.ts';
 
 export const scenarioDir = join('qemu-tests', 'update');
-export const outRoot = join('out', 'qemu-tests', 'update');
+/**
+ * Where the variants, disks and bundles go; IMAGO_UPDATE_OUT moves it, so two
+ * architectures' scenarios can run side by side without serving each other's
+ * bundles (they share the file names).
+ */
+export const outRoot = process.env.IMAGO_UPDATE_OUT ?? join('out', 'qemu-tests', 'update');
 
 /**
  * Builds the scenario spec with `edit` applied to its text, as a raw disk;

@@ -44,6 +44,27 @@ test('every Malta target\'s slot holds a uImage; the others hold the kernel as b
   for (const arch of ['x86_64', 'i386', 'armv7', 'aarch64']) t.is(slotKernel(getTarget(arch), kernel, 'kernel'), kernel, arch);
 });
 
+test('a 64-bit Malta slot\'s uImage says arch mips too, the only one bootm on a MIPS U-Boot accepts', (t) => {
+  const body = Uint8Array.from([1, 2, 3, 4]);
+  const elf64 = new Uint8Array(64 + 56 + body.length);
+  const view = new DataView(elf64.buffer);
+  elf64.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  view.setBigUint64(24, 0xffffffff80100000n, true);
+  view.setBigUint64(32, 64n, true);
+  view.setUint16(54, 56, true);
+  view.setUint16(56, 1, true);
+  view.setUint32(64, 1, true);
+  view.setBigUint64(72, 120n, true);
+  view.setBigUint64(80, 0xffffffff80100000n, true);
+  view.setBigUint64(88, 0xffffffff80100000n, true);
+  view.setBigUint64(96, 4n, true);
+  view.setBigUint64(104, 4n, true);
+  elf64.set(body, 120);
+  const image = slotKernel(getTarget('mips64el'), elf64, 'kernel');
+  t.is(image[29], 5, 'IH_ARCH_MIPS');
+  t.is(new DataView(image.buffer).getUint32(16), 0x80100000, 'load address, low 32 bits');
+});
+
 test('a Malta kernel that is not an ELF file is refused, naming the file', (t) => {
   t.throws(() => slotKernel(getTarget('mipsel'), new Uint8Array(100), 'out/mipsel/kernel'), { message: /^out\/mipsel\/kernel: not an ELF file/ });
 });

@@ -28,5 +28,7 @@ export function slotKernelIsUimage(target: Target): boolean {
 export function slotKernel(target: Target, kernel: Uint8Array, file: string): Uint8Array {
   if (!slotKernelIsUimage(target)) return kernel;
   const flat = flatKernel(kernel, file);
-  return legacyImage(flat.data, { type: 'kernel', arch: ubootBoards[target.name]!.mkimageArch, load: flat.load, entry: flat.entry, time: 0, name: 'Linux' });
+  // "mips" on the 64-bit boards too: U-Boot 2023.01's bootm accepts only IH_ARCH_DEFAULT, which is
+  // IH_ARCH_MIPS on every MIPS build ("Unsupported Architecture 0x6" for a mips64 header).
+  return legacyImage(flat.data, { type: 'kernel', arch: 'mips', load: flat.load, entry: flat.entry, time: 0, name: 'Linux' });
 }
