@@ -65,8 +65,8 @@ function maltaAddresses(prefix: string): UbootBoard['addresses'] {
 const maltaBootargs = 'memsize=256M';
 
 function malta(arch: string, defconfig: string, mkimageArch: 'mips' | 'mips64', image: string, prefix: string): UbootBoard {
-  // 64-bit: bootm would enter the kernel at its zero-extended 32-bit entry point (patches/mips64-sign-extend-entry.patch).
-  const patches = mkimageArch === 'mips64' ? ['ide-size-in-blocks', 'mips64-sign-extend-entry'] : ['ide-size-in-blocks'];
+  // 64-bit: bootm would copy and enter the kernel at zero-extended 32-bit addresses (patches/mips64-legacy-image-addresses.patch).
+  const patches = mkimageArch === 'mips64' ? ['ide-size-in-blocks', 'mips64-legacy-image-addresses'] : ['ide-size-in-blocks'];
   return { arch, defconfig, fragments: ['common', 'malta'], patches, image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm', bootargs: maltaBootargs };
 }
 

@@ -46,10 +46,10 @@ test('the Malta boards\' IDE patch is readable and changes drivers/block/ide.c o
   t.deepEqual(patchedFiles(ide!), ['drivers/block/ide.c']);
 });
 
-test('the 64-bit Malta boards also get the bootm entry sign-extension patch, which changes arch/mips/lib/bootm.c only', async (t) => {
-  t.deepEqual(ubootBoard('mips64').patches, ['ide-size-in-blocks', 'mips64-sign-extend-entry']);
-  t.deepEqual(ubootBoard('mips64el').patches, ['ide-size-in-blocks', 'mips64-sign-extend-entry']);
+test('the 64-bit Malta boards also get the legacy-image address sign-extension patch, which changes boot/bootm.c only', async (t) => {
+  t.deepEqual(ubootBoard('mips64').patches, ['ide-size-in-blocks', 'mips64-legacy-image-addresses']);
+  t.deepEqual(ubootBoard('mips64el').patches, ['ide-size-in-blocks', 'mips64-legacy-image-addresses']);
   t.deepEqual(ubootBoard('mipsel').patches, ['ide-size-in-blocks']);
-  const [entry] = await readUbootPatches(['mips64-sign-extend-entry'], 'mips64');
-  t.deepEqual(patchedFiles(entry!), ['arch/mips/lib/bootm.c']);
+  const [entry] = await readUbootPatches(['mips64-legacy-image-addresses'], 'mips64');
+  t.deepEqual(patchedFiles(entry!), ['boot/bootm.c']);
 });
