@@ -51,6 +51,7 @@ for (const [label, flags, format] of [
   ['single', [] as string[], single],
   ['redundant', ['-r'], redundant],
   ['single, padded with 0x00', ['-p', '0x00'], single],
+  ['redundant, big-endian CRC (mips, mips64)', ['-r', '-b'], { size, redundant: true, bigEndian: true }],
 ] as const) {
   test(`mkenvimage -s ${size} ${flags.join(' ')} (${label}) makes an environment we read`, (t) => {
     const dir = workdir();
@@ -68,6 +69,19 @@ for (const [label, flags, format] of [
     }
   });
 }
+
+test('a big-endian board\'s copy we write is byte for byte what mkenvimage -b -r -p 0x00 makes', (t) => {
+  const dir = workdir();
+  try {
+    const out = join(dir, 'env.img');
+    // In name order, as we (and U-Boot's saveenv) store them; mkenvimage keeps its input's order.
+    const sorted = Object.keys(vars).sort().map((k) => `${k}=${vars[k as keyof typeof vars]}\n`).join('');
+    tool('mkenvimage', ['-s', String(size), '-r', '-b', '-p', '0x00', '-o', out, '-'], sorted);
+    t.deepEqual(Buffer.from(encodeUbootEnvCopy(vars, { size, redundant: true, bigEndian: true }, 1)), readFileSync(out));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('fw_printenv reads a single environment we wrote, fw_setenv changes it, and we read its result', (t) => {
   const dir = workdir();

@@ -1,7 +1,7 @@
 /**
  * U-Boot's environment, as U-Boot's `saveenv`, `mkenvimage` and libubootenv's
  * `fw_setenv` store it: a copy of exactly `size` bytes (CONFIG_ENV_SIZE) holding
- * a little-endian CRC-32 of the data, with a redundant environment a flag byte,
+ * a CRC-32 of the data (in the CPU's byte order), with a redundant environment a flag byte,
  * then `name=value\0...name=value\0\0` padded to the end. Pure: the caller reads
  * and writes the copies.
  *
@@ -38,6 +38,21 @@ export interface UbootEnvFormat {
   flagScheme?: UbootEnvFlagScheme;
   /** The byte after the variables: 0x00 as U-Boot's saveenv writes (default), 0xff as mkenvimage does. */
   padding?: number;
+  /**
+   * The CRC-32's byte order is the CPU's (U-Boot stores it as a native
+   * uint32_t; `mkenvimage -b`): true on a big-endian board (mips, mips64).
+   * Default little-endian.
+   */
+  bigEndian?: boolean;
+}
+
+/** Whether this CPU is big-endian: the byte order of a U-Boot environment the init reads on its own board. */
+export const cpuIsBigEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 0;
+
+/** The CRC-32 stored at the start of a copy, in the format's byte order. */
+export function storedUbootEnvCrc(copy: Uint8Array, format: Pick<UbootEnvFormat, 'bigEndian'>): number {
+  const [a, b, c, d] = format.bigEndian ? [copy[3]!, copy[2]!, copy[1]!, copy[0]!] : [copy[0]!, copy[1]!, copy[2]!, copy[3]!];
+  return (a | (b << 8) | (c << 16) | (d << 24)) >>> 0;
 }
 
 /** The environment as read: the variables of the copy in use. */
@@ -118,16 +133,13 @@ export function encodeUbootEnvCopy(vars: Record<string, string>, format: UbootEn
   copy[at] = 0;
   if (format.redundant) copy[4] = flag & 0xff;
   const crc = crc32(copy.subarray(header));
-  copy[0] = crc & 0xff;
-  copy[1] = (crc >>> 8) & 0xff;
-  copy[2] = (crc >>> 16) & 0xff;
-  copy[3] = crc >>> 24;
+  const little = [crc & 0xff, (crc >>> 8) & 0xff, (crc >>> 16) & 0xff, crc >>> 24];
+  copy.set(format.bigEndian ? little.reverse() : little, 0);
   return copy;
 }
 
-function crcMatches(copy: Uint8Array, header: number): boolean {
-  const stored = (copy[0]! | (copy[1]! << 8) | (copy[2]! << 16) | (copy[3]! << 24)) >>> 0;
-  return stored === crc32(copy.subarray(header));
+function crcMatches(copy: Uint8Array, format: UbootEnvFormat): boolean {
+  return storedUbootEnvCrc(copy, format) === crc32(copy.subarray(headerSize(format)));
 }
 
 /** The copy in use when both are valid, by the flag scheme's rules (see the header). */
@@ -158,7 +170,7 @@ export function readUbootEnv(copies: readonly Uint8Array[], format: UbootEnvForm
     if (copy.length !== format.size) throw new Error(`U-Boot environment: copy ${n} is ${copy.length} bytes, expected ${format.size} (the environment size)`);
   });
   const header = headerSize(format);
-  const good = copies.map((copy) => crcMatches(copy, header));
+  const good = copies.map((copy) => crcMatches(copy, format));
   const flags = copies.map((copy) => (format.redundant ? copy[4]! : 0));
   let copy: 0 | 1;
   if (good[0] && good[1]) copy = newerUbootEnvCopy(flags[0]!, flags[1]!, format.flagScheme);

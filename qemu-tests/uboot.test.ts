@@ -9,7 +9,7 @@
  * disk through U-Boot into slot A, as a device would.
  *
  * Runs for the U-Boot architectures in IMAGO_TEST_ARCH (or IMAGO_UBOOT_ARCH);
- * only armv7 so far (qemu-system-arm). The first run compiles U-Boot (about
+ * armv7 and mips so far (the other Malta boards: docs/updates.md). The first run compiles U-Boot (about
  * 4-7 minutes on two busy cores); later runs take it from the cache.
  * IMAGO_SKIP_SUITE=bookworm-security (a comma list) builds without a suite
  * whose mirror is mid-sync, as `--skip-suite` does.
@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { espPartName, readUbootEnv, ubootEnvFiles, ubootEnvFormat } from '../contract/index.ts';
+import { espPartName, readUbootEnv, ubootEnvFiles } from '../contract/index.ts';
 import { makeEsp } from '../builder/src/formats/raw/esp.ts';
 import { espType, renderGpt, sectorSize } from '../builder/src/formats/raw/gpt.ts';
 import { run } from '../builder/src/io/exec.ts';
@@ -27,7 +27,7 @@ import { silentProgress } from '../builder/src/progress.ts';
 import { spawned } from '../builder/src/qemu/boot.ts';
 import { qemuDiskCommand } from '../builder/src/qemu/command.ts';
 import { Vm } from '../builder/src/qemu/vm.ts';
-import { buildUboot, ubootBoard, ubootEspFiles } from '../builder/src/uboot/index.ts';
+import { boardEnvFormat, buildUboot, ubootBoard, ubootEspFiles } from '../builder/src/uboot/index.ts';
 import { bootDisk } from '../builder/src/qemu/index.ts';
 import { getTarget } from '../targets/index.ts';
 import { testArches } from './test-arches.ts';
@@ -35,10 +35,11 @@ import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
 import { outRoot, scenarioDir } from './update-helpers.ts';
+import { slotKernel } from '../builder/src/formats/raw/slot-kernel.ts';
 
 const MiB = 1024 * 1024;
 /** The U-Boot boards this test has been proven on. */
-const proven = ['armv7'];
+const proven = ['armv7', 'mips'];
 const arches = (process.env.IMAGO_UBOOT_ARCH?.split(',') ?? testArches()).filter((arch) => proven.includes(arch));
 
 /** A GPT disk whose first partition is an ESP holding `files`, as the raw format lays it out. */
@@ -64,11 +65,11 @@ async function espDisk(path: string, files: Record<string, Uint8Array>): Promise
 }
 
 /** Both environment files as they are on the disk now, read with mtools from the ESP at 1 MiB. */
-async function envOnDisk(disk: string) {
+async function envOnDisk(disk: string, arch: string) {
   const copies = await Promise.all(
     ubootEnvFiles.map(async (name) => (await run('mtype', ['-i', `${disk}@@${MiB}`, `::${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } })).stdout),
   );
-  return readUbootEnv(copies, ubootEnvFormat);
+  return readUbootEnv(copies, boardEnvFormat(ubootBoard(arch)));
 }
 
 /** Boots the disk until both slots were tried and U-Boot gave up, returning the console. */
@@ -109,7 +110,7 @@ for (const arch of arches) {
         /imago: booting slot A /,
       ]);
       t.notRegex(first, /Using altbootcmd/);
-      const afterFirst = await envOnDisk(disk);
+      const afterFirst = await envOnDisk(disk, arch);
       t.true(afterFirst.valid, afterFirst.error);
       t.like(afterFirst.vars, { bootcount: '1', imago_trial: 'B', imago_committed: 'A', upgrade_available: '1' });
       t.is(afterFirst.copy, 1, 'U-Boot saved into the copy that was not in use');
@@ -118,7 +119,7 @@ for (const arch of arches) {
         /Warning: Bootlimit \(1\) exceeded\. Using altbootcmd\./,
         /imago: booting slot A \(committed A, trial B, bootcount 2, bootlimit 1\)/,
       ]);
-      const afterSecond = await envOnDisk(disk);
+      const afterSecond = await envOnDisk(disk, arch);
       t.like(afterSecond.vars, { bootcount: '2', imago_trial: 'B' });
       t.is(afterSecond.copy, 0, 'the next save went to the other copy again');
     } finally {
@@ -138,7 +139,7 @@ for (const arch of arches) {
       await vm.expect(/imago: booting slot A \(committed A, trial , bootcount 1, bootlimit \)/);
       // One space: the boot script dropped the cmdline file's final newline.
       await vm.expect(/Kernel command line: console=\S+ panic=5 imago\.slot=A/);
-      await vm.expect(/init: update: data partition \/dev\/vda2 mounted on \/data/);
+      await vm.expect(/init: update: data partition \/dev\/[sv]da2 mounted on \/data/);
       await vm.expect(/init: update: booted slot A, version 1/);
       await vm.expect(/init: ready/);
       t.pass();
@@ -160,9 +161,12 @@ for (const arch of arches) {
       // Slot B: slot A's kernel and initrd with a command line of its own; then a trial of B armed, one boot allowed.
       const esp = `${disk}@@${MiB}`;
       const mtools = { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } };
-      await writeFile(join(work, 'cmdline'), 'console=ttyAMA0 panic=5 imago.test=slot-b\n');
+      const consoleArg = `console=${getTarget(arch).qemu.console}`;
+      await writeFile(join(work, 'cmdline'), `${consoleArg} panic=5 imago.test=slot-b\n`);
+      // The kernel as a slot holds it (a uImage on Malta), the initrd as built.
+      await writeFile(join(work, 'kernel'), slotKernel(getTarget(arch), await readFile(join(image!.dir, 'kernel')), 'kernel'));
       await run('mmd', ['-i', esp, '::B'], mtools);
-      for (const name of ['kernel', 'initrd.img']) await run('mcopy', ['-o', '-i', esp, join(image!.dir, name), `::B/${name}`], mtools);
+      for (const file of [join(work, 'kernel'), join(image!.dir, 'initrd.img')]) await run('mcopy', ['-o', '-i', esp, file, `::B/`], mtools);
       await run('mcopy', ['-o', '-i', esp, join(work, 'cmdline'), '::B/cmdline'], mtools);
       const files = ubootEspFiles(board, uboot, { epoch: 0, vars: { imago_trial: 'B', upgrade_available: '1', bootlimit: '1', bootcount: '0' } });
       for (const [name, bytes] of Object.entries(files)) {
@@ -173,7 +177,7 @@ for (const arch of arches) {
       const trial = await bootDisk(disk, arch, { expectTimeoutMs: 240_000 });
       try {
         await trial.expect(/imago: booting slot B \(committed A, trial B, bootcount 1, bootlimit 1\)/);
-        await trial.expect(/Kernel command line: console=ttyAMA0 panic=5 imago\.test=slot-b imago\.slot=B/);
+        await trial.expect(new RegExp(`Kernel command line: ${consoleArg} panic=5 imago\\.test=slot-b imago\\.slot=B`));
         await trial.expect(/init: imago init: booting image/);
       } finally {
         await trial.kill();
@@ -187,7 +191,7 @@ for (const arch of arches) {
       } finally {
         await fallback.kill();
       }
-      t.like((await envOnDisk(disk)).vars, { bootcount: '2', imago_trial: 'B', imago_committed: 'A' });
+      t.like((await envOnDisk(disk, arch)).vars, { bootcount: '2', imago_trial: 'B', imago_committed: 'A' });
     } finally {
       await rm(work, { recursive: true, force: true });
     }

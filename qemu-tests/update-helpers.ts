@@ -12,13 +12,19 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createBundle } from '../builder/src/bundle/create-bundle.ts';
 import { diskBootloader, ubootFirmwareFile } from '../builder/src/formats/raw/raw-boot.ts';
-import { grubenvFile, readUbootEnv, ubootEnvFiles, ubootEnvFormat } from '../contract/index.ts';
+import { grubenvFile, readUbootEnv, ubootEnvFiles } from '../contract/index.ts';
+import { boardEnvFormat, ubootBoard } from '../builder/src/uboot/index.ts';
 import { run } from '../builder/src/io/exec.ts';
 import { getTarget } from '../targets/index.ts';
 import { buildTestImage } from './build-image.ts';
 
 export const scenarioDir = join('qemu-tests', 'update');
-export const outRoot = join('out', 'qemu-tests', 'update');
+/**
+ * Where the variants, disks and bundles go; IMAGO_UPDATE_OUT moves it, so two
+ * architectures' scenarios can run side by side without serving each other's
+ * bundles (they share the file names).
+ */
+export const outRoot = process.env.IMAGO_UPDATE_OUT ?? join('out', 'qemu-tests', 'update');
 
 /**
  * Builds the scenario spec with `edit` applied to its text, as a raw disk;
@@ -131,11 +137,11 @@ export async function waitForShell(port: number, timeoutMs = 120_000): Promise<v
  * U-Boot's environment as U-Boot would load it from `disk` (its ESP at 1 MiB),
  * read with mtools while the guest is off; throws when no copy is valid.
  */
-export async function ubootEnvOnDisk(disk: string): Promise<Record<string, string>> {
+export async function ubootEnvOnDisk(disk: string, arch: string): Promise<Record<string, string>> {
   const copies = await Promise.all(
     ubootEnvFiles.map(async (name) => (await run('mtype', ['-i', `${disk}@@${1024 * 1024}`, `::${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } })).stdout),
   );
-  const env = readUbootEnv(copies, ubootEnvFormat);
+  const env = readUbootEnv(copies, boardEnvFormat(ubootBoard(arch)));
   if (!env.valid) throw new Error(`${disk}: neither copy of U-Boot's environment is valid`);
   return env.vars;
 }

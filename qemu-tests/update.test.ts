@@ -1,6 +1,6 @@
 /**
  * A/B updates on x86_64 (IMAGO_UPDATE_ARCH: aarch64, i386 from a legacy BIOS,
- * or armv7 through U-Boot, in `make test-matrix`), booted from the raw disk
+ * or armv7 and the MIPS Malta targets through U-Boot, in `make test-matrix`), booted from the raw disk
  * under OVMF (or the BIOS, or U-Boot with the slot state in its environment
  * instead of grubenv): v1 -> v2 with the
  * data partition surviving; a v2 whose critical service never gets healthy
@@ -71,7 +71,7 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
   }
   if (slotStateFiles(arch) !== ubootEnvFiles) return;
   // What U-Boot reads at the next power-on: B committed, the rollback's trial cleared, no counting left armed.
-  const env = await ubootEnvOnDisk(disk);
+  const env = await ubootEnvOnDisk(disk, arch);
   t.like(env, { imago_committed: 'B', bootcount: '0' }, JSON.stringify(env));
   t.is(env.imago_trial ?? env.upgrade_available ?? env.bootlimit, undefined, `the trial variables are gone: ${JSON.stringify(env)}`);
 });

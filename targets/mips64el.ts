@@ -16,6 +16,8 @@ export const mips64el: Target = {
   kernel: {
     debianPackage: 'linux-image-5kc-malta',
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    // U-Boot reads the raw disk over the PIIX4's IDE (builder/src/uboot/boards.ts): Linux does too (libata and sd_mod are built in).
+    diskModules: ['ata_piix'],
     build: { arch: 'mips', fragment: 'mips64el', makeTarget: 'vmlinux', image: 'vmlinux', format: 'elf' },
   },
   qemu: {

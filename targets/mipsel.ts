@@ -17,6 +17,8 @@ export const mipsel: Target = {
     debianPackage: 'linux-image-4kc-malta',
     // On malta even the virtio core and ring are modules; the closure pulls them in.
     bootModules: ['virtio_pci', 'virtio_net', 'virtio_rng'],
+    // U-Boot reads the raw disk over the PIIX4's IDE (builder/src/uboot/boards.ts): Linux does too (libata and sd_mod are built in).
+    diskModules: ['ata_piix'],
     // 4kc-malta has no highmem, and malta puts RAM beyond 256 MB above the I/O hole.
     debianMaxMemoryMiB: 256,
     build: { arch: 'mips', fragment: 'mipsel', makeTarget: 'vmlinux', image: 'vmlinux', format: 'elf' },

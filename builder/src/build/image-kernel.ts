@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { containerKernelFragments, containerKernelModules } from '../containers/host-support.ts';
 import { step } from '../errors.ts';
-import { diskKernelModules } from '../formats/raw/disk-modules.ts';
+import { diskKernelFragments, diskKernelModules } from '../formats/raw/disk-modules.ts';
 import { buildKernel } from '../kernel/build-kernel.ts';
 import { loadDebianKernel, selectModules, type SelectedModule } from '../kernel/debian-kernel.ts';
 import { buildsKernel } from '../spec/arch-rules.ts';
@@ -33,7 +33,7 @@ export async function imageKernel(spec: Spec, specDir: string, target: Target, o
   const { progress } = options;
   if (buildsKernel(spec, target)) {
     const build = spec.kernel?.build;
-    const extraFragments = [...containerKernelFragments(spec), ...(typeof build === 'object' ? build.config ?? [] : []).map((file) => resolve(specDir, file))];
+    const extraFragments = [...diskKernelFragments(spec, target), ...containerKernelFragments(spec), ...(typeof build === 'object' ? build.config ?? [] : []).map((file) => resolve(specDir, file))];
     const kernel = await step(`build the kernel for ${target.name}`, () =>
       compile(() => buildKernel(target, { sourceDateEpoch: options.sourceDateEpoch, extraFragments, progress })),
     );

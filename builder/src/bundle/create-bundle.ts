@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { bundleMagic, type BundleManifest, type BundleSignature, defaultCompatible, slotFiles } from '../../../contract/index.ts';
 import { publicOf } from './keys.ts';
 import { BuildError } from '../errors.ts';
+import { slotKernel } from '../formats/raw/slot-kernel.ts';
+import { targets } from '../../../targets/index.ts';
 
 function u32(value: number): Buffer {
   const bytes = Buffer.alloc(4);
@@ -33,6 +35,10 @@ export async function createBundle(imageDir: string, privateKey: KeyObject): Pro
     }),
   );
   const image = JSON.parse(files.find((f) => f.name === 'manifest.json')!.data.toString('utf8')) as { name: string; arch: string; compatible?: string; version?: string };
+  // The slot gets the kernel as the raw disk's slot A has it (a uImage on MIPS Malta).
+  const target = targets[image.arch];
+  const kernel = files.find((f) => f.name === 'kernel')!;
+  if (target) kernel.data = Buffer.from(slotKernel(target, kernel.data, join(imageDir, 'kernel')));
   const manifest: BundleManifest = {
     format: 1,
     name: image.name,

@@ -20,6 +20,8 @@ export interface UbootBoard {
   defconfig: string;
   /** Our fragments in `builder/src/uboot/config/`, merged over the defconfig in order. */
   fragments: string[];
+  /** Our patches in `builder/src/uboot/patches/` (names without `.patch`), applied to a copy of the source in order. */
+  patches?: string[];
   /** The firmware file in the build folder QEMU's `-bios` loads. */
   image: string;
   /** `mkimage -A` name for the script image header: arm, mips or mips64. */
@@ -34,6 +36,8 @@ export interface UbootBoard {
   /** Load addresses of the boot script, the kernel command line, the kernel and the initrd. */
   addresses: { script: string; cmdline: string; kernel: string; initrd: string };
   boot: UbootBootCommand;
+  /** Kernel arguments the boot script adds after the slot's command line and `imago.slot=`. */
+  bootargs?: string;
   /**
    * The device tree `bootz` hands to the kernel: QEMU's own, which it puts at
    * the start of RAM for a `-bios` boot. (`fdtcontroladdr` is not used: `env
@@ -44,7 +48,8 @@ export interface UbootBoard {
 
 // U-Boot 2023.01's board code probes the PIIX4 IDE controller before any
 // drive is identified, so `ide reset` alone finds the disk but makes no block
-// device for it; a fresh, unprobed IDE device does (config/malta.config).
+// device for it; a fresh, unprobed IDE device does (config/malta.config). The
+// block device it makes has the right size only with patches/ide-size-in-blocks.patch.
 const maltaIde = ['unbind ide 0', 'bind pci 0 ide', 'ide reset'];
 
 /** Malta's addresses: 32-bit KSEG0, sign-extended on the 64-bit builds. */
@@ -53,8 +58,16 @@ function maltaAddresses(prefix: string): UbootBoard['addresses'] {
   return { script: `${prefix}82000000`, cmdline: `${prefix}82100000`, kernel: `${prefix}83000000`, initrd: `${prefix}86000000` };
 }
 
+// With MIPS_BOOT_ENV_LEGACY off (config/malta.config) U-Boot hands Linux no
+// YAMON environment, so the malta kernel would assume 32 MiB of RAM and drop
+// the initrd above it; it reads memsize= from its command line too. 256 MiB is
+// what the targets give QEMU's malta, and all it maps below its I/O hole.
+const maltaBootargs = 'memsize=256M';
+
 function malta(arch: string, defconfig: string, mkimageArch: 'mips' | 'mips64', image: string, prefix: string): UbootBoard {
-  return { arch, defconfig, fragments: ['common', 'malta'], image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm' };
+  // 64-bit: bootm would copy and enter the kernel at zero-extended 32-bit addresses (patches/mips64-legacy-image-addresses.patch).
+  const patches = mkimageArch === 'mips64' ? ['ide-size-in-blocks', 'mips64-legacy-image-addresses'] : ['ide-size-in-blocks'];
+  return { arch, defconfig, fragments: ['common', 'malta'], patches, image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm', bootargs: maltaBootargs };
 }
 
 /** Every board, by architecture. */

@@ -4,6 +4,7 @@ import { parseConfig } from '../kernel/config-fragment.ts';
 import { ubootBoard, ubootBoards } from './boards.ts';
 import { parseInitialEnv, ubootBootCommand, ubootBootScript, ubootConfigLines, ubootEnvVars, ubootPreboot } from './boot-script.ts';
 import { ubootEspFiles } from './esp-files.ts';
+import { boardEnvFormat } from './env-format.ts';
 
 const bootCommandCases = [
   { arch: 'armv7', bootcmd: 'load virtio 0:1 0x40200000 imago/boot.scr && source 0x40200000', preboot: 'env load' },
@@ -29,7 +30,7 @@ test('every board boots a slot file the bundles carry, from its own load address
     t.true(script.includes(`${load} ${board.addresses.kernel} \${imago_try}/kernel`), board.arch);
     t.true(script.includes(`${load} ${board.addresses.initrd} \${imago_try}/initrd.img`), board.arch);
     t.true(script.includes(`${load} ${board.addresses.cmdline} \${imago_try}/cmdline`), board.arch);
-    t.true(script.includes('setenv bootargs "${imago_cmdline} imago.slot=${imago_try}"'), board.arch);
+    t.true(script.includes(`setenv bootargs "\${imago_cmdline} imago.slot=\${imago_try}${board.arch === 'armv7' ? '' : ' memsize=256M'}"`), board.arch);
   }
   t.regex(ubootBootScript(ubootBoard('armv7')), /^ {6}bootz 0x40400000 0x44000000:\$\{imago_initrd_size\} 0x40000000$/m);
   t.regex(ubootBootScript(ubootBoard('mips')), /^ {6}bootm 0x83000000 0x86000000:\$\{imago_initrd_size\}$/m);
@@ -68,9 +69,20 @@ test('ubootEspFiles writes the script image and a redundant environment whose co
   const files = ubootEspFiles(ubootBoard('mips'), { initialEnv: 'baudrate=115200\n' }, { epoch: 0, vars: { imago_trial: 'B', upgrade_available: '1', bootlimit: '2' } });
   t.deepEqual(Object.keys(files).sort(), [ubootScriptFile, ...ubootEnvFiles].sort());
   t.is(new DataView(files[ubootScriptFile]!.buffer).getUint32(0), 0x27051956);
-  const env = readUbootEnv(ubootEnvFiles.map((file) => files[file]!), ubootEnvFormat);
+  const env = readUbootEnv(ubootEnvFiles.map((file) => files[file]!), boardEnvFormat(ubootBoard('mips')));
   t.true(env.valid);
   t.is(env.copy, 0);
   t.like(env.vars, { baudrate: '115200', imago_committed: 'A', imago_trial: 'B', upgrade_available: '1', bootlimit: '2' });
   t.is(files[ubootEnvFiles[1]]!.length, ubootEnvFormat.size);
+});
+
+test('a big-endian board\'s environment carries its CRC big-endian, as its U-Boot reads it; a little-endian board\'s little-endian', (t) => {
+  for (const [arch, bigEndian] of [['mips', true], ['mips64', true], ['mipsel', false], ['mips64el', false], ['armv7', false]] as const) {
+    const format = boardEnvFormat(ubootBoard(arch));
+    t.is(format.bigEndian ?? false, bigEndian, arch);
+    const files = ubootEspFiles(ubootBoard(arch), { initialEnv: '' }, { epoch: 0 });
+    const copy0 = files[ubootEnvFiles[0]]!;
+    t.true(readUbootEnv([copy0, files[ubootEnvFiles[1]]!], format).valid, arch);
+    t.false(readUbootEnv([copy0, files[ubootEnvFiles[1]]!], { ...format, bigEndian: !bigEndian }).valid, `${arch}: the other byte order does not read`);
+  }
 });

@@ -85,7 +85,7 @@ for imago_try in \${imago_slots}; do
       setexpr imago_last \${imago_last} - 1
       if itest.b *\${imago_last} == 0x0a; then mw.b \${imago_last} 0; fi
       setexpr.s imago_cmdline *${cmdline}
-      setenv bootargs "\${imago_cmdline} imago.slot=\${imago_try}"
+      setenv bootargs "\${imago_cmdline} imago.slot=\${imago_try}${board.bootargs ? ` ${board.bootargs}` : ''}"
       ${bootKernel(board)}
     fi
   fi

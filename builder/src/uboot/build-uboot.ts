@@ -28,6 +28,7 @@ import { kbuildProgress } from '../kernel/kbuild-progress.ts';
 import type { Progress } from '../progress.ts';
 import type { UbootBoard } from './boards.ts';
 import { ubootConfigLines } from './boot-script.ts';
+import { patchedSource, readUbootPatches } from './patched-source.ts';
 
 /** Debian 12's U-Boot (2023.01), the release our other sources come from. */
 export const ubootRelease = 'bookworm';
@@ -93,14 +94,16 @@ export async function buildUboot(board: UbootBoard, options: BuildUbootOptions):
     throw new Error(`cross compiler ${cc} for ${board.arch}'s U-Boot is missing: install ${target.compilerPackage}`, { cause: error });
   });
   const source = await fetchDebianSource('u-boot', { release: ubootRelease, progress });
-  const key = cacheKey('u-boot', recipeVersion, source.version, board.defconfig, board.image, toolchain, String(options.sourceDateEpoch), ...fragments.flatMap((f) => [f.file, f.text]));
+  const patches = await readUbootPatches(board.patches ?? [], board.arch);
+  const key = cacheKey('u-boot', recipeVersion, source.version, board.defconfig, board.image, toolchain, String(options.sourceDateEpoch), ...fragments.flatMap((f) => [f.file, f.text]), ...patches.flatMap((p) => [p.file, p.text]));
   const { dir, hit } = await cachedDir(join(cacheRoot(), 'u-boot', `${board.arch}-${key}`), async (work) => {
     const build = join(work, 'build');
+    const sourceDir = await patchedSource(source.dir, patches, join(work, 'src'));
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(options.sourceDateEpoch), LC_ALL: 'C' };
     const make = (goals: string[], onLine?: (line: string) => void) =>
-      run('make', ['-C', source.dir, `O=${build}`, `CROSS_COMPILE=${target.triplet}-`, ...goals], { env, onLine });
+      run('make', ['-C', sourceDir, `O=${build}`, `CROSS_COMPILE=${target.triplet}-`, ...goals], { env, onLine });
 
-    progress.step(`configure U-Boot ${source.version} for ${board.arch} (${board.defconfig} + ${board.fragments.join(', ')})`);
+    progress.step(`configure U-Boot ${source.version} for ${board.arch} (${board.defconfig} + ${board.fragments.join(', ')}${patches.length ? `; patched: ${board.patches!.join(', ')}` : ''})`);
     await make([board.defconfig]);
     const dotConfig = join(build, '.config');
     await writeFile(dotConfig, (await readFile(dotConfig, 'utf8')) + renderConfig(requested));
@@ -122,6 +125,7 @@ export async function buildUboot(board: UbootBoard, options: BuildUbootOptions):
     await writeFile(join(work, 'initial-env'), await readFile(join(build, 'u-boot-initial-env')));
     await writeFile(join(work, 'config'), config);
     await rm(build, { recursive: true, force: true });
+    if (sourceDir !== source.dir) await rm(sourceDir, { recursive: true, force: true });
     progress.done(`${board.image}, ${counter.count()} objects`);
   });
   if (hit) {

@@ -8,6 +8,7 @@
  * ```
  */
 import { encodeUbootEnvImage, ubootEnvFiles, ubootEnvFormat, ubootScriptFile } from '../../../contract/index.ts';
+import { boardEnvFormat } from './env-format.ts';
 import type { UbootBoard } from './boards.ts';
 import { ubootBootScript, ubootEnvVars } from './boot-script.ts';
 import type { BuiltUboot } from './build-uboot.ts';
@@ -28,7 +29,7 @@ export interface UbootEspOptions {
  */
 export function ubootEspFiles(board: UbootBoard, uboot: Pick<BuiltUboot, 'initialEnv'>, options: UbootEspOptions): Record<string, Uint8Array> {
   const vars = { ...ubootEnvVars(board, uboot.initialEnv), ...options.vars };
-  const area = encodeUbootEnvImage(vars, ubootEnvFormat);
+  const area = encodeUbootEnvImage(vars, boardEnvFormat(board));
   const [first, second] = ubootEnvFiles;
   return {
     [ubootScriptFile]: scriptImage(ubootBootScript(board), { arch: board.mkimageArch, time: options.epoch }),

@@ -32,5 +32,5 @@ for (const { title, arch, script, name } of cases) {
 }
 
 test('scriptImage refuses a name longer than the header holds', (t) => {
-  t.throws(() => scriptImage('', { arch: 'arm', time: 0, name: 'x'.repeat(33) }), { message: /33 bytes: expected at most 32/ });
+  t.throws(() => scriptImage('', { arch: 'arm', time: 0, name: 'x'.repeat(33) }), { message: /name "x+" is 33 bytes: expected at most 32/ });
 });

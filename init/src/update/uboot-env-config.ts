@@ -6,7 +6,7 @@
  * ```ts
  * const location = parseFwEnvConfig(sys.readText('/etc/fw_env.config')!, '/etc/fw_env.config');
  * // { copies: [{ path: '/dev/mmcblk0', offset: 0x100000 }, { path: '/dev/mmcblk0', offset: 0x104000 }],
- * //   format: { size: 0x4000, redundant: true } }
+ * //   format: { size: 0x4000, redundant: true } }   (bigEndian: true too on a big-endian CPU, whose U-Boot stores the CRC so)
  * ```
  *
  * One line per copy (two for a redundant environment), `#` comments:
@@ -18,7 +18,7 @@
  * with or without 0x ("4000" is 16 KiB). The sector fields only matter for
  * flash erases and are checked, not used.
  */
-import type { UbootEnvFormat } from '../../../contract/index.ts';
+import { cpuIsBigEndian, type UbootEnvFormat } from '../../../contract/index.ts';
 import { UbootEnvError } from './uboot-env.ts';
 
 /** The copies' places and the format they share. */
@@ -76,5 +76,5 @@ export function parseFwEnvConfig(text: string, file: string): UbootEnvLocation {
   if (second && second.path === first.path && Math.abs(second.offset - first.offset) < first.size) {
     throw new UbootEnvError(`${file}:${second.line}: the copy at 0x${second.offset.toString(16)} overlaps line ${first.line}'s at 0x${first.offset.toString(16)} (size 0x${first.size.toString(16)}): expected copies apart`);
   }
-  return { copies: copies.map(({ path, offset }) => ({ path, offset })), format: { size: first.size, redundant: second !== undefined } };
+  return { copies: copies.map(({ path, offset }) => ({ path, offset })), format: { size: first.size, redundant: second !== undefined, ...(cpuIsBigEndian ? { bigEndian: true } : {}) } };
 }

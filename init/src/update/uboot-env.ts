@@ -18,7 +18,7 @@
  * this module keep reading the previous one. A single copy is rewritten in
  * place and a cut there loses the environment: boards need the redundant one.
  */
-import { crc32, planUbootEnvWrite, readUbootEnv, type UbootEnv, type UbootEnvFormat, type UbootEnvWrite } from '../../../contract/index.ts';
+import { crc32, planUbootEnvWrite, storedUbootEnvCrc, readUbootEnv, type UbootEnv, type UbootEnvFormat, type UbootEnvWrite } from '../../../contract/index.ts';
 
 /** A change that cannot be made: the message names the variable or the copies, and what was expected. */
 export class UbootEnvError extends Error {}
@@ -52,7 +52,7 @@ function hex32(value: number): string {
  */
 export function ubootEnvCopyDefect(copy: Uint8Array, format: UbootEnvFormat): string | undefined {
   const header = format.redundant ? 5 : 4;
-  const stored = (copy[0]! | (copy[1]! << 8) | (copy[2]! << 16) | (copy[3]! << 24)) >>> 0;
+  const stored = storedUbootEnvCrc(copy, format);
   const computed = crc32(copy.subarray(header));
   if (stored === computed) return undefined;
   if (copy.every((byte) => byte === erased)) return 'erased (every byte 0xff): never written';

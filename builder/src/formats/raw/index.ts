@@ -7,9 +7,10 @@
  *   then            imago-data  ext4, mounted at /data, never touched by updates
  *   last 33 sectors backup GPT
  *
- * On a U-Boot board (armv7) the ESP holds imago/boot.scr and the two copies
+ * On a U-Boot board (armv7, MIPS Malta) the ESP holds imago/boot.scr and the two copies
  * of U-Boot's environment instead of GRUB and grubenv, and U-Boot itself
  * (which a board keeps in its flash) is written next to the disk as u-boot.bin.
+ * A Malta slot's kernel is a uImage of the vmlinux (slot-kernel.ts).
  *
  * `dd if=disk.img of=/dev/sdX` flashes a device; `imago run` boots it with
  * UEFI, a BIOS (i386; the same grub.cfg and grubenv serve both) or U-Boot.
@@ -30,6 +31,7 @@ import { makeDataFs } from './data-fs.ts';
 import { makeEsp } from './esp.ts';
 import { buildUboot, ubootEspFiles } from '../../uboot/index.ts';
 import { rawBoot, ubootFirmwareFile } from './raw-boot.ts';
+import { slotKernel } from './slot-kernel.ts';
 import { biosBootType, installBiosBoot } from './bios-boot.ts';
 import { renderGpt, espType, linuxDataType, sectorSize } from './gpt.ts';
 import { grubConfig, slotBootConfig } from './grub-cfg.ts';
@@ -86,7 +88,8 @@ export async function buildRawDisk(request: RawDiskRequest): Promise<{ path: str
   }
   let slotBytes = 0;
   for (const name of slotFiles) {
-    const data = await readFile(join(request.imageDir, name));
+    const raw = await readFile(join(request.imageDir, name));
+    const data = name === 'kernel' ? slotKernel(boot.target, raw, join(request.imageDir, name)) : raw;
     slotBytes += data.length;
     files[`A/${name}`] = data;
   }

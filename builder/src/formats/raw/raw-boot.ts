@@ -2,7 +2,8 @@
  * How a raw disk boots on a target: GRUB under UEFI (x86_64, aarch64) or from
  * a legacy BIOS (i386), both through disk-target.ts; or U-Boot on the boards
  * builder/src/uboot/boards.ts knows whose U-Boot can start the slot's kernel
- * as the image has it (armv7's zImage with `bootz`). One place decides, so
+ * (armv7's zImage with `bootz`; the 32-bit MIPS Malta boards' vmlinux, wrapped
+ * in a uImage by slot-kernel.ts, with `bootm`). One place decides, so
  * `--format`'s check, the disk build, `imago run` and the init's update flow
  * (through the image's fw_env.config) agree.
  *
@@ -21,9 +22,20 @@ export type RawBoot = { kind: 'uefi' | 'bios'; target: DiskTarget } | { kind: 'u
 /** The firmware file a U-Boot disk build writes next to disk.img, for `imago run` (a board has it in flash). */
 export const ubootFirmwareFile = 'u-boot.bin';
 
-/** Whether U-Boot can boot `target`'s kernel image as built: bootz takes a zImage; bootm would need a uImage. */
+/**
+ * Whether U-Boot can boot `target`'s kernel: bootz takes a zImage as built;
+ * bootm takes the uImage slot-kernel.ts wraps an ELF vmlinux in.
+ */
 function ubootBootsKernel(board: UbootBoard, target: Target): boolean {
-  return board.boot === 'bootz' && target.kernel.build.format === 'zImage';
+  const format = target.kernel.build.format;
+  return (board.boot === 'bootz' && format === 'zImage') || (board.boot === 'bootm' && format === 'elf' && board.mkimageArch === 'mips');
+}
+
+/** Why a U-Boot board cannot boot `target`'s kernel, for the refusal. */
+function ubootRefusal(board: UbootBoard, target: Target): string {
+  // malta64's bootm enters Linux with argv as 64-bit pointers; the malta kernel reads 32-bit ones (docs/updates.md).
+  if (board.boot === 'bootm' && board.mkimageArch === 'mips64') return `its U-Boot (${board.defconfig}) hands the kernel its command line as 64-bit pointers, which the malta kernel reads as 32-bit ones, and it crashes before the console (booting with a device tree instead is not done yet)`;
+  return `its U-Boot (${board.defconfig}) boots kernels with ${board.boot}, which takes ${board.boot === 'bootz' ? 'a zImage' : 'an ELF vmlinux (wrapped in a uImage)'}, and ${target.name}'s kernel is built as "${target.kernel.build.format}"`;
 }
 
 function grubTarget(target: Target): DiskTarget | undefined {
@@ -48,8 +60,6 @@ export function rawBoot(target: Target): RawBoot {
   if (grub) return { kind: grub.uefi ? 'uefi' : 'bios', target: grub };
   const board = ubootBoards[target.name];
   if (board && ubootBootsKernel(board, target)) return { kind: 'uboot', target, board };
-  const why = board
-    ? `its U-Boot (${board.defconfig}) boots kernels with ${board.boot}, which needs a U-Boot uImage, and ${target.name}'s kernel is ${target.kernel.build.format === 'elf' ? 'an ELF vmlinux' : `a ${target.kernel.build.format}`}`
-    : 'it has no GRUB build for UEFI or BIOS and no U-Boot board';
+  const why = board ? ubootRefusal(board, target) : 'it has no GRUB build for UEFI or BIOS and no U-Boot board';
   throw new UnsupportedError(`--format raw: ${target.name} cannot boot a raw disk yet: ${why}; raw disk images are made for ${rawBootArches().join(', ')} (see docs/updates.md)`);
 }
