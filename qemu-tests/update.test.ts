@@ -4,7 +4,7 @@
  * under OVMF (or the BIOS, or U-Boot with the slot state in its environment
  * instead of grubenv): v1 -> v2 with the
  * data partition surviving; a v2 whose critical service never gets healthy
- * rolling back by itself; refused bundles (another product's among them)
+ * rolling back by itself; refused bundles (another product's and an older version among them)
  * leaving the running slot untouched, and the ESP read-only and root's alone.
  * Prints update-apply and reboot-to-committed seconds.
  */
@@ -76,7 +76,7 @@ test.serial(`${arch}: v1 -> v2 update commits and keeps /data; a broken v2 rolls
   t.is(env.imago_trial ?? env.upgrade_available ?? env.bootlimit, undefined, `the trial variables are gone: ${JSON.stringify(env)}`);
 });
 
-test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrusted bundles are refused; the running slot is unchanged and the ESP read-only and root's`, async (t) => {
+test.serial(`${arch}: tampered, other-arch, other-product, older, truncated and untrusted bundles are refused; the running slot is unchanged and the ESP read-only and root's`, async (t) => {
   const v1 = await buildVariant('v1', arch, (s) => s);
   const v2 = await buildVariant('v2', arch, (s) => s.replace('image_version: "1"', 'image_version: "2"').replace('echo app up', 'echo app v2 up'));
   const good = await readFile(await makeBundle(v2, 'v2.bundle'));
@@ -97,6 +97,12 @@ test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrust
   await cp(v2, otherProduct, { recursive: true });
   await writeFile(join(otherProduct, 'manifest.json'), JSON.stringify({ ...manifest, compatible: 'another-product' }));
   await makeBundle(otherProduct, 'other-product.bundle');
+  // Signed by the trusted key, for this device, but older than the running version 1.
+  const older = join(outRoot, 'older');
+  await rm(older, { recursive: true, force: true });
+  await cp(v2, older, { recursive: true });
+  await writeFile(join(older, 'manifest.json'), JSON.stringify({ ...manifest, version: '0.9' }));
+  await makeBundle(older, 'older.bundle');
   const stranger = generateKeys();
   await writeFile(join(bundles, 'stranger.key'), stranger.privatePem);
   await makeBundle(v2, 'untrusted.bundle', join(bundles, 'stranger.key'));
@@ -113,6 +119,7 @@ test.serial(`${arch}: tampered, other-arch, other-product, truncated and untrust
       ['tampered.bundle', /update refused: (initrd.img|kernel|manifest.json) does not match its sha256 in the signed manifest/],
       ['other-arch.bundle', new RegExp(`update refused: the bundle is for ${arch === 'x86_64' ? 'aarch64' : 'x86_64'}, this device is ${arch}`)],
       ['other-product.bundle', new RegExp(`update refused: the bundle is for images compatible with "another-product", this image is "updatable-${arch}"`)],
+      ['older.bundle', /update refused: the bundle's version 0\.9 is not newer than the running version 1/],
       ['truncated.bundle', /update refused: the bundle is truncated: \S+ ended after \d+ of \d+ bytes/],
       ['untrusted.bundle', new RegExp(`update refused: the bundle is signed by key ${stranger.id}, which this image does not trust`)],
     ];
