@@ -78,9 +78,9 @@ test('run --help offers booting the disk image', (t) => {
 
 test('build --format raw for an architecture whose bootloader cannot boot its kernel fails before building anything', async (t) => {
   const out = await mkdtemp(join(tmpdir(), 'imago-cli-'));
-  const result = imago('build', 'images/minimal.yml', '--arch', 'mips', '--format', 'raw', '-o', join(out, 'out'));
+  const result = imago('build', 'images/minimal.yml', '--arch', 'mips64', '--format', 'raw', '-o', join(out, 'out'));
   t.is(result.code, 1);
-  t.regex(result.stderr, /failed to make the raw image for mips: --format raw: mips cannot boot a raw disk yet: its U-Boot \(malta_defconfig\) boots kernels with bootm/);
+  t.regex(result.stderr, /failed to make the raw image for mips64: --format raw: mips64 cannot boot a raw disk yet: /);
   t.false(existsSync(join(out, 'out')), 'nothing was written');
 });
 

@@ -63,11 +63,12 @@ nativeTest("images/edge.yml's containers build on mips from packages compiled fr
   t.is(brokerManifest!.source, 'debian-source');
   const bytes = brokerManifest!.rootfs!.bytes;
   t.log(`mosquitto image on mips: ${bytes} bytes unpacked (${brokerManifest!.rootfs!.entries} entries); mqtt-client ${clientManifest!.rootfs!.bytes} bytes`);
-  t.true(bytes < 2_000_000, `the static broker image stays small: ${bytes} bytes`);
+  // Static with OpenSSL (TLS) it is 3.7 MB on mips; Debian's trimmed broker is 15 MB on x86_64.
+  t.true(bytes < 8_000_000, `the static broker image stays small: ${bytes} bytes`);
   t.deepEqual(
     clientManifest!.packages!.map((p) => ({ ...p, sha256: /^[0-9a-f]{64}$/.test(p.sha256) })),
     [
-      { name: 'mosquitto-clients', sourcePackage: 'mosquitto', version: '2.0.11-1.2+deb12u2', architecture: 'mips', sha256: true, without: ['tls', 'cjson'] },
+      { name: 'mosquitto-clients', sourcePackage: 'mosquitto', version: '2.0.11-1.2+deb12u2', architecture: 'mips', sha256: true, without: ['cjson'] },
       { name: 'busybox-static', sourcePackage: 'busybox', version: '1.35.0-4+deb12u1', architecture: 'mips', sha256: true, without: [] },
     ],
   );

@@ -31,6 +31,6 @@ test('an armv7 disk without u-boot.bin beside it is refused, saying what writes 
   }
 });
 
-test('a mips disk is refused before QEMU starts, with the reason', (t) => {
-  t.throws(() => diskCommand('disk.img', 'mips'), { message: /--format raw: mips cannot boot a raw disk yet/ });
+test('a mips64 disk is refused before QEMU starts, with the reason', (t) => {
+  t.throws(() => diskCommand('disk.img', 'mips64'), { message: /--format raw: mips64 cannot boot a raw disk yet/ });
 });
