@@ -28,16 +28,11 @@ export const ubootFirmwareFile = 'u-boot.bin';
  */
 function ubootBootsKernel(board: UbootBoard, target: Target): boolean {
   const format = target.kernel.build.format;
-  if (unverifiedBoards.has(target.name)) return false;
   return (board.boot === 'bootz' && format === 'zImage') || (board.boot === 'bootm' && format === 'elf');
 }
 
-// mips64 shares mips64el's U-Boot patches, but no raw disk of it has booted its own kernel yet (docs/updates.md).
-const unverifiedBoards = new Set(['mips64']);
-
 /** Why a U-Boot board cannot boot `target`'s kernel, for the refusal. */
 function ubootRefusal(board: UbootBoard, target: Target): string {
-  if (unverifiedBoards.has(target.name)) return `its U-Boot (${board.defconfig}) has not yet been seen booting ${target.name}'s kernel from a raw disk`;
   return `its U-Boot (${board.defconfig}) boots kernels with ${board.boot}, which takes ${board.boot === 'bootz' ? 'a zImage' : 'an ELF vmlinux (wrapped in a uImage)'}, and ${target.name}'s kernel is built as "${target.kernel.build.format}"`;
 }
 
