@@ -56,7 +56,7 @@ test-qemu:
 
 ## Boot the foundation scenario and the containers (edge) scenario on all eight
 ## architectures (mips64's containerd, iptables and mosquitto compiled and checked too), the update scenarios on aarch64 (UEFI),
-## i386 (BIOS), armv7, mips and mipsel (U-Boot), 20 power cuts each on x86_64, aarch64, armv7 and mips,
+## i386 (BIOS), armv7 and the four MIPS Malta targets (U-Boot), 20 power cuts each on x86_64, aarch64, armv7 and mips,
 ## U-Boot's boot counting, and print the tables.
 test-matrix: deps-all
 	# Every scenario runs even when an earlier one failed, so the tables are complete;
@@ -73,6 +73,8 @@ test-matrix: deps-all
 	IMAGO_UPDATE_ARCH=armv7 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=mips npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=mipsel npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
+	IMAGO_UPDATE_ARCH=mips64 npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
+	IMAGO_UPDATE_ARCH=mips64el npx ava --config qemu-tests/ava.config.js qemu-tests/update.test.ts || status=1; \
 	IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=aarch64 IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \
 	IMAGO_UPDATE_ARCH=armv7 IMAGO_POWERCUT_ITERATIONS=20 npx ava --config qemu-tests/ava.config.js qemu-tests/update-powercut.test.ts || status=1; \

@@ -76,14 +76,6 @@ test('run --help offers booting the disk image', (t) => {
   t.regex(result.stdout, /--disk\s+boot the flashable disk\.img through its firmware/);
 });
 
-test('build --format raw for an architecture whose bootloader cannot boot its kernel fails before building anything', async (t) => {
-  const out = await mkdtemp(join(tmpdir(), 'imago-cli-'));
-  const result = imago('build', 'images/minimal.yml', '--arch', 'mips64', '--format', 'raw', '-o', join(out, 'out'));
-  t.is(result.code, 1);
-  t.regex(result.stderr, /failed to make the raw image for mips64: --format raw: mips64 cannot boot a raw disk yet: /);
-  t.false(existsSync(join(out, 'out')), 'nothing was written');
-});
-
 /** A user's mistake reads as a message with a hint, never as a crash. */
 function assertUsageError(t: import('ava').ExecutionContext, result: ReturnType<typeof imago>, message: RegExp, command: string) {
   t.is(result.code, 2, result.stderr);

@@ -30,7 +30,7 @@ export interface OutputFormat {
 
 export const formats = {
   initrd: { description: 'kernel, initrd.img, cmdline and manifest.json, booted directly by QEMU or a bootloader (always written)' },
-  raw: { description: 'also disk.img: a flashable GPT disk with A/B slots and an ext4 data partition, booted by GRUB (UEFI: x86_64, aarch64; BIOS: i386) or U-Boot (armv7, mips, mipsel; u-boot.bin beside it)', build: buildRawDisk, check: (target: Target) => void rawBoot(target) },
+  raw: { description: 'also disk.img: a flashable GPT disk with A/B slots and an ext4 data partition, booted by GRUB (UEFI: x86_64, aarch64; BIOS: i386) or U-Boot (armv7, mips, mipsel, mips64, mips64el; u-boot.bin beside it)', build: buildRawDisk, check: (target: Target) => void rawBoot(target) },
 } satisfies Record<string, OutputFormat>;
 
 export type FormatName = keyof typeof formats;

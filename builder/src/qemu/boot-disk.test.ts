@@ -31,6 +31,15 @@ test('an armv7 disk without u-boot.bin beside it is refused, saying what writes 
   }
 });
 
-test('a mips64 disk is refused before QEMU starts, with the reason', (t) => {
-  t.throws(() => diskCommand('disk.img', 'mips64'), { message: /--format raw: mips64 cannot boot a raw disk yet/ });
+test('a mips64el disk boots the u-boot.bin beside it on malta, with the disk on IDE', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imago-disk-'));
+  try {
+    await writeFile(join(dir, 'u-boot.bin'), 'firmware');
+    const { binary, args } = diskCommand(join(dir, 'disk.img'), 'mips64el');
+    t.is(binary, 'qemu-system-mips64el');
+    t.deepEqual(values(args, '-bios'), [join(dir, 'u-boot.bin')]);
+    t.true(values(args, '-drive').some((drive) => drive.includes('if=ide')), args.join(' '));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

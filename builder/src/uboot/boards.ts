@@ -65,8 +65,10 @@ function maltaAddresses(prefix: string): UbootBoard['addresses'] {
 const maltaBootargs = 'memsize=256M';
 
 function malta(arch: string, defconfig: string, mkimageArch: 'mips' | 'mips64', image: string, prefix: string): UbootBoard {
-  // 64-bit: bootm would copy and enter the kernel at zero-extended 32-bit addresses (patches/mips64-legacy-image-addresses.patch).
-  const patches = mkimageArch === 'mips64' ? ['ide-size-in-blocks', 'mips64-legacy-image-addresses'] : ['ide-size-in-blocks'];
+  // 64-bit: bootm would copy and enter the kernel at zero-extended 32-bit addresses
+  // (patches/mips64-legacy-image-addresses.patch), and hand it argv as 64-bit pointers
+  // where the malta kernel reads YAMON's 32-bit entries (patches/malta64-yamon-argv.patch).
+  const patches = mkimageArch === 'mips64' ? ['ide-size-in-blocks', 'mips64-legacy-image-addresses', 'malta64-yamon-argv'] : ['ide-size-in-blocks'];
   return { arch, defconfig, fragments: ['common', 'malta'], patches, image, mkimageArch, diskInterface: 'ide', prepareDisk: maltaIde, addresses: maltaAddresses(prefix), boot: 'bootm', bootargs: maltaBootargs };
 }
 

@@ -47,9 +47,16 @@ test('the Malta boards\' IDE patch is readable and changes drivers/block/ide.c o
 });
 
 test('the 64-bit Malta boards also get the legacy-image address sign-extension patch, which changes boot/bootm.c only', async (t) => {
-  t.deepEqual(ubootBoard('mips64').patches, ['ide-size-in-blocks', 'mips64-legacy-image-addresses']);
-  t.deepEqual(ubootBoard('mips64el').patches, ['ide-size-in-blocks', 'mips64-legacy-image-addresses']);
+  t.deepEqual(ubootBoard('mips64').patches, ['ide-size-in-blocks', 'mips64-legacy-image-addresses', 'malta64-yamon-argv']);
+  t.deepEqual(ubootBoard('mips64el').patches, ['ide-size-in-blocks', 'mips64-legacy-image-addresses', 'malta64-yamon-argv']);
   t.deepEqual(ubootBoard('mipsel').patches, ['ide-size-in-blocks']);
+  t.deepEqual(ubootBoard('mips').patches, ['ide-size-in-blocks']);
   const [entry] = await readUbootPatches(['mips64-legacy-image-addresses'], 'mips64');
   t.deepEqual(patchedFiles(entry!), ['boot/bootm.c']);
+});
+
+test('the 64-bit Malta boards\' argv patch changes arch/mips/lib/bootm.c only, and only for 64-bit Malta builds', async (t) => {
+  const [argv] = await readUbootPatches(['malta64-yamon-argv'], 'mips64el');
+  t.deepEqual(patchedFiles(argv!), ['arch/mips/lib/bootm.c']);
+  t.regex(argv!.text, /^\+#if defined\(CONFIG_64BIT\) && defined\(CONFIG_TARGET_MALTA\)$/m);
 });

@@ -2,8 +2,8 @@
  * How a raw disk boots on a target: GRUB under UEFI (x86_64, aarch64) or from
  * a legacy BIOS (i386), both through disk-target.ts; or U-Boot on the boards
  * builder/src/uboot/boards.ts knows whose U-Boot can start the slot's kernel
- * (armv7's zImage with `bootz`; the 32-bit MIPS Malta boards' vmlinux, wrapped
- * in a uImage by slot-kernel.ts, with `bootm`). One place decides, so
+ * (armv7's zImage with `bootz`; the MIPS Malta boards' vmlinux, wrapped in a
+ * uImage by slot-kernel.ts, with `bootm`). One place decides, so
  * `--format`'s check, the disk build, `imago run` and the init's update flow
  * (through the image's fw_env.config) agree.
  *
@@ -28,13 +28,11 @@ export const ubootFirmwareFile = 'u-boot.bin';
  */
 function ubootBootsKernel(board: UbootBoard, target: Target): boolean {
   const format = target.kernel.build.format;
-  return (board.boot === 'bootz' && format === 'zImage') || (board.boot === 'bootm' && format === 'elf' && board.mkimageArch === 'mips');
+  return (board.boot === 'bootz' && format === 'zImage') || (board.boot === 'bootm' && format === 'elf');
 }
 
 /** Why a U-Boot board cannot boot `target`'s kernel, for the refusal. */
 function ubootRefusal(board: UbootBoard, target: Target): string {
-  // malta64's bootm enters Linux with argv as 64-bit pointers; the malta kernel reads 32-bit ones (docs/updates.md).
-  if (board.boot === 'bootm' && board.mkimageArch === 'mips64') return `its U-Boot (${board.defconfig}) hands the kernel its command line as 64-bit pointers, which the malta kernel reads as 32-bit ones, and it crashes before the console (booting with a device tree instead is not done yet)`;
   return `its U-Boot (${board.defconfig}) boots kernels with ${board.boot}, which takes ${board.boot === 'bootz' ? 'a zImage' : 'an ELF vmlinux (wrapped in a uImage)'}, and ${target.name}'s kernel is built as "${target.kernel.build.format}"`;
 }
 
