@@ -81,7 +81,11 @@ for (const arch of testArches()) {
         for (const [target, type] of [['/proc', 'proc'], ['/sys', 'sysfs'], ['/dev', 'devtmpfs'], ['/dev/pts', 'devpts'], ['/dev/shm', 'tmpfs'], ['/run', 'tmpfs'], ['/tmp', 'tmpfs'], ['/var', 'tmpfs'], ['/sys/fs/cgroup', 'cgroup2']]) {
           t.regex(text, new RegExp(`probe: MOUNT ${target} ${type} `), `${target} is mounted as ${type}`);
         }
-        t.regex(text, /probe: MOUNT \/ tmpfs ro[,\s]/, 'the root is a read-only tmpfs, not the initramfs rootfs');
+        t.regex(text, /probe: MOUNT \/ rootfs ro[,\s]/, 'the root is the initramfs itself, read-only, not a copy');
+        // The kernel gives the first mount itself as parent; pivot_root (every container start) needs a root that has one.
+        const rootMount = /MOUNTINFO \/ id=(\d+) parent=(\d+)/.exec(line('probe: MOUNTINFO'));
+        t.truthy(rootMount, 'the root is in /proc/self/mountinfo');
+        t.not(rootMount?.[1], rootMount?.[2], 'the root is a mount of its own (a bind of the initramfs), which pivot_root can leave');
         t.regex(line('probe: ROOT'), /read-only/);
         t.regex(line('probe: VARSEED'), /VARSEED seeded from the image 640 65534$/, "a files: entry under /var is in the /var tmpfs at boot, with its mode and owner");
         t.regex(line('probe: VAR '), /VAR writable$/, 'the seeded /var is writable');

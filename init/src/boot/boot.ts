@@ -1,5 +1,5 @@
 /**
- * Everything PID 1 does before it supervises: move the root to tmpfs, mount the
+ * Everything PID 1 does before it supervises: give the root a mount of its own, mount the
  * system, read the config, load modules, set the hostname, bring up the
  * network, and make the root read-only.
  */
@@ -12,22 +12,22 @@ import { applyMounts, bootMounts, sealRoot } from './mounts.ts';
 import { loadModules } from './modules.ts';
 import { applyRuntimeEntries } from './runtime-entries.ts';
 import { runSync } from './run-sync.ts';
-import { moveRootToTmpfs, rootAlreadyMoved } from './switch-root.ts';
+import { rootOnOwnMount } from './root-mount.ts';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export function bootSystem(sys: Sys, log: Logger): InitConfig {
-  if (!rootAlreadyMoved(sys)) {
-    try {
-      moveRootToTmpfs(sys, (command) => runSync(sys, command));
-    } catch (error) {
-      log.warn(`${describe(error)}; staying on the initramfs root`);
-    }
+  let ownMount = true;
+  try {
+    rootOnOwnMount(sys);
+  } catch (error) {
+    ownMount = false;
+    log.warn(`${describe(error)}; staying on the initramfs root, where containers cannot start`);
   }
   applyMounts(sys, bootMounts, (message) => log.warn(message));
-  if (rootAlreadyMoved(sys)) log.info('root file system moved to tmpfs');
+  if (ownMount) log.info('root file system on a mount of its own');
   for (const dir of ['/var/log', '/var/lib', '/var/tmp', '/var/cache', '/run/imago']) sys.mkdirs(dir);
   // Logs live in /var/log; /run/log is where tools (and the first tests) look too.
   try {

@@ -246,6 +246,12 @@ export class FakeSys implements Sys {
     this.kernel.push(`move mount ${source} ${target}`);
     this.files.moveTree(source, target);
   }
+  changeDir(path: string): void {
+    this.kernel.push(`chdir ${path}`);
+  }
+  changeRoot(path: string): void {
+    this.kernel.push(`chroot ${path}`);
+  }
   unmount(target: string): void {
     this.kernel.push(`unmount ${target}`);
   }

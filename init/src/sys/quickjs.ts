@@ -361,6 +361,12 @@ export const quickjsSys: Sys = {
   moveMount(source, target) {
     check(native.mount(source, target, '', native.MS_MOVE, ''), `move the mount at ${source} to`, target);
   },
+  changeDir(path) {
+    check(os.chdir(path), 'change to the folder', path);
+  },
+  changeRoot(path) {
+    check(native.chroot(path), 'change the root to', path);
+  },
   unmount(target, detach) {
     check(native.umount2(target, detach ? native.MNT_DETACH : 0), 'unmount', target);
   },

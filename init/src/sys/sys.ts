@@ -230,6 +230,10 @@ export interface Kernel {
   remount(target: string, flags: readonly MountFlag[], data: string): void;
   /** mount(2) with MS_MOVE: the file system mounted at `source` is at `target` instead. */
   moveMount(source: string, target: string): void;
+  /** chdir(2): the working folder of this process and of those it starts. */
+  changeDir(path: string): void;
+  /** chroot(2): `path` becomes the root of this process and of those it starts. */
+  changeRoot(path: string): void;
   /** umount2(2), detached (lazy) when `detach`. */
   unmount(target: string, detach: boolean): void;
   /** sync(2): every file system's dirty data to its disk. */
