@@ -1,10 +1,10 @@
 /**
- * Containers on big-endian MIPS, whose containerd, runc and shim are compiled
+ * Containers on big-endian MIPS, whose containerd, shim and crun are compiled
  * from Debian's sources (builder/src/containers/runtime-from-source.ts): for
  * each test architecture without Debian packages (mips in `make test`, mips64
  * with IMAGO_TEST_ARCH), an image runs a container whose OCI archive the test
  * makes from the BusyBox imago builds for that architecture: containerd
- * imports it at boot, runc starts `busybox httpd` on the device's network, the
+ * imports it at boot, crun starts `busybox httpd` on the device's network, the
  * init sees it healthy, and the host fetches the page through the forwarded
  * port. A second container from the same archive runs on the private network,
  * whose bridge rules the iptables compiled from Debian's source sets
@@ -35,7 +35,7 @@ import { freePort } from './free-port.ts';
 import { withImage } from './harness.ts';
 import { testArches } from './test-arches.ts';
 
-/** containerd's start, the import and runc under full emulation of a 2-core host. */
+/** containerd's start, the import and crun under full emulation of a 2-core host. */
 const HEALTHY_MS = 900_000;
 const page = 'served by busybox httpd in a container on big-endian MIPS\n';
 
@@ -101,7 +101,7 @@ function fetchPage(port: number): Promise<string> {
 }
 
 for (const arch of testArches().filter((name) => !getTarget(name).debianArch)) {
-  test(`${arch}: a container runs with containerd and runc built from Debian source, and the host reaches it; a private-network container reaches the device's bridge address and the host through iptables built from Debian source`, async (t) => {
+  test(`${arch}: a container runs with containerd and crun built from Debian source, and the host reaches it; a private-network container reaches the device's bridge address and the host through iptables built from Debian source`, async (t) => {
     // A cold run compiles the kernel with the containers fragment and containerd first: longer than ava's inactivity timeout.
     t.timeout(90 * 60_000);
     const target = getTarget(arch);

@@ -38,11 +38,11 @@ export function imagePackages(spec: Spec): string[] {
  */
 async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<Manifest['containerRuntime']> {
   const privateNetwork = usesPrivateNetwork(spec);
-  const runtime = await step(`build containerd and runc for ${target.name}`, () =>
+  const runtime = await step(`build containerd and crun for ${target.name}`, () =>
     compile(() => buildContainerRuntime(target, { privateNetwork, progress: options.progress })),
   );
   const files = [...runtime.files];
-  const links = [...runtime.links];
+  const links: { path: string; target: string }[] = [];
   const sources = [...runtime.sources];
   if (privateNetwork && !target.debianArch) {
     const iptables = await step(`build iptables for ${target.name}`, () => compile(() => buildIptables(target, { progress: options.progress })));

@@ -17,6 +17,8 @@ export interface ContainerRuntimeNeeds {
   privateNetwork: boolean;
   /** The image has a data partition (update:), where containerd keeps its root. */
   dataPartition: boolean;
+  /** The OCI runtime `ctr run` names instead of runc on the PATH, e.g. /usr/bin/crun. */
+  runcBinary?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function addContainerRuntime(tree: Tree, images: readonly StoredImage[], 
   if (!tree.has('/etc/hosts')) tree.add({ path: '/etc/hosts', kind: 'file', mode: 0o644, data: bytes(hostsFile) });
   tree.add({ path: containerdConfigPath, kind: 'file', mode: 0o644, data: bytes(containerdConfig()) });
   if (images.length > 0) tree.add({ path: importScriptPath, kind: 'file', mode: 0o755, data: bytes(importScript(images)) });
-  tree.add({ path: runScriptPath, kind: 'file', mode: 0o755, data: bytes(runContainerScript({ persistentRoot: needs.dataPartition })) });
+  tree.add({ path: runScriptPath, kind: 'file', mode: 0o755, data: bytes(runContainerScript({ persistentRoot: needs.dataPartition, runcBinary: needs.runcBinary })) });
   for (const image of images) tree.add({ path: image.path, kind: 'file', mode: 0o644, data: image.archive });
   const shared = new Map<string, string>();
   for (const image of prepared) addPreparedRootfs(tree, image, shared);

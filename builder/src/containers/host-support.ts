@@ -1,7 +1,8 @@
 /**
  * What the host image itself needs to run containers: Debian's containerd and
- * runc (compiled from Debian's sources instead on mips and mips64, or when the
- * spec's container_runtime asks, see runtime-from-source.ts), and kernel support (Debian kernels: modules; built kernels: the
+ * runc (or containerd and crun compiled from Debian's sources, on mips and
+ * mips64 or when the spec's container_runtime asks, see runtime-from-source.ts),
+ * and kernel support (Debian kernels: modules; built kernels: the
  * kernel-config/containers.config fragment). Empty for a spec without containers.
  */
 import { fileURLToPath } from 'node:url';

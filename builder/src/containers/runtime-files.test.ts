@@ -21,6 +21,7 @@ test('the run helper clears a container left behind, then runs ctr run --rm in i
   t.regex(script, /containers info "\$id"/);
   t.regex(script, /tasks delete -f "\$id"/);
   t.regex(script, /^setsid \$ctr run --rm "\$@" &$/m);
+  t.regex(runContainerScript({ persistentRoot: false, runcBinary: '/usr/bin/crun' }), /^setsid \$ctr run --rm --runc-binary \/usr\/bin\/crun "\$@" &$/m, 'a compiled runtime names crun');
   t.regex(script, /trap "\$ctr tasks kill --signal SIG\$sig \$id > \/dev\/null 2>&1" \$sig/, 'stop signals go to the task');
   t.regex(script, /kill -0 \$child 2> \/dev\/null \|\| break/, 'leaves the wait once ctr is gone');
   t.regex(script, /\nexit \$status\n$/, 'exits with ctr\'s status');

@@ -122,8 +122,11 @@ export function importScript(images: readonly StoredImageRef[]): string {
  * outlives a boot (`persistentRoot`: on the data partition, where a power cut
  * leaves the container's record behind). A first start in a RAM-only image,
  * the one on the boot's critical path, goes straight to `ctr run`.
+ *
+ * `runcBinary` is the OCI runtime the shim runs in runc's place (crun, in a
+ * runtime compiled from source); without it, runc on the PATH.
  */
-export function runContainerScript(options: { persistentRoot: boolean }): string {
+export function runContainerScript(options: { persistentRoot: boolean; runcBinary?: string }): string {
   const dir = containerRunDir('$id');
   return [
     '#!/bin/sh',
@@ -166,7 +169,7 @@ export function runContainerScript(options: { persistentRoot: boolean }): string
     'for sig in TERM INT HUP QUIT USR1 USR2; do',
     '  trap "$ctr tasks kill --signal SIG$sig $id > /dev/null 2>&1" $sig',
     'done',
-    'setsid $ctr run --rm "$@" &',
+    `setsid $ctr run --rm ${options.runcBinary ? `--runc-binary ${options.runcBinary} ` : ''}"$@" &`,
     'child=$!',
     'while :; do',
     '  wait $child',

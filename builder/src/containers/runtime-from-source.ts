@@ -1,13 +1,14 @@
 /**
- * containerd, its shim, ctr, runc and the CNI plugins for a target Debian has
- * no binaries for (mips, mips64), compiled from Debian 12's sources with
- * Debian 12's Go (see runtime-recipe.ts for the choices and why). Each source
- * package's binaries are cached under `<cache>/container-runtime/` by target,
- * recipe, source version, toolchain and Go dependencies: only the first build
- * pays the compile.
+ * containerd, its shim, ctr, crun and the CNI plugins for a target Debian has
+ * no binaries for (mips, mips64) or a spec that asks, compiled from Debian
+ * 12's sources: the Go programs with Debian 12's Go (see runtime-recipe.ts for
+ * the choices and why), crun with the cross gcc (crun/build-crun.ts). Each
+ * source package's binaries are cached under `<cache>/container-runtime/` by
+ * target, recipe, source version, toolchain and Go dependencies: only the
+ * first build pays the compile.
  *
  *   const runtime = await buildContainerRuntime(mips, { privateNetwork: false, progress });
- *   runtime.files;  // [{ path: '/usr/bin/containerd', data }, ..., { path: '/usr/sbin/runc', data }]
+ *   runtime.files;  // [{ path: '/usr/bin/containerd', data }, ..., { path: '/usr/bin/crun', data }]
  */
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,10 +17,11 @@ import { fetchDebianSource, type DebianSource } from '../debian/source.ts';
 import { goHostEnv, openGoWorkspace, type GoWorkspace } from '../go/go-workspace.ts';
 import { cacheKey, cacheRoot } from '../io/cache.ts';
 import { cachedDir } from '../io/cached-dir.ts';
-import { compilerVersion } from '../io/compiler.ts';
 import { run } from '../io/exec.ts';
 import type { Progress } from '../progress.ts';
-import { commandBinary, goLdflags, goTargetEnv, recipeFingerprint, runtimeLinks, runtimePrograms, runtimeSourceRelease, type GoProgramSet } from './runtime-recipe.ts';
+import { buildCrun } from '../crun/build-crun.ts';
+import { crunPath } from '../crun/crun-recipe.ts';
+import { commandBinary, goLdflags, goTargetEnv, recipeFingerprint, runtimePrograms, runtimeSourceRelease, type GoProgramSet } from './runtime-recipe.ts';
 
 /** Bump when the build below changes in a way that changes the output. */
 const recipeVersion = '1';
@@ -27,7 +29,6 @@ const recipeVersion = '1';
 /** The compiled runtime, as files at their image paths. */
 export interface BuiltContainerRuntime {
   files: { path: string; data: Uint8Array }[];
-  links: readonly { path: string; target: string }[];
   /** Source package and version of each compiled set, for the manifest. */
   sources: { sourcePackage: string; version: string }[];
   /** `go1.19.8`. */
@@ -36,9 +37,9 @@ export interface BuiltContainerRuntime {
 }
 
 /**
- * Returns the runtime for `target` (mips or mips64), compiling what the cache
- * lacks: containerd about 3 minutes on two cores, runc and the plugins well
- * under one. Throws naming the source package and the go command's last lines.
+ * Returns the runtime for `target`, compiling what the cache lacks: containerd
+ * about 3-5 minutes on two cores, crun and the plugins about one. Throws naming
+ * the source package and the compiler's last lines.
  */
 export async function buildContainerRuntime(target: Target, options: { privateNetwork: boolean; progress: Progress }): Promise<BuiltContainerRuntime> {
   const { progress } = options;
@@ -46,17 +47,16 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
   const sets = runtimePrograms({ privateNetwork: options.privateNetwork });
   // One workspace for every set an image may need, so adding a private network does not recompile containerd.
   const go = await openGoWorkspace(runtimePrograms({ privateNetwork: true }).map((set) => set.source), { progress });
-  const cc = `${target.triplet}-gcc`;
   const files: BuiltContainerRuntime['files'] = [];
   const sources: BuiltContainerRuntime['sources'] = [];
   let cached = true;
   for (const set of sets) {
     const source = await fetchDebianSource(set.source, { release: runtimeSourceRelease, progress });
     // Each set is cached on its own: containerd is the same with or without the CNI plugins beside it.
-    const key = cacheKey('container-runtime', recipeVersion, recipeFingerprint(target, [set]), source.version, go.goVersion, ...go.packages, set.cgo ? await compilerVersion(cc) : '');
+    const key = cacheKey('container-runtime', recipeVersion, recipeFingerprint(target, [set]), source.version, go.goVersion, ...go.packages);
     const { dir, hit } = await cachedDir(join(cacheRoot(), 'container-runtime', `${target.name}-${set.source}-${key}`), async (work) => {
       const gopath = join(work, 'gopath');
-      await buildSet(set, source, { go, gopath, env, cc, out: join(work, 'root', set.installTo), target: target.name, progress });
+      await buildSet(set, source, { go, gopath, env, out: join(work, 'root', set.installTo), target: target.name, progress });
       await rm(gopath, { recursive: true, force: true });
     });
     if (hit) {
@@ -70,14 +70,16 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
     }
     sources.push({ sourcePackage: set.source, version: source.version });
   }
-  return { files, links: runtimeLinks, sources, goVersion: go.goVersion, cached };
+  const crun = await buildCrun(target, { progress });
+  files.push({ path: crunPath, data: crun.binary });
+  sources.push(...crun.sources);
+  return { files, sources, goVersion: go.goVersion, cached: cached && crun.cached };
 }
 
 interface SetBuild {
   go: GoWorkspace;
   gopath: string;
   env: Record<string, string>;
-  cc: string;
   out: string;
   target: string;
   progress: Progress;
@@ -100,11 +102,10 @@ async function buildSet(set: GoProgramSet, source: DebianSource, build: SetBuild
     // Shared by every build: Go's cache is keyed by content, so it never changes an output, only saves time.
     GOCACHE: join(cacheRoot(), 'go-build'),
     GOFLAGS: '',
-    CGO_ENABLED: set.cgo ? '1' : '0',
-    ...(set.cgo ? { CC: build.cc } : {}),
+    CGO_ENABLED: '0',
     SOURCE_DATE_EPOCH: '0',
   };
-  const packages = set.commands.map((command) => (command === '.' ? '.' : `./${command}`));
+  const packages = set.commands.map((command) => `./${command}`);
   const tags = set.tags.length > 0 ? ['-tags', set.tags.join(' ')] : [];
   const names = set.commands.map((command) => commandBinary(set, command)).join(', ');
   try {

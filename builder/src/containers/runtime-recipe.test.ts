@@ -14,26 +14,24 @@ test('each target has its GOARCH: mips and mips64 hard-float (their kernels have
 test('the runtime is the binaries an image runs, at the paths of Debian\'s packages', (t) => {
   const paths = (privateNetwork: boolean) =>
     runtimePrograms({ privateNetwork }).flatMap((set) => set.commands.map((command) => `${set.installTo}/${commandBinary(set, command)}`));
-  t.deepEqual(paths(false), ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/ctr', '/usr/sbin/runc']);
-  t.deepEqual(paths(true).slice(4), ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback']);
+  t.deepEqual(paths(false), ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/ctr']);
+  t.deepEqual(paths(true).slice(3), ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback']);
 });
 
-test('only runc uses cgo, and containerd drops the cgo snapshotters and the CRI plugin', (t) => {
+test('containerd drops the cgo snapshotters and the CRI plugin', (t) => {
   const sets = runtimePrograms({ privateNetwork: true });
-  t.deepEqual(sets.filter((set) => set.cgo).map((set) => set.source), ['runc']);
   const containerd = sets.find((set) => set.source === 'containerd')!;
   for (const tag of ['no_btrfs', 'no_cri', 'no_devmapper', 'no_zfs', 'no_aufs']) t.true(containerd.tags.includes(tag), tag);
 });
 
-test('ldflags strip, clear the build id, set Debian\'s version strings and link cgo statically', (t) => {
-  const [containerd, runc] = runtimePrograms({ privateNetwork: false });
+test('ldflags strip, clear the build id and set Debian\'s version strings', (t) => {
+  const [containerd] = runtimePrograms({ privateNetwork: false });
   t.is(upstreamVersion('1.6.20~ds1-1+deb12u3'), '1.6.20~ds1');
   t.is(upstreamVersion('1:1.35.0-4+deb12u1'), '1.35.0');
   t.is(
     goLdflags(containerd!, '1.6.20~ds1-1+deb12u3'),
     '-s -w -buildid= -X github.com/containerd/containerd/version.Version=1.6.20~ds1 -X github.com/containerd/containerd/version.Revision=1.6.20~ds1-1+deb12u3',
   );
-  t.is(goLdflags(runc!, '1.1.5+ds1-1+deb12u1'), '-s -w -buildid= -X main.version=1.1.5+ds1 -X main.gitCommit=1.1.5+ds1-1+deb12u1 -extldflags=-static');
 });
 
 test('the recipe fingerprint differs by target and by the program list, so cache entries never mix', (t) => {

@@ -51,6 +51,8 @@ export interface PlanInputs {
   containers?: readonly StoredImage[];
   /** The spec's images built from packages, as root filesystems to run as they are. */
   preparedContainers?: readonly PreparedImage[];
+  /** The OCI runtime containerd's shim runs instead of Debian's runc (crun, in a runtime compiled from source). */
+  runcBinary?: string;
   /** For a spec with `update:`: the target and the trusted keys read from their files. */
   update?: UpdateInputs;
   /** For a spec with `time:` or `fleet:`: a static BusyBox with the ntpd applet for the target. */
@@ -85,7 +87,7 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
   for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
-  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], { privateNetwork: usesPrivateNetwork(spec), dataPartition: spec.update !== undefined }, inputs.preparedContainers);
+  if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], { privateNetwork: usesPrivateNetwork(spec), dataPartition: spec.update !== undefined, runcBinary: inputs.runcBinary }, inputs.preparedContainers);
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);

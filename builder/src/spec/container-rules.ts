@@ -88,7 +88,7 @@ export function containerServices(spec: Spec): UnlocatedProblem[] {
 
 /**
  * Containers on targets without Debian packages (mips, mips64): containerd,
- * runc, the CNI plugins and iptables are compiled from Debian's source there
+ * crun, the CNI plugins and iptables are compiled from Debian's source there
  * (containers/runtime-from-source.ts, containers/iptables-from-source.ts), and
  * so are the few packages of containers/source-packages.ts that packages: may
  * list there; any other package is refused, naming the way out.

@@ -54,9 +54,9 @@ export const containerRuntimeSchema = z
     from_source: z
       .boolean()
       .optional()
-      .describe('Compile containerd, its shim, ctr, runc and the CNI plugins from Debian 12\'s sources (Go 1.19, as Debian builds them) instead of using Debian\'s binaries: without the Kubernetes CRI plugin and the snapshotters the image does not use, about half the size, and quicker to start. The first build takes a few minutes per architecture and is cached. Always so on mips and mips64. Default false.'),
+      .describe('Compile containerd, its shim, ctr and the CNI plugins from Debian 12\'s sources (Go 1.19, as Debian builds them), with crun (C) as the OCI runtime in place of runc, instead of using Debian\'s binaries: without the Kubernetes CRI plugin and the snapshotters the image does not use, about half the size, and containers start in a fraction of the time. The first build takes a few minutes per architecture and is cached. Always so on mips and mips64. Default false.'),
   })
-  .describe('How the image gets containerd and runc, for a spec with containers.');
+  .describe('How the image gets containerd and its OCI runtime, for a spec with containers.');
 
 export const qemuSchema = z
   .strictObject({
