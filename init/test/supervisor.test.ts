@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostInit, startInit, type RunningInit } from './host-init.ts';
@@ -65,6 +65,35 @@ test.serial('a dependant waits until its dependency accepts TCP connections', as
       t.regex(log, /server ready after (\d{3,4}) ms/);
     },
   );
+});
+
+test.serial('a unix ready probe waits until the socket accepts, not just until its file exists', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'imago-unix-'));
+  const socket = join(work, 'api.sock');
+  // Bound first, listening 700 ms later: meanwhile the file is there and a connect is refused,
+  // as with a socket an earlier run of a daemon left behind.
+  const server = ['import socket, time', 's = socket.socket(socket.AF_UNIX)', `s.bind('${socket}')`, "print('bound', flush=True)", 'time.sleep(0.7)', 's.listen()', 'while True: s.accept()[0].close()'].join('\\n');
+  try {
+    await withInit(
+      `services:
+  - name: server
+    command: [/usr/bin/python3, -c, "${server}"]
+    ready: { unix: ${socket}, interval: 50ms }
+  - name: client
+    depends_on: [server]
+    command: echo "client up"; exec sleep 100
+`,
+      async (init) => {
+        await init.waitForLog('client', /client up/);
+        t.regex(init.log('server'), /bound/);
+        const readyMs = Number(/server ready after (\d+) ms/.exec(init.log('init'))?.[1]);
+        t.true(readyMs >= 700, `ready only once it listened: after ${readyMs} ms`);
+        t.true(init.log('init').indexOf('server ready after') < init.log('init').indexOf('started client'), 'the client started after');
+      },
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 test.serial('a failing health check restarts the service and its healthy dependant follows', async (t) => {
