@@ -27,13 +27,29 @@ export interface DebianSource {
   version: string;
 }
 
+/** This process's lookups by cache, release and package: a build asks for OpenSSL's source once per program that links it. */
+const lookups = new Map<string, Promise<DebianSource>>();
+
 /**
  * Returns the unpacked source of `pkg` (a source or binary package name) as the
- * release's index has it now; reuses an earlier unpack of the same version.
+ * release's index has it now; reuses an earlier unpack of the same version,
+ * and within one process an earlier answer (the apt calls take a second).
  * `apt-get source` checks the files against the signed Sources index and runs
  * `dpkg-source -x` (package dpkg-dev). Throws naming the package and release.
  */
-export async function fetchDebianSource(pkg: string, options: SourceOptions): Promise<DebianSource> {
+export function fetchDebianSource(pkg: string, options: SourceOptions): Promise<DebianSource> {
+  const key = `${cacheRoot()}\0${options.release}\0${pkg}`;
+  let lookup = lookups.get(key);
+  if (!lookup) {
+    lookup = fetchSource(pkg, options);
+    lookups.set(key, lookup);
+    // A failure is not remembered: the next call tries again.
+    lookup.catch(() => lookups.delete(key));
+  }
+  return lookup;
+}
+
+async function fetchSource(pkg: string, options: SourceOptions): Promise<DebianSource> {
   const progress = options.progress ?? silentProgress;
   if (!/^[a-z0-9][a-z0-9+.-]+$/.test(pkg)) throw new Error(`invalid Debian source package name ${JSON.stringify(pkg)}`);
   const state = await openSourceState(options.release, progress);
