@@ -7,7 +7,7 @@
  * dependencies removed, so these packages are what the build compiles against,
  * with GO111MODULE=off as dh-golang does.
  *
- *   const go = await openGoWorkspace(['containerd', 'runc'], { progress });
+ *   const go = await openGoWorkspace(['containerd', 'golang-github-containernetworking-plugins'], { progress });
  *   go.goBinary;  // <cache>/go-workspace/<key>/usr/lib/go-1.19/bin/go
  *   go.gocode;    // <cache>/go-workspace/<key>/usr/share/gocode (second GOPATH entry)
  */
