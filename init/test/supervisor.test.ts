@@ -232,7 +232,7 @@ test.serial('imagoctl logs -f follows a service live', async (t) => {
   );
 });
 
-test.serial('3000 crashes in a row: the init stays up, its memory stays flat after the first 1000, the backoff is as configured', async (t) => {
+test.serial('7000 crashes in a row: the init stays up, its memory stays flat after the first 5000, the backoff is as configured', async (t) => {
   t.timeout(5 * 60_000);
   await withInit(
     `logs: { console: false }
@@ -243,21 +243,22 @@ services:
 `,
     async (init) => {
       const restarts = () => JSON.parse(init.ctl('--json', 'status')).services[0].restarts as number;
-      // The first ~1000 restarts warm the heap up (measured: +300 KiB by 1000,
-      // then +170 KiB by 3000, +56 KiB more by 5000), so leaks are looked for
-      // after that: one of 300 bytes per restart would add 600 KiB (18%).
+      // The heap warms up over thousands of restarts (measured on x86_64:
+      // 3012 KiB at 1000, 3244 at 3000 (+320 KiB under a load average of 8),
+      // 3376 at 5000, 3436 at 7000, 3460 at 9000), so leaks are looked for
+      // after 5000: one of 300 bytes per restart would add 600 KiB (17%) by 7000.
       const rssAt = async (count: number) => {
         while (restarts() < count) await sleep(50);
         return init.rssKb();
       };
-      const early = await rssAt(1000);
-      const late = await rssAt(3000);
+      const early = await rssAt(5000);
+      const late = await rssAt(7000);
       t.true(init.process.exitCode === null, 'the init is still running');
-      t.true(late < early * 1.1, `RSS grew from ${early} KiB after 1000 restarts to ${late} KiB after 3000`);
+      t.true(late < early * 1.1, `RSS grew from ${early} KiB after 5000 restarts to ${late} KiB after 7000`);
       const delays = [...init.log('init').matchAll(/crashloop exited \(exit 1\); restarting in (\d+) ms/g)].map((m) => Number(m[1]));
       t.deepEqual(delays.slice(0, 3), [0, 1, 2], 'immediate, then initial, then the cap');
-      t.true(delays.length >= 3000 && delays.slice(2).every((d) => d === 2), `every later delay is the 2 ms cap (${delays.length} restarts logged)`);
-      t.log(`RSS after 1000 restarts: ${early} KiB; after 3000: ${late} KiB`);
+      t.true(delays.length >= 7000 && delays.slice(2).every((d) => d === 2), `every later delay is the 2 ms cap (${delays.length} restarts logged)`);
+      t.log(`RSS after 5000 restarts: ${early} KiB; after 7000: ${late} KiB`);
     },
   );
 });
