@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compressions, type Compression } from '../builder/src/archive/compress.ts';
+import { containerKernelFragments } from '../builder/src/containers/host-support.ts';
 import { build } from '../builder/src/build/build.ts';
 import type { Manifest } from '../builder/src/build/manifest.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
@@ -54,9 +55,13 @@ async function writeSpecs(arch: string, dir: string): Promise<{ minimal: string;
     await mkdir(dir, { recursive: true });
     const minimal = join(dir, 'minimal.yml');
     const edge = join(dir, 'edge.yml');
-    await writeFile(minimal, builtKernel ? withBuiltKernel(minimalText, 'images/minimal.yml') : minimalText);
     await writeFile(edge, builtKernel ? withBuiltKernel(edgeText, 'images/edge.yml') : edgeText);
     const loaded = await loadSpec(edge);
+    // A built kernel (mips, mips64, or mipsel's below) gets the containers' config options in the edge image only:
+    // the minimal image is given them too, so the two boot one kernel and the ratio compares images.
+    const kernelBuilt = builtKernel || !target.kernel.debianPackage;
+    const fragments = kernelBuilt && loaded.spec ? containerKernelFragments(loaded.spec) : [];
+    await writeFile(minimal, kernelBuilt ? withBuiltKernel(minimalText, 'images/minimal.yml', fragments) : minimalText);
     if (!loaded.spec) return { paths: { minimal, edge }, problems: loaded.problems.map(renderProblem), memoryOnly: false };
     const problems = archProblems(loaded.spec, [target]);
     return { paths: { minimal, edge }, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), memoryOnly: problems.length > 0 && problems.every((p) => p.path[0] === 'qemu') };

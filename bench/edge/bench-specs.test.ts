@@ -43,6 +43,12 @@ test('withBuiltKernel: images/minimal.yml and images/edge.yml both ask for the b
   }
 });
 
+test('withBuiltKernel with fragments: the minimal image asks for a built kernel with those config files, absolute', (t) => {
+  const { spec, problems } = parseSpec(withBuiltKernel(minimal, 'images/minimal.yml', ['/src/kernel-config/containers.config']), 'spec.yml');
+  t.deepEqual(problems, []);
+  t.deepEqual(spec!.kernel?.build, { config: ['/src/kernel-config/containers.config'] });
+});
+
 test('withBuiltKernel refuses a spec that already has a kernel: key', (t) => {
   t.throws(() => withBuiltKernel('version: 1\nkernel: { package: linux-image-amd64 }\n', 'k.yml'), { message: /k\.yml: kernel: already set/ });
 });

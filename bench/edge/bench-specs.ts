@@ -5,6 +5,7 @@
  * `mode: 0755` (octal to imago) into the decimal 755.
  *
  *   withBuiltKernel(minimalText);   // adds `kernel: { build: true }` after `version:`
+ *   withBuiltKernel(minimalText, 'images/minimal.yml', ['/abs/containers.config']);   // kernel: { build: { config: [...] } }
  *   withMemoryProbes(edgeText);     // adds the two MemAvailable readings (see memoryProbeMarker)
  */
 
@@ -19,13 +20,16 @@ const readingCommand = (stage: MemoryStage) => `echo "${memoryProbeMarker} ${sta
 /**
  * `spec` with `kernel: { build: true }`, for an architecture whose Debian
  * kernel cannot use the memory the edge image asks for (mipsel): minimal
- * and edge then share the built kernel. Throws when the spec already has a
- * top-level `kernel:` (two would be a YAML error, and the benchmark would
- * no longer compare one kernel).
+ * and edge then share the built kernel. With `fragments` (absolute paths),
+ * the kernel is built with those config fragments too: the minimal image
+ * takes the ones the edge image's containers add, so both boot one kernel.
+ * Throws when the spec already has a top-level `kernel:` (two would be a
+ * YAML error, and the benchmark would no longer compare one kernel).
  */
-export function withBuiltKernel(spec: string, file = 'spec'): string {
+export function withBuiltKernel(spec: string, file = 'spec', fragments: readonly string[] = []): string {
   if (topLevelKeys(spec).includes('kernel')) throw new Error(`${file}: kernel: already set; the benchmark adds kernel: { build: true } itself, expected no kernel: key`);
-  return afterVersion(spec, 'kernel: { build: true }\n', file);
+  const build = fragments.length === 0 ? 'true' : `{ config: [${fragments.map((path) => JSON.stringify(path)).join(', ')}] }`;
+  return afterVersion(spec, `kernel: { build: ${build} }\n`, file);
 }
 
 /**
