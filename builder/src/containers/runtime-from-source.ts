@@ -60,12 +60,12 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
       await rm(gopath, { recursive: true, force: true });
     });
     if (hit) {
-      progress.step(`${set.commands.map((command) => commandBinary(set, command)).join(', ')} for ${target.name} from the cache`);
+      progress.step(`${set.commands.map((command) => commandBinary(command)).join(', ')} for ${target.name} from the cache`);
       progress.done();
     }
     cached &&= hit;
     for (const command of set.commands) {
-      const path = `${set.installTo}/${commandBinary(set, command)}`;
+      const path = `${set.installTo}/${commandBinary(command)}`;
       files.push({ path, data: await readFile(join(dir, 'root', path)) });
     }
     sources.push({ sourcePackage: set.source, version: source.version });
@@ -107,7 +107,7 @@ async function buildSet(set: GoProgramSet, source: DebianSource, build: SetBuild
   };
   const packages = set.commands.map((command) => `./${command}`);
   const tags = set.tags.length > 0 ? ['-tags', set.tags.join(' ')] : [];
-  const names = set.commands.map((command) => commandBinary(set, command)).join(', ');
+  const names = set.commands.map((command) => commandBinary(command)).join(', ');
   try {
     // The dependency count makes the progress bar: go build -v names each package it compiles.
     const { stdout } = await run(go.goBinary, ['list', '-deps', ...tags, ...packages], { cwd: tree, env });
@@ -126,7 +126,7 @@ async function buildSet(set: GoProgramSet, source: DebianSource, build: SetBuild
   }
   const built = await readdir(build.out);
   for (const command of set.commands) {
-    if (!built.includes(commandBinary(set, command))) throw new Error(`go build of ${set.source} wrote no ${commandBinary(set, command)} into ${build.out}`);
+    if (!built.includes(commandBinary(command))) throw new Error(`go build of ${set.source} wrote no ${commandBinary(command)} into ${build.out}`);
   }
   progress.done();
 }

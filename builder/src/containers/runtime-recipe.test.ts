@@ -13,7 +13,7 @@ test('each target has its GOARCH: mips and mips64 hard-float (their kernels have
 
 test('the runtime is the binaries an image runs, at the paths of Debian\'s packages', (t) => {
   const paths = (privateNetwork: boolean) =>
-    runtimePrograms({ privateNetwork }).flatMap((set) => set.commands.map((command) => `${set.installTo}/${commandBinary(set, command)}`));
+    runtimePrograms({ privateNetwork }).flatMap((set) => set.commands.map((command) => `${set.installTo}/${commandBinary(command)}`));
   t.deepEqual(paths(false), ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/ctr']);
   t.deepEqual(paths(true).slice(3), ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback']);
 });

@@ -87,7 +87,7 @@ export function runtimePrograms(options: { privateNetwork: boolean }): GoProgram
 }
 
 /** The binary name `go build -o <dir>/` gives a command: its folder's name. */
-export function commandBinary(set: GoProgramSet, command: string): string {
+export function commandBinary(command: string): string {
   return command.split('/').pop()!;
 }
 

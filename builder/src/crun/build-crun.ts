@@ -8,7 +8,7 @@
  *   const crun = await buildCrun(mips, { progress });
  *   crun.binary;   // the static big-endian MIPS crun, for /usr/bin/crun
  */
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
@@ -83,7 +83,6 @@ export async function compileCrun(target: CrunTarget, sources: { crun: DebianSou
   const libcap = join(libcapTree, 'libcap');
   await step('./configure', './configure', crunConfigureArgs(target, libcap), crunTree);
   for (const goal of crunMakeSteps(crunTree, libcap)) await step(`make ${goal.join(' ').slice(0, 40)}`, 'make', [jobs, ...goal], crunTree);
-  await mkdir(work, { recursive: true });
   await step('strip', `${target.triplet}-strip`, ['-o', join(work, 'crun'), join(crunTree, 'crun')], work);
   await rm(libcapTree, { recursive: true, force: true });
   await rm(crunTree, { recursive: true, force: true });
