@@ -6,8 +6,8 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { compress } from '../builder/src/archive/compress.ts';
+import { compressionOf, decompress } from '../builder/src/archive/decompress.ts';
 import { readCpio } from '../builder/src/archive/cpio-read.ts';
 import { writeCpio } from '../builder/src/archive/cpio-newc.ts';
 import { Tree, bytes } from '../builder/src/tree/tree.ts';
@@ -24,10 +24,12 @@ echo ${baselineMarker}
 
 /**
  * Writes `<outDir>/<arch>/` sharing the kernel, cmdline and manifest of the
- * image folder `imageDir` (a gzip'd initrd). Throws when the image has no /bin/busybox.
+ * image folder `imageDir`, its initrd compressed the same way (the kernel's
+ * unpacking is part of both boots). Throws when the image has no /bin/busybox.
  */
 export async function writeBaselineImage(imageDir: string, outDir: string): Promise<string> {
-  const records = readCpio(gunzipSync(await readFile(join(imageDir, 'initrd.img'))));
+  const initrd = await readFile(join(imageDir, 'initrd.img'));
+  const records = readCpio(await decompress(initrd, join(imageDir, 'initrd.img')));
   const busybox = records.find((record) => record.name.replace(/^\.?\//, '') === 'bin/busybox');
   if (!busybox) throw new Error(`${imageDir}/initrd.img has no /bin/busybox`);
   const tree = new Tree();
@@ -37,7 +39,7 @@ export async function writeBaselineImage(imageDir: string, outDir: string): Prom
   tree.add({ path: '/init', kind: 'file', mode: 0o755, data: bytes(initScript) });
   const dir = join(outDir, basename(imageDir));
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'initrd.img'), await compress(writeCpio(tree, { mtime: 0 }), 'gzip'));
+  await writeFile(join(dir, 'initrd.img'), await compress(writeCpio(tree, { mtime: 0 }), compressionOf(initrd)));
   for (const name of ['kernel', 'cmdline', 'manifest.json']) await copyFile(join(imageDir, name), join(dir, name));
   return dir;
 }

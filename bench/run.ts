@@ -11,6 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultCompression } from '../builder/src/archive/compress.ts';
 import { build } from '../builder/src/build/build.ts';
 import { buildOptions } from '../builder/src/build/options.ts';
 import { terminalProgress } from '../builder/src/cli/progress.ts';
@@ -141,7 +142,7 @@ async function benchArch(arch: string, work: string): Promise<BenchRow> {
 }
 
 function renderTable(rows: BenchRow[]): string {
-  const header = ['arch', 'kernel', 'kernel', 'init (static)', 'initrd (gzip)', 'cold build', 'warm build', `ready (median of ${boots})`, 'BusyBox /init', 'ratio', 'init RSS'];
+  const header = ['arch', 'kernel', 'kernel', 'init (static)', `initrd (${defaultCompression})`, 'cold build', 'warm build', `ready (median of ${boots})`, 'BusyBox /init', 'ratio', 'init RSS'];
   const cells = rows.map((r) => [
     r.arch, r.kernel, `${r.kernelMB.toFixed(2)} MB`, `${r.initMB.toFixed(2)} MB`, `${r.initrdMB.toFixed(2)} MB`,
     r.cold === undefined ? '-' : `${r.cold.toFixed(0)} s`, `${r.warm.toFixed(1)} s`, `${r.ready.toFixed(2)} s`,

@@ -8,9 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import test from 'ava';
-import { readCpio } from '../builder/src/archive/cpio-read.ts';
+import { readInitrd } from '../builder/src/archive/decompress.ts';
 import { preparedRootfsPath } from '../builder/src/containers/names.ts';
 import { buildScenario } from './build-scenario.ts';
 import { TCG_TIMEOUTS, withImage } from './harness.ts';
@@ -24,7 +23,7 @@ test.serial('x86_64: a perl-base container keeps its hard links in the prepared 
   t.true(manifest.containers[0].packages.some((p: { name: string }) => p.name === 'perl-base'));
 
   // A built image is stored as its root filesystem: the two names are one cpio inode, unpacked once by the kernel.
-  const records = readCpio(gunzipSync(await readFile(join(dir, 'initrd.img'))));
+  const records = await readInitrd(join(dir, 'initrd.img'));
   const root = preparedRootfsPath('perl').slice(1);
   const named = (path: string) => records.find((record) => record.name.replace(/^\/+/, '') === `${root}/${path}`);
   const [perl, versioned] = [named('usr/bin/perl'), named('usr/bin/perl5.36.0')];

@@ -4,6 +4,7 @@
  * `out/qemu-tests/containers-matrix/` and printed by containers-table.ts.
  */
 import { join } from 'node:path';
+import { defaultCompression } from '../builder/src/archive/compress.ts';
 import { type ArchRow, markdownTable } from './matrix-rows.ts';
 
 export const containersMatrixDir = join('out', 'qemu-tests', 'containers-matrix');
@@ -25,7 +26,7 @@ export function renderContainersMatrix(rows: readonly ContainersRow[]): string {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const s = (value?: number) => (value === undefined ? '-' : `${value.toFixed(1)} s`);
   const mib = (kib?: number) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`);
-  const header = ['arch', 'initrd (gzip)', 'container images', 'boot to broker healthy', 'RAM in use once healthy', 'broker kill to next message', 'result'];
+  const header = ['arch', `initrd (${defaultCompression})`, 'container images', 'boot to broker healthy', 'RAM in use once healthy', 'broker kill to next message', 'result'];
   const lines = rows.map((row) => [
     row.arch,
     mb(row.initrdBytes),

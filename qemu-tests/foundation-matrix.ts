@@ -4,6 +4,7 @@
  * `out/qemu-tests/matrix/` (matrix-rows.ts); `matrix-table.ts` prints them.
  */
 import { join } from 'node:path';
+import { defaultCompression } from '../builder/src/archive/compress.ts';
 import { type ArchRow, markdownTable } from './matrix-rows.ts';
 
 export const matrixDir = join('out', 'qemu-tests', 'matrix');
@@ -24,7 +25,7 @@ export interface MatrixRow extends ArchRow {
 /** Renders rows as a Markdown table. */
 export function renderMatrix(rows: readonly MatrixRow[]): string {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
-  const header = ['arch', 'kernel', 'kernel size', 'initrd (gzip)', 'init (static)', 'boot to ready', 'init RSS', 'result'];
+  const header = ['arch', 'kernel', 'kernel size', `initrd (${defaultCompression})`, 'init (static)', 'boot to ready', 'init RSS', 'result'];
   const lines = rows.map((row) => [
     row.arch,
     row.kernel,

@@ -7,8 +7,7 @@ import test from 'ava';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { readCpio } from '../archive/cpio-read.ts';
+import { readInitrd } from '../archive/decompress.ts';
 import { SpecError } from '../errors.ts';
 import { generateKeys } from '../bundle/keys.ts';
 import { run } from '../io/exec.ts';
@@ -38,7 +37,7 @@ test('two builds of the same spec are byte-identical', async (t) => {
 test('the init in the image is a static x86-64 executable of at most 2.5 MB', async (t) => {
   const outDir = await mkdtemp(join(tmpdir(), 'imago-init-'));
   await buildMinimal(outDir);
-  const records = readCpio(gunzipSync(await readFile(join(outDir, 'x86_64', 'initrd.img'))));
+  const records = await readInitrd(join(outDir, 'x86_64', 'initrd.img'));
   const init = records.find((record) => record.name === 'init')!;
   t.truthy(init, '/init is in the initramfs');
   t.is(init.mode & 0o777, 0o755);

@@ -2,7 +2,7 @@
  * How to build, kept apart from what to build (the spec). Frozen once made, so
  * no step can change it under another.
  */
-import type { Compression } from '../archive/compress.ts';
+import { defaultCompression, type Compression } from '../archive/compress.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import type { FormatName } from '../formats/registry.ts';
 import { UsageError } from '../errors.ts';
@@ -35,7 +35,7 @@ export function buildOptions(given: Partial<BuildOptions> = {}, env: NodeJS.Proc
     arch: given.arch,
     outDir: given.outDir ?? 'out',
     sourceDateEpoch: epoch,
-    compression: given.compression ?? 'gzip',
+    compression: given.compression ?? defaultCompression,
     progress: given.progress ?? silentProgress,
     formats: given.formats ?? [],
     boot: given.boot ?? false,

@@ -45,6 +45,7 @@ const rawDiskTools: RequiredTool[] = [
 ];
 
 const compressionTools: Partial<Record<Compression, RequiredTool>> = {
+  lz4: { command: 'lz4', package: 'lz4', why: 'compressing the initramfs (--compression lz4, the default)' },
   xz: { command: 'xz', package: 'xz-utils', why: '--compression xz' },
   zstd: { command: 'zstd', package: 'zstd', why: '--compression zstd' },
 };

@@ -197,7 +197,7 @@ test('build with no host programs on PATH lists every missing one with its packa
   t.regex(result.stderr, /^imago: error: missing host programs for this build \(nothing was downloaded or built\):\n/);
   t.regex(result.stderr, /mips64el-linux-gnuabi64-gcc +\(Debian package gcc-mips64el-linux-gnuabi64\): the init for mips64el\n/);
   for (const command of ['flock', 'apt-get', 'dpkg-deb', 'dpkg-source', 'gcc', 'mips64el-linux-gnuabi64-ar']) t.regex(result.stderr, new RegExp(`\\n  ${command} +\\(Debian package `), command);
-  t.regex(result.stderr, /install them with: apt-get install util-linux apt dpkg-dev gcc dpkg gcc-mips64el-linux-gnuabi64\n/);
+  t.regex(result.stderr, /install them with: apt-get install util-linux apt dpkg-dev gcc dpkg gcc-mips64el-linux-gnuabi64 lz4\n/);
   t.false(result.stderr.includes('ENOENT'), result.stderr);
   t.is(result.stderr.match(/imago: error/g)?.length, 1, 'one message');
   t.false(existsSync(cache), 'nothing was downloaded into the cache');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { compressions } from '../archive/compress.ts';
+import { compressions, defaultCompression } from '../archive/compress.ts';
 import { ImagoError, SpecError } from '../errors.ts';
 import { targetNames } from '../../../targets/index.ts';
 import { buildCommand } from './commands/build.ts';
@@ -66,7 +66,7 @@ program
   .argument('<spec>', 'the image spec (YAML)')
   .option('-o, --out <dir>', 'output folder', 'out')
   .addOption(new Option('-a, --arch <arch...>', `architectures to build (overrides the spec's arch); all: every one, in parallel`).choices([...targetNames, 'all']))
-  .addOption(new Option('--compression <method>', 'initramfs compression').choices(compressions).default('gzip'))
+  .addOption(new Option('--compression <method>', 'initramfs compression (lz4: the kernel unpacks it fastest; xz: smallest)').choices(compressions).default(defaultCompression))
   .addOption(new Option('--format <format...>', 'output formats besides kernel+initrd (see below)').choices(formatNames))
   .option('--skip-suite <suite>', skipSuiteHelp, parseSkipSuite)
   .addHelpText('after', `\nFormats:\n${formatHelp()}\n`)
