@@ -2,7 +2,9 @@
  * `make bench`, the edge figure of issue 14: how long images/edge.yml takes
  * to a healthy MQTT broker, as a ratio to images/minimal.yml's boot to ready
  * on the same kernel, and the RAM the containers take once the broker is
- * healthy (the drop in MemAvailable from before any service starts). Each
+ * healthy: the drop in MemAvailable from before any service starts, and what
+ * the cgroups of the services and containers are charged (bench-specs.ts says
+ * why both). Each
  * architecture builds both images, checks they share one kernel, boots each
  * in QEMU `--runs` times and prints medians; an architecture whose edge image
  * cannot be built (mips, mips64: no Debian packages for its containers) is
@@ -29,7 +31,7 @@ import { formatPath, renderProblem } from '../builder/src/spec/problem.ts';
 import { getTarget, targetNames } from '../targets/index.ts';
 import { withBuiltKernel, withMemoryProbes } from './edge/bench-specs.ts';
 import { type EdgeRow, type EdgeRun, renderEdgeTable, summarize } from './edge/edge-table.ts';
-import { memoryReadingKiB, memoryReadingPattern } from './edge/memory-reading.ts';
+import { chargedReadingBytes, chargedReadingPattern, memoryReadingKiB, memoryReadingPattern } from './edge/memory-reading.ts';
 import { sameKernel } from './edge/same-kernel.ts';
 
 const argument = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -103,10 +105,12 @@ async function edgeHealthy(dir: string): Promise<Omit<EdgeRun, 'minimalReadySeco
     const boot = await vm.expect(memoryReadingPattern('boot'));
     const healthy = await vm.expect('init: broker healthy');
     const after = await vm.expect(memoryReadingPattern('healthy'));
+    const charged = await vm.expect(chargedReadingPattern);
     return {
       edgeHealthySeconds: healthy.ms / 1000,
       memAvailableBootKiB: memoryReadingKiB('boot', boot.groups),
       memAvailableHealthyKiB: memoryReadingKiB('healthy', after.groups),
+      chargedHealthyBytes: chargedReadingBytes(charged.groups),
     };
   } finally {
     await vm.kill();

@@ -13,6 +13,8 @@ test('withMemoryProbes: images/edge.yml plus the probes is still a valid spec, w
   const probe = spec!.services!.find((service) => service.name === 'bench-memory-healthy');
   t.deepEqual(probe?.depends_on, [{ name: 'broker', condition: 'healthy' }]);
   t.is(probe?.restart, 'never');
+  // Services plus containers, less the probe's own group.
+  t.regex(String(probe?.command), /BENCH-CHARGED \$\(\( \$\(cat \/sys\/fs\/cgroup\/services\/memory\.current\) \+ \$\(cat \/sys\/fs\/cgroup\/imago\/memory\.current .*\) - \$\(cat \/sys\/fs\/cgroup\/services\/bench-memory-healthy\/memory\.current\) \)\)/);
 });
 
 test('withMemoryProbes: keeps every service of images/edge.yml, in order, before the probe', (t) => {

@@ -6,8 +6,9 @@
  *
  *   withBuiltKernel(minimalText);   // adds `kernel: { build: true }` after `version:`
  *   withBuiltKernel(minimalText, 'images/minimal.yml', ['/abs/containers.config']);   // kernel: { build: { config: [...] } }
- *   withMemoryProbes(edgeText);     // adds the two MemAvailable readings (see memoryProbeMarker)
+ *   withMemoryProbes(edgeText);     // adds the two MemAvailable readings (see memoryProbeMarker) and the cgroups' (chargedProbeMarker)
  */
+import { containerNamespace } from '../../builder/src/containers/names.ts';
 
 /** Printed on the console before each MemAvailable reading; the stage says which one. */
 export const memoryProbeMarker = 'BENCH-MEMAVAILABLE';
@@ -16,6 +17,26 @@ export const memoryProbeMarker = 'BENCH-MEMAVAILABLE';
 export type MemoryStage = 'boot' | 'healthy';
 
 const readingCommand = (stage: MemoryStage) => `echo "${memoryProbeMarker} ${stage} $(grep MemAvailable /proc/meminfo)"`;
+
+/** Printed before the bytes the edge image's services and containers are charged once the broker is healthy. */
+export const chargedProbeMarker = 'BENCH-CHARGED';
+
+const healthyProbe = 'bench-memory-healthy';
+
+/**
+ * The sum of cgroup v2's memory.current over the init's services
+ * (/sys/fs/cgroup/services) and containerd's containers (/sys/fs/cgroup/<namespace>),
+ * less the probe's own group: what their processes use, the files they write
+ * into RAM and their kernel memory. Unlike the MemAvailable drop, the kernel's
+ * own bookkeeping does not enter it: with an lz4 or uncompressed initramfs
+ * the kernel hands back tens of MB in the first seconds after /init starts
+ * (measured on x86_64), which the boot reading misses and the drop subtracts.
+ */
+const chargedCommand = [
+  `echo "${chargedProbeMarker} $(( $(cat /sys/fs/cgroup/services/memory.current)`,
+  `+ $(cat /sys/fs/cgroup/${containerNamespace}/memory.current 2>/dev/null || echo 0)`,
+  `- $(cat /sys/fs/cgroup/services/${healthyProbe}/memory.current) ))"`,
+].join(' ');
 
 /**
  * `spec` with `kernel: { build: true }`, for an architecture whose Debian
@@ -46,10 +67,10 @@ export function withMemoryProbes(spec: string, file = 'spec'): string {
   const onboot = `onboot:\n  - name: bench-memory-boot\n    command: ${readingCommand('boot')}\n`;
   const service = [
     '  # Added by bench/edge.ts: MemAvailable once the broker is healthy.',
-    '  - name: bench-memory-healthy',
+    `  - name: ${healthyProbe}`,
     '    depends_on: { broker: healthy }',
     '    restart: never',
-    `    command: ${readingCommand('healthy')}`,
+    `    command: ${readingCommand('healthy')}; ${chargedCommand}`,
     '',
   ].join('\n');
   return `${afterVersion(spec, onboot, file).replace(/\n*$/, '\n')}\n${service}`;

@@ -1,7 +1,7 @@
 /**
  * The edge benchmark's figures per architecture, from its runs to one table
- * row: medians of each measure, the ratio of the medians, and the
- * MemAvailable drop. Pure.
+ * row: medians of each measure, the ratio of the medians, the MemAvailable
+ * drop and the RAM charged to the services' and containers' cgroups. Pure.
  *
  *   const row = summarize({ arch: 'x86_64', kernel: 'linux-image-amd64', initrdBytes, runs });
  *   process.stdout.write(renderEdgeTable([row], 3));
@@ -19,6 +19,8 @@ export interface EdgeRun {
   memAvailableBootKiB: number;
   /** MemAvailable (KiB) read once the broker is healthy. */
   memAvailableHealthyKiB: number;
+  /** Bytes charged to the services' and containers' cgroups once the broker is healthy. */
+  chargedHealthyBytes: number;
   /** The host's 1-minute load average when the run began: TCG timings depend on it. */
   loadAverage: number;
 }
@@ -36,6 +38,8 @@ export interface EdgeRow {
   initrdBytes: number;
   /** Median over runs of (MemAvailable at boot - MemAvailable once healthy). */
   memoryDropKiB: number;
+  /** Median over runs of the bytes charged to the services' and containers' cgroups once healthy. */
+  chargedBytes: number;
   /** Median of the runs' host load averages. */
   loadAverage: number;
   runs: number;
@@ -55,6 +59,7 @@ export function summarize(input: { arch: string; kernel: string; initrdBytes: nu
     ratio: edgeHealthySeconds / minimalReadySeconds,
     initrdBytes: input.initrdBytes,
     memoryDropKiB: median(runs.map((run) => run.memAvailableBootKiB - run.memAvailableHealthyKiB)),
+    chargedBytes: median(runs.map((run) => run.chargedHealthyBytes)),
     loadAverage: median(runs.map((run) => run.loadAverage)),
     runs: runs.length,
   };
@@ -62,7 +67,7 @@ export function summarize(input: { arch: string; kernel: string; initrdBytes: nu
 
 /** The markdown table of `rows`; sizes in MB (10^6 bytes) as elsewhere in bench/, memory in MiB as /proc/meminfo counts it. */
 export function renderEdgeTable(rows: readonly EdgeRow[]): string {
-  const header = ['arch', 'kernel (both images)', 'minimal ready', 'edge broker healthy', 'ratio', 'edge initrd', 'MemAvailable drop', 'host load', 'runs (median)'];
+  const header = ['arch', 'kernel (both images)', 'minimal ready', 'edge broker healthy', 'ratio', 'edge initrd', 'MemAvailable drop', 'services + containers (cgroups)', 'host load', 'runs (median)'];
   const cells = rows.map((row) => [
     row.arch,
     row.kernel,
@@ -71,6 +76,7 @@ export function renderEdgeTable(rows: readonly EdgeRow[]): string {
     `${row.ratio.toFixed(2)}x`,
     `${(row.initrdBytes / 1e6).toFixed(2)} MB`,
     `${(row.memoryDropKiB / 1024).toFixed(1)} MiB`,
+    `${(row.chargedBytes / 2 ** 20).toFixed(1)} MiB`,
     row.loadAverage.toFixed(2),
     String(row.runs),
   ]);

@@ -7,7 +7,7 @@
  *   const match = await vm.expect(memoryReadingPattern('boot'));
  *   memoryReadingKiB('boot', match.groups);   // 912340
  */
-import { memoryProbeMarker, type MemoryStage } from './bench-specs.ts';
+import { chargedProbeMarker, memoryProbeMarker, type MemoryStage } from './bench-specs.ts';
 
 /** Matches one stage's reading; its one group is the figure as /proc/meminfo printed it (KiB, which it writes "kB"). */
 export function memoryReadingPattern(stage: MemoryStage): RegExp {
@@ -22,3 +22,13 @@ export function memoryReadingKiB(stage: MemoryStage, groups: readonly (string | 
   return kib;
 }
 
+/** Matches the cgroups' reading; its one group is the bytes charged to the services and containers. */
+export const chargedReadingPattern = new RegExp(`${chargedProbeMarker} (\\S*)`);
+
+/** The bytes of a reading matched by `chargedReadingPattern`; throws when the figure is not a whole number. */
+export function chargedReadingBytes(groups: readonly (string | undefined)[]): number {
+  const text = groups[0];
+  const bytes = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(bytes)) throw new Error(`the cgroups' memory reading on the console: expected a whole number of bytes, got ${JSON.stringify(text)}`);
+  return bytes;
+}
