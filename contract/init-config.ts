@@ -77,6 +77,13 @@ export interface ServiceConfig extends ProcessConfig {
   stopTimeoutMs: number;
   stopSignal: StopSignal;
   limits?: LimitsConfig;
+  /**
+   * Kernel modules loaded, dependencies first, before this service's first
+   * start; ones already loaded are skipped. For modules only this service
+   * needs (a private container network's), so that they do not delay the
+   * boot of services that start earlier. Absent: none.
+   */
+  modules?: ModuleConfig[];
 }
 
 export interface LogsConfig {
@@ -180,6 +187,7 @@ export interface InitConfig {
   /** Image name and version for logs and, later, status. */
   image: string;
   hostname: string;
+  /** Kernel modules loaded at boot, before any service starts, in load order. */
   modules: ModuleConfig[];
   interfaces: InterfaceConfig[];
   onboot: ProcessConfig[];
