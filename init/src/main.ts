@@ -14,6 +14,7 @@
 import { configPath, type InitConfig } from '../../contract/index.ts';
 import { readConfig } from './read-config.ts';
 import { bootSystem } from './boot/boot.ts';
+import { ModuleLoader } from './boot/module-loader.ts';
 import { restoreClock } from './boot/clock.ts';
 import { runSync } from './boot/run-sync.ts';
 import { stateRoot } from './boot/state-plan.ts';
@@ -123,10 +124,11 @@ async function runOnboot(config: InitConfig, log: Logger, supervisor: Supervisor
 
 async function supervise(): Promise<void> {
   const log = new Logger(sys, 1, isPid1 ? 0 : sys.now());
+  const modules = new ModuleLoader(sys, log);
   let config: InitConfig;
   try {
     if (isPid1) {
-      config = bootSystem(sys, log);
+      config = bootSystem(sys, log, modules);
       openConsole(log);
       startKmsgCapture(log);
     } else {
@@ -148,7 +150,8 @@ async function supervise(): Promise<void> {
   const cgroupRoot = isPid1 ? '/sys/fs/cgroup' : argument('--cgroup-root');
   const cgroups = cgroupRoot ? new Cgroups(sys, cgroupRoot, (message) => log.warn(message)) : undefined;
   let stop: (kind: ShutdownKind) => void = () => {};
-  const supervisor = new Supervisor(sys, log, config.services, { cgroups, onReboot: () => stop('reboot') });
+  // Only PID 1 loads services' modules, as only PID 1 loads the boot ones: otherwise the init supervises on a kernel it did not boot.
+  const supervisor = new Supervisor(sys, log, config.services, { cgroups, modules: isPid1 ? modules : undefined, onReboot: () => stop('reboot') });
   stop = makeShutdown(log, supervisor);
   watchSignals(log, supervisor, stop);
 

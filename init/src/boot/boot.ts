@@ -9,7 +9,7 @@ import type { Logger } from '../logs/logger.ts';
 import { bringUpLoopback, configureStatic } from '../net/network.ts';
 import { reasonOf, type Sys } from '../sys/sys.ts';
 import { applyMounts, bootMounts, sealRoot } from './mounts.ts';
-import { loadModules } from './modules.ts';
+import type { ModuleLoader } from './module-loader.ts';
 import { applyRuntimeEntries } from './runtime-entries.ts';
 import { runSync } from './run-sync.ts';
 import { rootOnOwnMount } from './root-mount.ts';
@@ -18,7 +18,13 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function bootSystem(sys: Sys, log: Logger): InitConfig {
+/**
+ * Boots the system and returns the init's configuration. `modules` loads the
+ * config's boot modules, and remembers them for the services' own (see
+ * ModuleLoader). Throws when the config cannot be read: the caller's
+ * emergency path.
+ */
+export function bootSystem(sys: Sys, log: Logger, modules: ModuleLoader): InitConfig {
   let ownMount = true;
   try {
     rootOnOwnMount(sys);
@@ -48,7 +54,7 @@ export function bootSystem(sys: Sys, log: Logger): InitConfig {
   } catch {
     // An old kernel without it resets on Ctrl-Alt-Del, as it always did.
   }
-  loadModules(sys, config.modules, (message) => log.info(message));
+  modules.load(config.modules);
   try {
     sys.setHostname(config.hostname);
   } catch (error) {

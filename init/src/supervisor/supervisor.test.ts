@@ -6,6 +6,7 @@
  */
 import test from 'ava';
 import type { DependencyCondition, ServiceConfig } from '../../../contract/index.ts';
+import { ModuleLoader } from '../boot/module-loader.ts';
 import { Logger } from '../logs/logger.ts';
 import { FakeSys } from '../sys/fake.ts';
 import type { ExitStatus, SpawnRequest } from '../sys/sys.ts';
@@ -33,6 +34,10 @@ class RecordingSys extends FakeSys {
   override kill(pid: number, signal: number): void {
     if (this.processes.get(Math.abs(pid))?.running) this.events.push({ at: this.now(), what: `signal ${this.names.get(Math.abs(pid))} ${signal}` });
     super.kill(pid, signal);
+  }
+  override loadModule(path: string): void {
+    this.events.push({ at: this.now(), what: `load ${path}` });
+    super.loadModule(path);
   }
   override childExits(pid: number, status: ExitStatus): void {
     this.events.push({ at: this.now(), what: `exit ${this.names.get(pid)}` });
@@ -73,11 +78,12 @@ function service(name: string, changes: Partial<ServiceConfig> = {}): ServiceCon
 const needs = (name: string, condition: DependencyCondition = 'ready') => ({ name, condition });
 const fileProbe = (file: string) => ({ kind: 'file' as const, file, intervalMs: 100, timeoutMs: 1000 });
 
-function setUp(configs: ServiceConfig[], options: { cgroups?: (sys: RecordingSys) => Cgroups } = {}) {
+function setUp(configs: ServiceConfig[], options: { cgroups?: (sys: RecordingSys) => Cgroups; modules?: boolean } = {}) {
   const sys = new RecordingSys();
   const log = new Logger(sys);
   const reboots: string[] = [];
-  const supervisor = new Supervisor(sys, log, configs, { cgroups: options.cgroups?.(sys), onReboot: (reason) => reboots.push(reason) });
+  const modules = options.modules ? new ModuleLoader(sys, log) : undefined;
+  const supervisor = new Supervisor(sys, log, configs, { cgroups: options.cgroups?.(sys), modules, onReboot: (reason) => reboots.push(reason) });
   const pid = (name: string): number => {
     const process = sys.running(name).find((p) => p.request.command[0] === name);
     if (!process) throw new Error(`${name} is not running`);
@@ -390,4 +396,37 @@ test('stopAll stops dependants before their dependencies, each down before the n
   before('app', 'db');
   before('app', 'cache');
   t.true(supervisor.status().every((s) => s.state === 'stopped'));
+});
+
+const networkModules = ['llc', 'bridge'].map((name) => ({ name, path: `/lib/modules/test/${name}.ko` }));
+
+test("a service's kernel modules load right before its first start, and not again when it restarts", async (t) => {
+  const { sys, supervisor, exit, initLog } = setUp([service('publisher', { modules: networkModules, dependsOn: [needs('broker', 'started')] }), service('broker')], { modules: true });
+  supervisor.startAll();
+  await sys.advance(0);
+  t.deepEqual(sys.log(), ['spawn broker@0', 'load /lib/modules/test/llc.ko@0', 'load /lib/modules/test/bridge.ko@0', 'spawn publisher@0'], 'the broker does not wait for them');
+  exit('publisher', crash);
+  await sys.advance(100);
+  exit('publisher', crash);
+  await sys.advance(200);
+  t.is(sys.spawns('publisher').length, 3);
+  t.is(sys.log().filter((line) => line.startsWith('load')).length, 2, 'loaded once, whatever the restarts');
+  t.deepEqual(initLog().filter((line) => line.includes('kernel modules')), ['loaded 2 kernel modules for publisher']);
+});
+
+test('modules another service loaded already are not loaded again, and a service without modules loads none', async (t) => {
+  const { sys, supervisor, initLog } = setUp([service('first', { modules: networkModules }), service('second', { modules: networkModules, dependsOn: [needs('first', 'started')] }), service('plain')], { modules: true });
+  supervisor.startAll();
+  await sys.advance(0);
+  t.deepEqual(sys.log().filter((line) => line.startsWith('load')), ['load /lib/modules/test/llc.ko@0', 'load /lib/modules/test/bridge.ko@0']);
+  t.deepEqual(sys.spawns('second'), [0]);
+  t.deepEqual(initLog().filter((line) => line.includes('kernel modules')), ['loaded 2 kernel modules for first']);
+});
+
+test('without a module loader (the init is not PID 1) a service starts without loading its modules', async (t) => {
+  const { sys, supervisor } = setUp([service('publisher', { modules: networkModules })]);
+  supervisor.startAll();
+  await sys.advance(0);
+  t.deepEqual(sys.log(), ['spawn publisher@0']);
+  t.deepEqual(sys.kernel, []);
 });

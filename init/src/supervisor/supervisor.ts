@@ -8,6 +8,7 @@
 import { type ProcessConfig, type ServiceConfig, startOrder } from '../../../contract/index.ts';
 import { runProbe, type ProbeResult } from '../health/probe.ts';
 import { ProbeLoop } from '../health/probe-loop.ts';
+import type { ModuleLoader } from '../boot/module-loader.ts';
 import type { Logger } from '../logs/logger.ts';
 import { conditionMet } from '../model/dependencies.ts';
 import { initialRuntime, transition, type Effect, type ServiceEvent, type ServicePolicy, type ServiceRuntime } from '../model/service.ts';
@@ -18,6 +19,8 @@ import { spawnCaptured } from './process.ts';
 
 export interface SupervisorOptions {
   cgroups?: Cgroups;
+  /** Loads a service's `modules` before it is spawned; without it they are not loaded (the init is not PID 1). */
+  modules?: ModuleLoader;
   /** A failed service with `on_failed: reboot` asks for this. */
   onReboot?: (reason: string) => void;
 }
@@ -281,6 +284,8 @@ export class Supervisor {
 
   private spawn(service: Supervised): void {
     const name = service.config.name;
+    // Before the first start; on a restart every one has been tried, and nothing is loaded again.
+    if (service.config.modules) this.options.modules?.load(service.config.modules, name);
     try {
       service.cgroup ??= this.options.cgroups?.prepare(name, service.config.limits, (message) => this.log.warn(message));
       const pid = spawnCaptured(this.sys, this.log, service.config, service.cgroup);
