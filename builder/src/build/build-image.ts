@@ -100,7 +100,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
-  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules, sources, containers: containers.stored, preparedContainers: containers.prepared, runcBinary: userland.containerRuntime ? crunPath : undefined, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
+  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules.boot, privateNetworkModules: kernel.modules.privateNetwork, sources, containers: containers.stored, preparedContainers: containers.prepared, runcBinary: userland.containerRuntime ? crunPath : undefined, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
   const { tree } = planned;
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
   const problems = [...planned.problems, ...commandPathProblems(spec, tree), ...statePathProblems(spec, tree)];
@@ -124,7 +124,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
     ...(userland.containerRuntime ? { containerRuntime: userland.containerRuntime } : {}),
     ...(timeDaemon ? { timeDaemon: timeDaemon.manifest } : {}),
     ...(fleet ? { fleetAgent: { sha256: sha256(fleet.agent) } } : {}),
-    modules: kernel.modules.map((module) => module.name),
+    modules: [...kernel.modules.boot, ...kernel.modules.privateNetwork].map((module) => module.name),
     quickjs: { sourcePackage: 'quickjs', version: quickjs.version },
     init: digest(init.binary),
     packages: userland.packages,

@@ -5,22 +5,23 @@
  */
 import { resolve } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
-import { containerKernelFragments, containerKernelModules } from '../containers/host-support.ts';
+import { containerKernelFragments } from '../containers/host-support.ts';
 import { step } from '../errors.ts';
-import { diskKernelFragments, diskKernelModules } from '../formats/raw/disk-modules.ts';
+import { diskKernelFragments } from '../formats/raw/disk-modules.ts';
 import { buildKernel } from '../kernel/build-kernel.ts';
-import { loadDebianKernel, selectModules, type SelectedModule } from '../kernel/debian-kernel.ts';
+import { loadDebianKernel } from '../kernel/debian-kernel.ts';
 import { buildsKernel } from '../spec/arch-rules.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { Manifest } from './manifest.ts';
 import type { BuildOptions } from './options.ts';
+import { imageModuleNames, selectImageModules, type ImageModules } from './image-modules.ts';
 import { sha256 } from '../io/cache.ts';
 
 /** What an image takes from its kernel. */
 export interface ImageKernel {
   image: Uint8Array;
-  /** Module files for the initramfs, in load order (none for a built kernel). */
-  modules: SelectedModule[];
+  /** Module files for the initramfs, by when the init loads them (none for a built kernel). */
+  modules: ImageModules;
   manifest: Manifest['kernel'];
 }
 
@@ -39,13 +40,13 @@ export async function imageKernel(spec: Spec, specDir: string, target: Target, o
     );
     return {
       image: kernel.image,
-      modules: [],
+      modules: { boot: [], privateNetwork: [] },
       manifest: { package: kernel.sourcePackage, version: kernel.version, release: kernel.kernelRelease, sha256: sha256(kernel.image), built: true, fragments: kernel.fragments },
     };
   }
   const kernelTarget = spec.kernel?.package ? { ...target, kernel: { ...target.kernel, debianPackage: spec.kernel.package } } : target;
   const kernel = await step(`get the kernel for ${target.name}`, () => loadDebianKernel(kernelTarget, progress));
-  const modules = await step('select kernel modules', async () => selectModules(kernel, [...target.kernel.bootModules, ...diskKernelModules(spec, target), ...containerKernelModules(spec), ...(spec.kernel?.modules ?? [])]));
+  const modules = await step('select kernel modules', async () => selectImageModules(kernel, imageModuleNames(spec, target)));
   return {
     image: kernel.image,
     modules,

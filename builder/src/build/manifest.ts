@@ -34,6 +34,7 @@ export interface Manifest {
   timeDaemon?: { sourcePackage: string; version: string; sha256: string };
   /** The fleet agent binary (spec fleet:). */
   fleetAgent?: { sha256: string };
+  /** Every kernel module in the image: those loaded at boot, then those loaded before a private-network container's first start. */
   modules: string[];
   quickjs: { sourcePackage: string; version: string };
   init: FileDigest;

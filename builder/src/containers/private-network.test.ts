@@ -3,8 +3,8 @@ import { parseSpec } from '../spec/parse.ts';
 import { applyTmpfiles } from '../plan/apply-tmpfiles.ts';
 import { UserDatabase } from '../plan/users.ts';
 import { Tree } from '../tree/tree.ts';
-import { containerHostPackages, containerKernelModules } from './host-support.ts';
-import { addPrivateNetwork, cniConfig, usesPrivateNetwork } from './private-network.ts';
+import { containerHostPackages, containerKernelModules, privateNetworkKernelModules } from './host-support.ts';
+import { addPrivateNetwork, cniConfig, privateNetworkServices, usesPrivateNetwork } from './private-network.ts';
 
 const spec = (network: string) => {
   const { spec: parsed, problems } = parseSpec(`version: 1\nname: t\ncontainers:\n  - { name: a, packages: [xx], entrypoint: [/x] }\nservices:\n  - { name: s, image: a, network: ${network} }\n`, 'spec.yml');
@@ -15,8 +15,10 @@ const spec = (network: string) => {
 test('a private-network service brings the CNI plugins, iptables and the netfilter modules', (t) => {
   t.true(usesPrivateNetwork(spec('private')));
   t.deepEqual(containerHostPackages(spec('private')), ['containerd', 'runc', 'containernetworking-plugins', 'iptables']);
-  t.true(containerKernelModules(spec('private')).includes('bridge'));
-  t.true(containerKernelModules(spec('private')).includes('nft_chain_nat'));
+  t.true(privateNetworkKernelModules(spec('private')).includes('bridge'));
+  t.true(privateNetworkKernelModules(spec('private')).includes('nft_chain_nat'));
+  t.deepEqual(containerKernelModules(spec('private')), ['overlay'], 'the boot loads only overlayfs: the network modules wait for the service');
+  t.deepEqual(privateNetworkServices(spec('private')), ['s']);
 });
 
 test('host and none networks need neither', (t) => {
@@ -24,6 +26,8 @@ test('host and none networks need neither', (t) => {
     t.false(usesPrivateNetwork(spec(network)));
     t.deepEqual(containerHostPackages(spec(network)), ['containerd', 'runc']);
     t.deepEqual(containerKernelModules(spec(network)), ['overlay']);
+    t.deepEqual(privateNetworkKernelModules(spec(network)), []);
+    t.deepEqual(privateNetworkServices(spec(network)), []);
   }
 });
 

@@ -30,9 +30,14 @@ const upstreamPluginDir = '/opt/cni/bin';
 /** Debian's plugins are about 3 MB each; an image keeps the three it uses. */
 const usedPlugins = ['bridge', 'host-local', 'loopback'];
 
+/** Names of the services of `spec` that run a container on the private network, in spec order. */
+export function privateNetworkServices(spec: { services?: { name: string; image?: string; network?: string }[] }): string[] {
+  return (spec.services ?? []).filter((service) => service.image !== undefined && service.network === 'private').map((service) => service.name);
+}
+
 /** Whether any service of `spec` runs a container on the private network. */
-export function usesPrivateNetwork(spec: { services?: { image?: string; network?: string }[] }): boolean {
-  return (spec.services ?? []).some((service) => service.image !== undefined && service.network === 'private');
+export function usesPrivateNetwork(spec: { services?: { name: string; image?: string; network?: string }[] }): boolean {
+  return privateNetworkServices(spec).length > 0;
 }
 
 /** Debian packages for private networks (their dependencies are resolved later). */

@@ -42,7 +42,13 @@ function dhcpService(iface: string, hostname: string): ServiceConfig {
   return systemService(dhcpServiceName(iface), ['/bin/busybox', 'udhcpc', '-f', '-i', iface, '-s', udhcpcScriptPath, '-O', 'ntpsrv', '-x', `hostname:${hostname}`]);
 }
 
-export function buildInitConfig(spec: Spec, users: UserDatabase, modules: ModuleConfig[]): InitConfigResult {
+/**
+ * Builds the init's configuration from `spec` (after expandContainerServices).
+ * `modules` are loaded at boot; `serviceModules` maps a service's name to the
+ * modules loaded before its first start. Returns the config and the problems
+ * found resolving users.
+ */
+export function buildInitConfig(spec: Spec, users: UserDatabase, modules: ModuleConfig[], serviceModules: ReadonlyMap<string, ModuleConfig[]> = new Map()): InitConfigResult {
   const problems: UnlocatedProblem[] = [];
   const hostname = spec.hostname ?? spec.name;
 
@@ -82,6 +88,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
     ...(spec.services ?? []).map((service, i): ServiceConfig => {
       const backoff = service.backoff ?? {};
       const d = serviceDefaults;
+      const ownModules = serviceModules.get(service.name) ?? [];
       return {
         ...processConfig(service, ['services', i]),
         type: service.type ?? 'simple',
@@ -96,6 +103,7 @@ export function buildInitConfig(spec: Spec, users: UserDatabase, modules: Module
         stopTimeoutMs: service.stop_timeout ?? d.stopTimeoutMs,
         stopSignal: service.stop_signal ?? d.stopSignal,
         limits: service.limits && { memoryBytes: service.limits.memory, cpu: service.limits.cpu, pids: service.limits.pids },
+        ...(ownModules.length > 0 ? { modules: ownModules } : {}),
       };
     }),
   ];

@@ -13,12 +13,12 @@ import { containerdDataProblems } from '../containers/data-room.ts';
 import { containerEnvFiles, expandContainerServices } from '../containers/expand-services.ts';
 import type { PreparedImage, StoredImage } from '../containers/image-containers.ts';
 import { usesContainers } from '../containers/names.ts';
-import { usesPrivateNetwork } from '../containers/private-network.ts';
+import { privateNetworkServices, usesPrivateNetwork } from '../containers/private-network.ts';
 import { addBusyboxLinks } from '../debian/busybox.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { UnlocatedProblem } from '../spec/problem.ts';
 import { bytes, Tree, type Entry } from '../tree/tree.ts';
-import { configPath } from '../../../contract/index.ts';
+import { configPath, type ModuleConfig } from '../../../contract/index.ts';
 import { applyTmpfiles } from './apply-tmpfiles.ts';
 import type { MasterFiles } from './base-accounts.ts';
 import { addBaseLayout } from './base-layout.ts';
@@ -43,8 +43,14 @@ export interface PlanInputs {
   packageEntries: readonly Entry[];
   /** The static init executable for the target. */
   init: Uint8Array;
-  /** Kernel modules in load order (dependencies first). */
+  /** Kernel modules the init loads at boot, in load order (dependencies first). */
   modules: readonly ModuleFile[];
+  /**
+   * Kernel modules only private-network containers need, none of them in
+   * `modules`, in load order: the init loads them before the first start of
+   * such a service. None when absent.
+   */
+  privateNetworkModules?: readonly ModuleFile[];
   /** Bytes of the spec's `source:` files by index into `spec.files`. */
   sources: ReadonlyMap<number, Uint8Array>;
   /** The spec's container images as OCI archives, for the target (none without containers). */
@@ -73,6 +79,10 @@ export interface PlannedTree {
   notes: string[];
 }
 
+function moduleConfig(module: ModuleFile): ModuleConfig {
+  return { name: module.name, path: `/${module.path}` };
+}
+
 export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   const tree = new Tree();
   addBaseLayout(tree, spec.name);
@@ -86,15 +96,16 @@ export function planTree(spec: Spec, inputs: PlanInputs): PlannedTree {
   // The init binary is also the control client: run as imagoctl, it talks to the control socket.
   tree.add({ path: '/usr/bin/imagoctl', kind: 'symlink', mode: 0o777, target: '/init' });
   tree.add({ path: udhcpcScriptPath, kind: 'file', mode: 0o755, data: bytes(udhcpcScript) });
-  for (const module of inputs.modules) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
+  for (const module of [...inputs.modules, ...(inputs.privateNetworkModules ?? [])]) tree.add({ path: module.path, kind: 'file', mode: 0o644, data: module.data });
   if (usesContainers(spec)) addContainerRuntime(tree, inputs.containers ?? [], { privateNetwork: usesPrivateNetwork(spec), dataPartition: spec.update !== undefined, runcBinary: inputs.runcBinary }, inputs.preparedContainers);
 
   const users = new UserDatabase(tree);
   const problems = addSpecFiles(tree, spec, inputs.sources, users);
   // After the spec's files: a package's link or folder does not replace one the spec wrote.
   const tmpfiles = applyTmpfiles(tree, new UserDatabase(tree));
-  const modules = inputs.modules.map((module) => ({ name: module.name, path: `/${module.path}` }));
-  const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), modules);
+  const privateModules = (inputs.privateNetworkModules ?? []).map(moduleConfig);
+  const serviceModules = new Map(privateModules.length > 0 ? privateNetworkServices(spec).map((name) => [name, privateModules]) : []);
+  const { config, problems: configProblems } = buildInitConfig(expandContainerServices(spec), new UserDatabase(tree), inputs.modules.map(moduleConfig), serviceModules);
   if (tmpfiles.runtimeEntries.length > 0) config.runtimeEntries = tmpfiles.runtimeEntries;
   addUpdateConfig(tree, spec, config, inputs.update);
   addTimeService(tree, spec, config, inputs.timeDaemon);
