@@ -5,8 +5,8 @@
  * container network's), so they do not delay the services that start earlier.
  *
  *   const modules = new ModuleLoader(sys, log);
- *   modules.load(config.modules);                // "loaded 9 kernel modules"
- *   modules.load(publisher.modules, 'publisher'); // "loaded 20 kernel modules for publisher"
+ *   modules.load(config.modules);                // "loaded 10 kernel modules"
+ *   modules.load(publisher.modules, 'publisher'); // "loaded 19 kernel modules for publisher"
  */
 import type { ModuleConfig } from '../../../contract/index.ts';
 import { reasonOf, SysError, type Sys } from '../sys/sys.ts';
