@@ -42,7 +42,7 @@ async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, opti
     compile(() => buildContainerRuntime(target, { privateNetwork, progress: options.progress })),
   );
   const files = [...runtime.files];
-  const links: { path: string; target: string }[] = [];
+  const links = [...runtime.links];
   const sources = [...runtime.sources];
   if (privateNetwork && !target.debianArch) {
     const iptables = await step(`build iptables for ${target.name}`, () => compile(() => buildIptables(target, { progress: options.progress })));

@@ -1,5 +1,5 @@
 /**
- * containerd, its shim, ctr, crun and the CNI plugins for a target Debian has
+ * containerd (with ctr in its program), its shim, crun and the CNI plugins for a target Debian has
  * no binaries for (mips, mips64) or a spec that asks, compiled from Debian
  * 12's sources: the Go programs with Debian 12's Go (see runtime-recipe.ts for
  * the choices and why), crun with the cross gcc (crun/build-crun.ts). Each
@@ -9,8 +9,9 @@
  *
  *   const runtime = await buildContainerRuntime(mips, { privateNetwork: false, progress });
  *   runtime.files;  // [{ path: '/usr/bin/containerd', data }, ..., { path: '/usr/bin/crun', data }]
+ *   runtime.links;  // [{ path: '/usr/bin/ctr', target: 'containerd' }]
  */
-import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Target } from '../../../targets/types.ts';
 import { fetchDebianSource, type DebianSource } from '../debian/source.ts';
@@ -29,6 +30,8 @@ const recipeVersion = '1';
 /** The compiled runtime, as files at their image paths. */
 export interface BuiltContainerRuntime {
   files: { path: string; data: Uint8Array }[];
+  /** Symlinks at their image paths, to a file of `files` (ctr to containerd). */
+  links: { path: string; target: string }[];
   /** Source package and version of each compiled set, for the manifest. */
   sources: { sourcePackage: string; version: string }[];
   /** `go1.19.8`. */
@@ -48,6 +51,7 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
   // One workspace for every set an image may need, so adding a private network does not recompile containerd.
   const go = await openGoWorkspace(runtimePrograms({ privateNetwork: true }).map((set) => set.source), { progress });
   const files: BuiltContainerRuntime['files'] = [];
+  const links: BuiltContainerRuntime['links'] = [];
   const sources: BuiltContainerRuntime['sources'] = [];
   let cached = true;
   for (const set of sets) {
@@ -68,12 +72,13 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
       const path = `${set.installTo}/${commandBinary(command)}`;
       files.push({ path, data: await readFile(join(dir, 'root', path)) });
     }
+    for (const link of set.links ?? []) links.push({ path: `${set.installTo}/${link.name}`, target: link.target });
     sources.push({ sourcePackage: set.source, version: source.version });
   }
   const crun = await buildCrun(target, { progress });
   files.push({ path: crunPath, data: crun.binary });
   sources.push(...crun.sources);
-  return { files, sources, goVersion: go.goVersion, cached: cached && crun.cached };
+  return { files, links, sources, goVersion: go.goVersion, cached: cached && crun.cached };
 }
 
 interface SetBuild {
@@ -92,6 +97,7 @@ async function buildSet(set: GoProgramSet, source: DebianSource, build: SetBuild
   await mkdir(dirname(tree), { recursive: true });
   // A copy, never the cached source itself: a build must not change what the next one reads.
   await cp(source.dir, tree, { recursive: true, verbatimSymlinks: true });
+  for (const file of set.addFiles ?? []) await writeFile(join(tree, file.path), file.contents);
   await mkdir(build.out, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...goHostEnv(),

@@ -14,8 +14,19 @@ test('each target has its GOARCH: mips and mips64 hard-float (their kernels have
 test('the runtime is the binaries an image runs, at the paths of Debian\'s packages', (t) => {
   const paths = (privateNetwork: boolean) =>
     runtimePrograms({ privateNetwork }).flatMap((set) => set.commands.map((command) => `${set.installTo}/${commandBinary(command)}`));
-  t.deepEqual(paths(false), ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/ctr']);
-  t.deepEqual(paths(true).slice(3), ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback']);
+  t.deepEqual(paths(false), ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2']);
+  t.deepEqual(paths(true).slice(2), ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback']);
+});
+
+test('ctr is containerd\'s program under another name: a file added to cmd/containerd and a symlink', (t) => {
+  const [containerd] = runtimePrograms({ privateNetwork: false });
+  t.deepEqual(containerd!.links, [{ name: 'ctr', target: 'containerd' }]);
+  const [added] = containerd!.addFiles!;
+  t.is(added!.path, 'cmd/containerd/imago_ctr.go');
+  t.regex(added!.contents, /^package main$/m);
+  t.regex(added!.contents, /filepath\.Base\(os\.Args\[0\]\) != "ctr"/);
+  // Part of the cache key: a changed file compiles anew.
+  t.true(recipeFingerprint(mips, [containerd!]).includes('imago_ctr.go'));
 });
 
 test('containerd drops the cgo snapshotters and the CRI plugin', (t) => {

@@ -22,7 +22,8 @@
  * - GOARCH=mips with GOMIPS=hardfloat, GOARCH=mips64 with GOMIPS64=hardfloat:
  *   the 24Kf has an FPU, the 5KEc has none but kernel-config/mips64.config
  *   sets CONFIG_MIPS_FP_SUPPORT, whose emulator runs the FP instructions.
- * - containerd, its v2 shim, ctr and the CNI plugins are pure Go with
+ * - containerd (with ctr in the same program, ctr-in-containerd.ts), its v2
+ *   shim and the CNI plugins are pure Go with
  *   CGO_ENABLED=0 and the tags that drop cgo and unused parts: no_btrfs (cgo),
  *   no_devmapper, no_zfs, no_aufs (snapshotters the configuration disables
  *   anyway, runtime-files.ts), no_cri (Kubernetes' CRI, also disabled: a
@@ -39,6 +40,7 @@
  *   them), the toolchain and every input are pinned in the cache key.
  */
 import type { Target } from '../../../targets/types.ts';
+import { ctrInContainerdFile, ctrInContainerdSource, ctrName } from './ctr-in-containerd.ts';
 
 /** Debian release whose sources are compiled: the one the other architectures' binaries come from. */
 export const runtimeSourceRelease = 'bookworm';
@@ -56,6 +58,10 @@ export interface GoProgramSet {
   versionFlags(upstream: string, debian: string): string[];
   /** Where each built binary (by command folder name) goes in the image. */
   installTo: string;
+  /** Files imago adds to the source tree before the build (path relative to it). */
+  addFiles?: { path: string; contents: string }[];
+  /** Symlinks beside the binaries, in `installTo`: name to the binary it runs. */
+  links?: { name: string; target: string }[];
 }
 
 const containerdPkg = 'github.com/containerd/containerd';
@@ -67,10 +73,13 @@ export function runtimePrograms(options: { privateNetwork: boolean }): GoProgram
     {
       source: 'containerd',
       importPath: containerdPkg,
-      commands: ['cmd/containerd', 'cmd/containerd-shim-runc-v2', 'cmd/ctr'],
+      // ctr is in containerd's program (ctr-in-containerd.ts says why and how).
+      commands: ['cmd/containerd', 'cmd/containerd-shim-runc-v2'],
       tags: ['no_aufs', 'no_btrfs', 'no_cri', 'no_devmapper', 'no_zfs', 'netgo', 'osusergo', 'static_build'],
       versionFlags: (upstream, debian) => [`${containerdPkg}/version.Version=${upstream}`, `${containerdPkg}/version.Revision=${debian}`],
       installTo: '/usr/bin',
+      addFiles: [{ path: ctrInContainerdFile, contents: ctrInContainerdSource }],
+      links: [{ name: ctrName, target: 'containerd' }],
     },
   ];
   if (options.privateNetwork) {
