@@ -27,6 +27,8 @@ const dependencies: Record<string, string[]> = {
   xt_MASQUERADE: ['x_tables'],
   xt_comment: ['x_tables'],
   xt_addrtype: ['x_tables'],
+  ip_tables: ['x_tables'],
+  iptable_nat: ['ip_tables', 'nf_nat'],
 };
 const kernel: DebianKernel = {
   packageName: 'linux-image-test',
@@ -36,8 +38,8 @@ const kernel: DebianKernel = {
   modules: new Map(Object.entries(dependencies).map(([name, depends]): [string, KernelModule] => [name, { name, path: `kernel/${name}.ko`, data: new Uint8Array(), depends, softdepPre: [] }])),
 };
 
-function split(services: string, kernelModules?: string[]) {
-  const text = `version: 1\nname: t\n${kernelModules ? `kernel: { modules: [${kernelModules.join(', ')}] }\n` : ''}containers:\n  - { name: a, packages: [xx], entrypoint: [/x] }\nservices:\n${services}`;
+function split(services: string, kernelModules?: string[], runtimeFromSource?: boolean) {
+  const text = `version: 1\nname: t\n${kernelModules ? `kernel: { modules: [${kernelModules.join(', ')}] }\n` : ''}${runtimeFromSource ? 'container_runtime: { from_source: true }\n' : ''}containers:\n  - { name: a, packages: [xx], entrypoint: [/x] }\nservices:\n${services}`;
   const { spec, problems } = parseSpec(text, 't.yml');
   if (!spec) throw new Error(problems.map(renderProblem).join('\n'));
   const { boot, privateNetwork } = selectImageModules(kernel, imageModuleNames(spec, x86_64));
@@ -47,12 +49,19 @@ function split(services: string, kernelModules?: string[]) {
 const virtio = ['virtio', 'virtio_ring', 'virtio_pci', 'virtio_net', 'virtio_rng'];
 const privateNetwork = ['llc', 'stp', 'bridge', 'veth', 'nfnetlink', 'nf_tables', 'nf_nat', 'nft_chain_nat', 'nft_masq', 'x_tables', 'nft_compat', 'xt_MASQUERADE', 'xt_comment', 'xt_addrtype'];
 
-const cases: { name: string; services: string; kernelModules?: string[]; boot: string[]; privateNetwork: string[] }[] = [
+const cases: { name: string; services: string; kernelModules?: string[]; runtimeFromSource?: boolean; boot: string[]; privateNetwork: string[] }[] = [
   {
     name: 'a private-network container: the bridge and netfilter modules wait for it, dependencies first',
     services: '  - { name: s, image: a, network: private }\n',
     boot: [...virtio, 'overlay'],
     privateNetwork,
+  },
+  {
+    name: 'with the runtime (and so iptables) compiled from source: the legacy iptables modules instead of nftables',
+    services: '  - { name: s, image: a, network: private }\n',
+    runtimeFromSource: true,
+    boot: [...virtio, 'overlay'],
+    privateNetwork: ['llc', 'stp', 'bridge', 'veth', 'x_tables', 'ip_tables', 'nf_nat', 'iptable_nat', 'xt_MASQUERADE', 'xt_comment'],
   },
   {
     name: 'a host-network container next to it changes nothing',
@@ -83,7 +92,7 @@ const cases: { name: string; services: string; kernelModules?: string[]; boot: s
 
 for (const c of cases) {
   test(c.name, (t) => {
-    t.deepEqual(split(c.services, c.kernelModules), { boot: c.boot, privateNetwork: c.privateNetwork });
+    t.deepEqual(split(c.services, c.kernelModules, c.runtimeFromSource), { boot: c.boot, privateNetwork: c.privateNetwork });
   });
 }
 

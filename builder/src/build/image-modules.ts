@@ -34,7 +34,7 @@ export interface ImageModules {
 export function imageModuleNames(spec: Spec, target: Target): ModuleNames {
   return {
     boot: [...target.kernel.bootModules, ...diskKernelModules(spec, target), ...containerKernelModules(spec), ...(spec.kernel?.modules ?? [])],
-    privateNetwork: privateNetworkKernelModules(spec),
+    privateNetwork: privateNetworkKernelModules(spec, target),
   };
 }
 

@@ -2,10 +2,10 @@
  * The Debian userland of one image: the spec's packages plus BusyBox, unpacked
  * into a tree. Where Debian has no packages (mips, mips64) it is BusyBox alone,
  * compiled from Debian's source with the target's cross compiler, and, for a
- * spec with containers, containerd and runc compiled from Debian's sources
+ * spec with containers, containerd and crun compiled from Debian's sources
  * (with a private network, the CNI plugins and iptables too). A spec's
- * `container_runtime: { from_source: true }` gets the compiled containerd,
- * runc and CNI plugins on the other targets too, with Debian's iptables.
+ * `container_runtime: { from_source: true }` gets the same compiled programs
+ * on the other targets too, iptables included: no Debian package for them.
  */
 import type { Target } from '../../../targets/types.ts';
 import { buildBusybox } from '../busybox/build-busybox.ts';
@@ -31,10 +31,9 @@ export function imagePackages(spec: Spec): string[] {
 }
 
 /**
- * containerd, runc and the CNI plugins compiled from source, added where
- * Debian's packages put them; on a target without Debian's binaries also
- * iptables for a private network (the bridge plugin runs it; elsewhere it is
- * Debian's package).
+ * containerd, crun and the CNI plugins compiled from source, added where
+ * Debian's packages put them, and for a private network iptables (the bridge
+ * plugin runs it), with the legacy backend's links.
  */
 async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<Manifest['containerRuntime']> {
   const privateNetwork = usesPrivateNetwork(spec);
@@ -44,7 +43,7 @@ async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, opti
   const files = [...runtime.files];
   const links = [...runtime.links];
   const sources = [...runtime.sources];
-  if (privateNetwork && !target.debianArch) {
+  if (privateNetwork) {
     const iptables = await step(`build iptables for ${target.name}`, () => compile(() => buildIptables(target, { progress: options.progress })));
     files.push({ path: iptables.path, data: iptables.binary });
     links.push(...iptables.links);

@@ -1,7 +1,7 @@
 /**
- * A static iptables for a target without Debian packages (mips, mips64),
- * compiled from Debian 12's `iptables` source with the target's cross gcc
- * (see iptables-recipe.ts for the flags and why). Cached under
+ * A static iptables for an image whose container runtime is compiled (always
+ * on mips and mips64), compiled from Debian 12's `iptables` source with the
+ * target's gcc (see iptables-recipe.ts for the flags and why). Cached under
  * `<cache>/iptables/` by target, recipe, source version and compiler: only
  * the first build pays the compile (about a minute on two idle cores).
  *
@@ -20,7 +20,6 @@ import { compilerVersion } from '../io/compiler.ts';
 import { run } from '../io/exec.ts';
 import type { Progress } from '../progress.ts';
 import {
-  checkIptablesTarget,
   iptablesCflags,
   iptablesConfigureFlags,
   iptablesLayout,
@@ -54,7 +53,6 @@ export interface BuiltIptables {
  */
 export async function buildIptables(target: Target, options: { progress: Progress }): Promise<BuiltIptables> {
   const { progress } = options;
-  checkIptablesTarget(target);
   const source = await fetchDebianSource(iptablesSourcePackage, { release: iptablesSourceRelease, progress });
   const key = cacheKey('iptables', recipeVersion, iptablesRecipeFingerprint(target), source.version, await compilerVersion(`${target.triplet}-gcc`));
   const { dir, hit } = await cachedDir(join(cacheRoot(), 'iptables', `${target.name}-${key}`), (work) => compileIptables(target, source, work, progress));

@@ -1,10 +1,11 @@
 /**
- * How imago compiles iptables for private container networks on targets where
- * Debian has no binaries (mips, mips64): Debian 12's `iptables` source
- * package, static, with what the CNI bridge plugin runs laid out at the paths
- * Debian's package and its postinst alternatives use, so the rest of
- * builder/src/containers/ works unchanged. Pure; iptables-from-source.ts
- * runs it.
+ * How imago compiles iptables for private container networks wherever it
+ * compiles the container runtime (mips and mips64, which have no Debian
+ * binaries, and any target whose spec asks for `container_runtime: {
+ * from_source: true }`): Debian 12's `iptables` source package, static, with
+ * what the CNI bridge plugin runs laid out at the paths Debian's package and
+ * its postinst alternatives use, so the rest of builder/src/containers/ works
+ * unchanged. Pure; iptables-from-source.ts runs it.
  *
  *   const flags = iptablesConfigureFlags(mips);   // ['--host=mips-linux-gnu', ..., '--disable-nftables', ...]
  *   iptablesLayout.links;                          // /usr/sbin/iptables -> /etc/alternatives/iptables -> ...
@@ -16,8 +17,9 @@
  *   iptables source itself is there). The legacy backend needs neither, and
  *   kernel-config/containers.config builds in what it uses (IP_NF_IPTABLES,
  *   IP_NF_NAT, IP_NF_FILTER, IP_NF_TARGET_MASQUERADE, the xt_ comment and
- *   addrtype matches), so the bridge plugin's rules work all the same; on
- *   these targets the kernel is always imago's own build, never Debian's.
+ *   addrtype matches), so the bridge plugin's rules work all the same; on a
+ *   Debian kernel the image loads the legacy modules instead of the nft ones
+ *   (private-network.ts privateNetworkModules), which Debian builds too.
  *   The alternatives point at the legacy names, as Debian's postinst would
  *   with `update-alternatives --set iptables /usr/sbin/iptables-legacy`.
  * - Static: `--enable-static --disable-shared` puts every extension into the
@@ -67,11 +69,6 @@ export const iptablesLayout: { binary: string; links: readonly { path: string; t
     ]),
   ],
 };
-
-/** Throws unless `target` is one imago compiles iptables for (Debian has packages for the others). */
-export function checkIptablesTarget(target: Pick<Target, 'name' | 'debianArch'>): void {
-  if (target.debianArch) throw new Error(`iptables is compiled from source only for targets without Debian packages (mips, mips64); ${target.name} uses Debian's iptables package`);
-}
 
 /** `./configure` arguments for `target`, each for a reason given in the header. */
 export function iptablesConfigureFlags(target: Pick<Target, 'triplet'>): string[] {

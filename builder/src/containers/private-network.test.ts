@@ -3,30 +3,42 @@ import { parseSpec } from '../spec/parse.ts';
 import { applyTmpfiles } from '../plan/apply-tmpfiles.ts';
 import { UserDatabase } from '../plan/users.ts';
 import { Tree } from '../tree/tree.ts';
-import { containerHostPackages, containerKernelModules, privateNetworkKernelModules } from './host-support.ts';
+import { mips } from '../../../targets/mips.ts';
+import { x86_64 } from '../../../targets/x86_64.ts';
+import { containerHostPackages, containerKernelModules, iptablesBackend, privateNetworkKernelModules } from './host-support.ts';
 import { addPrivateNetwork, cniConfig, privateNetworkServices, usesPrivateNetwork } from './private-network.ts';
 
-const spec = (network: string) => {
-  const { spec: parsed, problems } = parseSpec(`version: 1\nname: t\ncontainers:\n  - { name: a, packages: [xx], entrypoint: [/x] }\nservices:\n  - { name: s, image: a, network: ${network} }\n`, 'spec.yml');
+const spec = (network: string, runtime = '') => {
+  const { spec: parsed, problems } = parseSpec(`version: 1\nname: t\n${runtime}containers:\n  - { name: a, packages: [xx], entrypoint: [/x] }\nservices:\n  - { name: s, image: a, network: ${network} }\n`, 'spec.yml');
   if (!parsed) throw new Error(problems.map((p) => p.message).join('\n'));
   return parsed;
 };
+const fromSource = 'container_runtime: { from_source: true }\n';
 
-test('a private-network service brings the CNI plugins, iptables and the netfilter modules', (t) => {
+test('a private-network service brings Debian\'s CNI plugins, iptables (nft) and the nftables modules', (t) => {
   t.true(usesPrivateNetwork(spec('private')));
   t.deepEqual(containerHostPackages(spec('private')), ['containerd', 'runc', 'containernetworking-plugins', 'iptables']);
-  t.true(privateNetworkKernelModules(spec('private')).includes('bridge'));
-  t.true(privateNetworkKernelModules(spec('private')).includes('nft_chain_nat'));
+  t.is(iptablesBackend(spec('private'), x86_64), 'nft');
+  t.deepEqual(privateNetworkKernelModules(spec('private'), x86_64), ['bridge', 'veth', 'nf_tables', 'nft_chain_nat', 'nft_masq', 'nft_compat', 'xt_MASQUERADE', 'xt_comment', 'xt_addrtype']);
   t.deepEqual(containerKernelModules(spec('private')), ['overlay'], 'the boot loads only overlayfs: the network modules wait for the service');
   t.deepEqual(privateNetworkServices(spec('private')), ['s']);
+});
+
+test('with the runtime compiled from source, no Debian package comes in and the modules are the legacy iptables ones', (t) => {
+  t.deepEqual(containerHostPackages(spec('private', fromSource)), [], 'the compiled iptables replaces Debian\'s and its glibc');
+  t.is(iptablesBackend(spec('private', fromSource), x86_64), 'legacy');
+  t.deepEqual(privateNetworkKernelModules(spec('private', fromSource), x86_64), ['bridge', 'veth', 'ip_tables', 'iptable_nat', 'xt_MASQUERADE', 'xt_comment']);
+  t.is(iptablesBackend(spec('private'), mips), 'legacy', 'mips has no Debian binaries: always compiled');
 });
 
 test('host and none networks need neither', (t) => {
   for (const network of ['host', 'none']) {
     t.false(usesPrivateNetwork(spec(network)));
     t.deepEqual(containerHostPackages(spec(network)), ['containerd', 'runc']);
+    t.deepEqual(containerHostPackages(spec(network, fromSource)), []);
     t.deepEqual(containerKernelModules(spec(network)), ['overlay']);
-    t.deepEqual(privateNetworkKernelModules(spec(network)), []);
+    t.deepEqual(privateNetworkKernelModules(spec(network), x86_64), []);
+    t.deepEqual(privateNetworkKernelModules(spec(network, fromSource), x86_64), []);
     t.deepEqual(privateNetworkServices(spec(network)), []);
   }
 });

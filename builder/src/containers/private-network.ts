@@ -5,8 +5,9 @@
  * masqueraded to the device's own addresses. It is Docker's default bridge,
  * made by Debian's CNI plugins (bridge, host-local, loopback) through
  * `ctr run --cni`; the NAT rules go in with Debian's iptables (nft backend),
- * or on mips and mips64 with iptables compiled from Debian's source (legacy
- * backend, see iptables-recipe.ts).
+ * or, when the runtime is compiled from source (always on mips and mips64),
+ * with iptables compiled from Debian's source (legacy backend, see
+ * iptables-recipe.ts).
  * Pure: what the image needs, as packages, modules, files and text.
  */
 import { bytes, type Tree } from '../tree/tree.ts';
@@ -40,15 +41,27 @@ export function usesPrivateNetwork(spec: { services?: { name: string; image?: st
   return privateNetworkServices(spec).length > 0;
 }
 
-/** Debian packages for private networks (their dependencies are resolved later). */
+/** Debian packages for private networks (their dependencies are resolved later); neither when the runtime is compiled from source. */
 export const privateNetworkPackages = ['containernetworking-plugins', 'iptables'];
 
+/** Which kernel interface the image's iptables writes its rules through: Debian's package uses nft, the compiled one legacy (iptables-recipe.ts). */
+export type IptablesBackend = 'nft' | 'legacy';
+
 /**
- * Modules a Debian kernel loads for private networks: the bridge and veth
- * pairs, and nftables with the pieces iptables-nft uses for the plugin's
- * MASQUERADE rules (the xt_ ones through nft_compat).
+ * Modules a Debian kernel loads for private networks, by iptables backend:
+ * the bridge and veth pairs, and what the bridge plugin's MASQUERADE rules
+ * use. nft: nftables with the pieces iptables-nft needs (the xt_ ones through
+ * nft_compat). legacy: ip_tables with only the nat table, the one table the
+ * plugin touches (its rules, its chain listing and its checks are all
+ * `-t nat`), and the MASQUERADE target and comment match its rules name.
+ * The kernel cannot load a missing one itself (an image has no modprobe), so
+ * each list is complete; x_tables, nf_nat and nf_conntrack come in as
+ * dependencies.
  */
-export const privateNetworkModules = ['bridge', 'veth', 'nf_tables', 'nft_chain_nat', 'nft_masq', 'nft_compat', 'xt_MASQUERADE', 'xt_comment', 'xt_addrtype'];
+export const privateNetworkModules: Record<IptablesBackend, readonly string[]> = {
+  nft: ['bridge', 'veth', 'nf_tables', 'nft_chain_nat', 'nft_masq', 'nft_compat', 'xt_MASQUERADE', 'xt_comment', 'xt_addrtype'],
+  legacy: ['bridge', 'veth', 'ip_tables', 'iptable_nat', 'xt_MASQUERADE', 'xt_comment'],
+};
 
 /** The CNI network list: a gateway bridge with masquerading, addresses from host-local, and lo brought up. */
 export function cniConfig(): string {
@@ -74,8 +87,8 @@ export function cniConfig(): string {
  * Adds the CNI configuration and the plugin folder link to `tree`, and drops
  * unused plugins. The iptables commands the bridge plugin runs are linked by
  * iptables' row of plan/postinst-table.ts, as for any image with iptables;
- * on mips and mips64 the compiled iptables brings its own links
- * (iptables-recipe.ts iptablesLayout).
+ * a compiled iptables brings its own links (iptables-recipe.ts
+ * iptablesLayout).
  */
 export function addPrivateNetwork(tree: Tree): void {
   const pluginDir = `${debianPluginDir.slice(1)}/`;
