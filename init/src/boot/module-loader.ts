@@ -6,7 +6,7 @@
  *
  *   const modules = new ModuleLoader(sys, log);
  *   modules.load(config.modules);                // "loaded 10 kernel modules"
- *   modules.load(publisher.modules, 'publisher'); // "loaded 19 kernel modules for publisher"
+ *   modules.load(publisher.modules, 'publisher'); // "loaded 15 kernel modules for publisher"
  */
 import type { ModuleConfig } from '../../../contract/index.ts';
 import { reasonOf, SysError, type Sys } from '../sys/sys.ts';
