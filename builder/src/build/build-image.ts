@@ -32,7 +32,6 @@ import { formats } from '../formats/registry.ts';
 import { updateInputs } from './update-inputs.ts';
 import { fleetInputs, timeDaemonInput } from './fleet-inputs.ts';
 import { imageCompatible } from '../spec/update-defaults.ts';
-import { crunPath } from '../crun/crun-recipe.ts';
 
 export { imagePackages } from './image-userland.ts';
 
@@ -100,7 +99,7 @@ export async function buildImage(loaded: LoadedSpec & { spec: Spec }, target: Ta
   const sources = await readFileSources(loaded.dir, spec.files);
 
   progress.step(`write initramfs (${target.name})`);
-  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules.boot, privateNetworkModules: kernel.modules.privateNetwork, sources, containers: containers.stored, preparedContainers: containers.prepared, runcBinary: userland.containerRuntime ? crunPath : undefined, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
+  const planned = planTree(spec, { packageEntries: userland.tree.entries(), init: init.binary, modules: kernel.modules.boot, privateNetworkModules: kernel.modules.privateNetwork, sources, containers: containers.stored, preparedContainers: containers.prepared, runcBinary: userland.ociRuntime, update, timeDaemon: timeDaemon?.binary, fleet, master: userland.master, packageNames: userland.packageNames });
   const { tree } = planned;
   // Only the finished tree can say whether /sbin/getty exists: otherwise a spec like that fails at boot, not here.
   const problems = [...planned.problems, ...commandPathProblems(spec, tree), ...statePathProblems(spec, tree)];

@@ -35,7 +35,7 @@ export function imagePackages(spec: Spec): string[] {
  * Debian's packages put them, and for a private network iptables (the bridge
  * plugin runs it), with the legacy backend's links.
  */
-async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<Manifest['containerRuntime']> {
+async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, options: BuildOptions, compile: <T>(job: () => Promise<T>) => Promise<T>): Promise<CompiledRuntime> {
   const privateNetwork = usesPrivateNetwork(spec);
   const runtime = await step(`build containerd and crun for ${target.name}`, () =>
     compile(() => buildContainerRuntime(target, { privateNetwork, progress: options.progress })),
@@ -51,7 +51,16 @@ async function addRuntimeFromSource(tree: Tree, spec: Spec, target: Target, opti
   }
   for (const file of files) tree.add({ path: file.path, kind: 'file', mode: 0o755, data: file.data });
   for (const link of links) tree.add({ path: link.path, kind: 'symlink', mode: 0o777, target: link.target });
-  return { sources, go: runtime.goVersion, files: files.map((file) => ({ path: file.path, sha256: sha256(file.data) })) };
+  return {
+    manifest: { sources, go: runtime.goVersion, files: files.map((file) => ({ path: file.path, sha256: sha256(file.data) })) },
+    ociRuntime: runtime.ociRuntime,
+  };
+}
+
+/** What a compiled runtime adds besides its files: the manifest's record, and the OCI runtime ctr is to name. */
+interface CompiledRuntime {
+  manifest: NonNullable<Manifest['containerRuntime']>;
+  ociRuntime: string;
 }
 
 /** The unpacked userland and what the manifest records about it. */
@@ -64,6 +73,8 @@ export interface ImageUserland {
   packages: Manifest['packages'];
   busybox?: Manifest['busybox'];
   containerRuntime?: Manifest['containerRuntime'];
+  /** With a compiled runtime, the OCI runtime it brought (crun), for `ctr run --runc-binary`; Debian's runs its runc. */
+  ociRuntime?: string;
 }
 
 /**
@@ -77,13 +88,13 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
   if (!target.debianArch) {
     const busybox = await step(`build BusyBox for ${target.name}`, () => compile(() => buildBusybox(target, { progress })));
     tree.add({ path: '/bin/busybox', kind: 'file', mode: 0o755, data: busybox.binary });
-    const containerRuntime = runtimeFromSource(spec, target) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
+    const compiled = runtimeFromSource(spec, target) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
     return {
       tree,
       packages: [],
       packageNames: [],
       busybox: { sourcePackage: 'busybox', version: busybox.version, sha256: sha256(busybox.binary) },
-      ...(containerRuntime ? { containerRuntime } : {}),
+      ...(compiled ? { containerRuntime: compiled.manifest, ociRuntime: compiled.ociRuntime } : {}),
     };
   }
   const arch = target.debianArch;
@@ -93,7 +104,7 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
     for (const deb of debs) await unpackDeb(deb.path, tree);
     progress.done();
   });
-  const containerRuntime = runtimeFromSource(spec, target) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
+  const compiled = runtimeFromSource(spec, target) ? await addRuntimeFromSource(tree, spec, target, options, compile) : undefined;
   const base = await step(`get base-passwd for ${target.name}`, () => fetchBaseMasterFiles(arch, progress));
   // base-passwd is an input (its master files make /etc/passwd), so the manifest lists it even when it is not unpacked.
   const inputs = debs.some((deb) => deb.name === 'base-passwd') ? debs : [...debs, base.deb];
@@ -102,6 +113,6 @@ export async function imageUserland(spec: Spec, target: Target, options: BuildOp
     master: base.master,
     packageNames: debs.map((deb) => deb.name),
     packages: inputs.map(({ name, version, architecture, sha256: hash }) => ({ name, version, architecture, sha256: hash })),
-    ...(containerRuntime ? { containerRuntime } : {}),
+    ...(compiled ? { containerRuntime: compiled.manifest, ociRuntime: compiled.ociRuntime } : {}),
   };
 }

@@ -30,6 +30,8 @@ const recipeVersion = '1';
 /** The compiled runtime, as files at their image paths. */
 export interface BuiltContainerRuntime {
   files: { path: string; data: Uint8Array }[];
+  /** The OCI runtime containerd's shim is to run in runc's place (`ctr run --runc-binary`): crun. */
+  ociRuntime: string;
   /** Symlinks at their image paths, to a file of `files` (ctr to containerd). */
   links: { path: string; target: string }[];
   /** Source package and version of each compiled set, for the manifest. */
@@ -78,7 +80,7 @@ export async function buildContainerRuntime(target: Target, options: { privateNe
   const crun = await buildCrun(target, { progress });
   files.push({ path: crunPath, data: crun.binary });
   sources.push(...crun.sources);
-  return { files, links, sources, goVersion: go.goVersion, cached: cached && crun.cached };
+  return { files, ociRuntime: crunPath, links, sources, goVersion: go.goVersion, cached: cached && crun.cached };
 }
 
 interface SetBuild {
