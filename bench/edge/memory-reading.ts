@@ -16,10 +16,7 @@ export function memoryReadingPattern(stage: MemoryStage): RegExp {
 
 /** The KiB of a reading matched by `memoryReadingPattern(stage)`; throws naming the stage when the figure is missing or not a number. */
 export function memoryReadingKiB(stage: MemoryStage, groups: readonly (string | undefined)[]): number {
-  const text = groups[0];
-  const kib = text === undefined ? NaN : Number(text);
-  if (!Number.isSafeInteger(kib)) throw new Error(`the ${stage} MemAvailable reading on the console: expected a whole number of kB, got ${JSON.stringify(text)}`);
-  return kib;
+  return wholeNumber(groups[0], `the ${stage} MemAvailable reading`, 'kB');
 }
 
 /** Matches the cgroups' reading; its one group is the bytes charged to the services and containers. */
@@ -27,8 +24,12 @@ export const chargedReadingPattern = new RegExp(`${chargedProbeMarker} (\\S*)`);
 
 /** The bytes of a reading matched by `chargedReadingPattern`; throws when the figure is not a whole number. */
 export function chargedReadingBytes(groups: readonly (string | undefined)[]): number {
-  const text = groups[0];
-  const bytes = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(bytes)) throw new Error(`the cgroups' memory reading on the console: expected a whole number of bytes, got ${JSON.stringify(text)}`);
-  return bytes;
+  return wholeNumber(groups[0], "the cgroups' memory reading", 'bytes');
+}
+
+/** `text` as a whole number, or an error naming the reading and its unit. */
+function wholeNumber(text: string | undefined, reading: string, unit: string): number {
+  const value = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) throw new Error(`${reading} on the console: expected a whole number of ${unit}, got ${JSON.stringify(text)}`);
+  return value;
 }
